@@ -1,0 +1,6 @@
+DROP TABLE seed_runs;
+DROP TABLE categories;
+DROP TABLE refresh_tokens;
+DROP TABLE users;
+DROP TABLE agencies;
+DROP TABLE admin_units;

@@ -1,0 +1,502 @@
+//! Extractors: who is calling (`Principal`, `Require<R>`), validated JSON bodies and query
+//! strings, and the client's address. Every failure becomes a problem document naming the
+//! field, and never echoes a submitted value (it could be personal data).
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::{self, Bytes};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use serde::de::DeserializeOwned;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use crate::app::AppState;
+use crate::domain::roles::Role;
+use crate::error::{AppError, FieldError, Msg};
+use crate::service::auth::Principal;
+
+// ---------------------------------------------------------------- who is calling
+
+impl FromRequest for Principal {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<Principal>()
+                .cloned()
+                .ok_or_else(AppError::unauthenticated),
+        )
+    }
+}
+
+/// A set of roles allowed to call a handler.
+pub trait RoleSet {
+    const ROLES: &'static [Role];
+}
+
+/// The caller, if signed in with one of the roles of `R`: 401 when not signed in, 403 otherwise.
+#[derive(Debug, Clone)]
+pub struct Require<R: RoleSet>(pub Principal, PhantomData<R>);
+
+impl<R: RoleSet> Deref for Require<R> {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl<R: RoleSet> FromRequest for Require<R> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let r = match req.extensions().get::<Principal>() {
+            None => Err(AppError::unauthenticated()),
+            Some(p) if R::ROLES.contains(&p.role) => Ok(Require(p.clone(), PhantomData)),
+            Some(_) => Err(AppError::forbidden()),
+        };
+        std::future::ready(r)
+    }
+}
+
+/// Role sets used in handler signatures.
+pub mod roles {
+    use super::RoleSet;
+    use crate::domain::roles::Role;
+
+    /// Administrators.
+    pub struct Admin;
+    impl RoleSet for Admin {
+        const ROLES: &'static [Role] = &[Role::Admin];
+    }
+
+    /// Every staff role (not citizens).
+    pub struct Staff;
+    impl RoleSet for Staff {
+        const ROLES: &'static [Role] = &[
+            Role::Operator,
+            Role::AgencyStaff,
+            Role::AgencyLeader,
+            Role::Supervisor,
+            Role::Province,
+            Role::Admin,
+        ];
+    }
+}
+
+// ---------------------------------------------------------------- client address
+
+/// The client's address: the peer, or the first `X-Forwarded-For` hop when
+/// `PAHT_TRUST_PROXY` is set.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl FromRequest for ClientAddr {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let trust = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.config.trust_proxy);
+        let info = req.connection_info();
+        let addr = if trust {
+            info.realip_remote_addr()
+        } else {
+            info.peer_addr()
+        };
+        let addr = addr.unwrap_or("unknown");
+        // Strip the port of "ip:port" (and keep IPv6 addresses whole).
+        let ip = addr
+            .parse::<std::net::SocketAddr>()
+            .map(|s| s.ip().to_string())
+            .unwrap_or_else(|_| addr.to_string());
+        std::future::ready(Ok(ClientAddr(ip)))
+    }
+}
+
+// ---------------------------------------------------------------- JSON bodies
+
+/// A JSON body, deserialised (unknown fields rejected by the types) and validated.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T> ValidJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let bytes = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if declared.is_some_and(|n| n > limit) {
+                return Err(AppError::payload_too_large(limit));
+            }
+            if !is_json {
+                return Err(AppError::unsupported_media_type());
+            }
+            let body = bytes.await.map_err(|e| {
+                if e.as_response_error().status_code()
+                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+                {
+                    AppError::payload_too_large(limit)
+                } else {
+                    AppError::bad_request(
+                        "unreadable_body",
+                        "Không đọc được dữ liệu gửi lên.",
+                        "The request body could not be read.",
+                    )
+                }
+            })?;
+            let value = parse_json::<T>(&body)?;
+            validate(&value)?;
+            Ok(ValidJson(value))
+        })
+    }
+}
+
+/// The JSON body limit, also used by `ValidJson`.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Parses a JSON document into `T`, naming the failing field.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(de);
+    match parsed {
+        Ok(v) => Ok(v),
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            if !inner.is_data() {
+                let mut e = AppError::bad_request(
+                    "malformed_json",
+                    "Dữ liệu gửi lên không phải JSON hợp lệ.",
+                    "The request body is not valid JSON.",
+                );
+                e.errors.push(FieldError::new(
+                    "body",
+                    "malformed_json",
+                    Msg::new(
+                        format!(
+                            "Lỗi cú pháp ở dòng {}, cột {}.",
+                            inner.line(),
+                            inner.column()
+                        ),
+                        format!(
+                            "Syntax error at line {}, column {}.",
+                            inner.line(),
+                            inner.column()
+                        ),
+                    ),
+                ));
+                return Err(e);
+            }
+            Err(AppError::validation(vec![describe_serde_error(
+                &path,
+                &inner.to_string(),
+            )]))
+        }
+    }
+}
+
+/// Turns a serde message into a field error without the submitted value.
+fn describe_serde_error(path: &str, msg: &str) -> FieldError {
+    let path = if path == "." { "" } else { path };
+    let join = |name: &str| {
+        if path.is_empty() {
+            name.to_string()
+        } else if path == name || path.ends_with(&format!(".{name}")) {
+            path.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    let quoted = |m: &str| m.split('`').nth(1).map(str::to_string).unwrap_or_default();
+    let expected = msg
+        .rsplit_once(", expected ")
+        .or_else(|| msg.rsplit_once(" expected "))
+        .map(|(_, e)| {
+            e.split(" at line ")
+                .next()
+                .unwrap_or(e)
+                .trim_start_matches("one of ")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let whole = || {
+        if path.is_empty() {
+            "body".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    if msg.starts_with("missing field") {
+        FieldError::new(
+            join(&quoted(msg)),
+            "required",
+            Msg::new("Trường này là bắt buộc.", "This field is required."),
+        )
+    } else if msg.starts_with("unknown field") {
+        FieldError::new(
+            join(&quoted(msg)),
+            "unknown_field",
+            Msg::new(
+                "Trường này không được chấp nhận.",
+                "This field is not accepted.",
+            ),
+        )
+    } else if msg.starts_with("unknown variant") {
+        FieldError::new(
+            whole(),
+            "invalid_value",
+            Msg::new(
+                format!("Giá trị không hợp lệ; cần một trong: {expected}."),
+                format!("Invalid value; expected one of {expected}."),
+            ),
+        )
+    } else {
+        FieldError::new(
+            whole(),
+            "invalid_type",
+            Msg::new(
+                format!("Kiểu dữ liệu không hợp lệ; cần {}.", expected_vi(&expected)),
+                format!("Invalid type; expected {expected}."),
+            ),
+        )
+    }
+}
+
+/// Serde's names of expected types, in Vietnamese.
+fn expected_vi(expected: &str) -> String {
+    let e = expected.trim();
+    let vi = if e.contains("string") || e.contains("char") {
+        "chuỗi ký tự"
+    } else if e.contains("bool") {
+        "giá trị true/false"
+    } else if e.starts_with('i') || e.starts_with('u') || e.contains("integer") {
+        "số nguyên"
+    } else if e.starts_with('f') || e.contains("float") || e.contains("number") {
+        "số"
+    } else if e.contains("sequence") || e.contains("array") {
+        "danh sách"
+    } else if e.contains("map") || e.starts_with("struct") {
+        "đối tượng JSON"
+    } else {
+        return e.to_string();
+    };
+    vi.to_string()
+}
+
+/// Runs the `validator` rules and names every failing field.
+pub fn validate<T: Validate>(value: &T) -> Result<(), AppError> {
+    match value.validate() {
+        Ok(()) => Ok(()),
+        Err(errs) => {
+            let mut out = Vec::new();
+            flatten(&errs, "", &mut out);
+            Err(AppError::validation(out))
+        }
+    }
+}
+
+fn flatten(errs: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    for (field, kind) in errs.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    out.push(FieldError::new(
+                        path.clone(),
+                        e.code.clone(),
+                        validation_message(e),
+                    ));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => flatten(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    flatten(inner, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
+    }
+}
+
+fn validation_message(e: &validator::ValidationError) -> Msg {
+    let p = |k: &str| e.params.get(k).map(|v| v.to_string());
+    match e.code.as_ref() {
+        "length" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => Msg::new(
+                format!("Độ dài phải từ {min} đến {max} ký tự."),
+                format!("Length must be {min} to {max} characters."),
+            ),
+            (Some(min), None) => Msg::new(
+                format!("Cần ít nhất {min} ký tự."),
+                format!("At least {min} characters."),
+            ),
+            (None, Some(max)) => Msg::new(
+                format!("Tối đa {max} ký tự."),
+                format!("At most {max} characters."),
+            ),
+            _ => Msg::new("Độ dài không hợp lệ.", "Invalid length."),
+        },
+        "range" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => Msg::new(
+                format!("Giá trị phải từ {min} đến {max}."),
+                format!("Must be between {min} and {max}."),
+            ),
+            _ => Msg::new("Giá trị ngoài phạm vi cho phép.", "Value out of range."),
+        },
+        "email" => Msg::new(
+            "Địa chỉ thư điện tử không hợp lệ.",
+            "Not a valid e-mail address.",
+        ),
+        "required" => Msg::new("Trường này là bắt buộc.", "This field is required."),
+        _ => match &e.message {
+            Some(m) => Msg::new(m.to_string(), m.to_string()),
+            None => Msg::new("Giá trị không hợp lệ.", "Invalid value."),
+        },
+    }
+}
+
+// ---------------------------------------------------------------- query strings
+
+/// A query string, deserialised (unknown parameters rejected by the types) and validated.
+#[derive(Debug)]
+pub struct ValidQuery<T>(pub T);
+
+impl<T> ValidQuery<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Validate> FromRequest for ValidQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query::<T>(req.query_string()).map(ValidQuery))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned + Validate>(qs: &str) -> Result<T, AppError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(qs.as_bytes()));
+    let value: T = serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let msg = err.inner().to_string();
+        let fe = describe_serde_error(&path, &msg);
+        let field = if fe.field == "body" {
+            "query".to_string()
+        } else {
+            fe.field
+        };
+        AppError::bad_parameter(
+            "invalid_query",
+            vec![FieldError::new(field, fe.code, fe.message)],
+        )
+    })?;
+    validate(&value)
+        .map_err(|mut e| AppError::bad_parameter("invalid_query", std::mem::take(&mut e.errors)))?;
+    Ok(value)
+}
+
+// ---------------------------------------------------------------- actix configs
+
+/// Maps path-parameter failures to a problem document.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_err, req| {
+        let names: Vec<String> = req
+            .match_info()
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .collect();
+        AppError::bad_parameter(
+            "invalid_path_parameter",
+            names
+                .into_iter()
+                .map(|n| {
+                    FieldError::new(
+                        n,
+                        "invalid_value",
+                        Msg::new("Giá trị không hợp lệ.", "Invalid value."),
+                    )
+                })
+                .collect(),
+        )
+        .into()
+    })
+}
+
+/// Maps `web::Query` failures to a problem document.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|_err, _req| {
+        AppError::bad_parameter(
+            "invalid_query",
+            vec![FieldError::new(
+                "query",
+                "invalid_value",
+                Msg::new("Tham số truy vấn không hợp lệ.", "Invalid query parameter."),
+            )],
+        )
+        .into()
+    })
+}
+
+/// Maps `web::Json` failures (where a handler uses it) to problem documents.
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(move |err, _req| {
+            use actix_web::error::JsonPayloadError as E;
+            match err {
+                E::OverflowKnownLength { .. } | E::Overflow { .. } => {
+                    AppError::payload_too_large(limit)
+                }
+                E::ContentType => AppError::unsupported_media_type(),
+                _ => AppError::bad_request(
+                    "malformed_json",
+                    "Dữ liệu gửi lên không phải JSON hợp lệ.",
+                    "The request body is not valid JSON.",
+                ),
+            }
+            .into()
+        })
+}
+
+/// The body-size limit for raw payloads (and for `ValidJson` through `BodyLimit`).
+pub fn payload_config(limit: usize) -> web::PayloadConfig {
+    web::PayloadConfig::new(limit)
+}

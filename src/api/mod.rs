@@ -1,0 +1,55 @@
+//! The HTTP room: routes, extractors, request and response bodies, contract documentation.
+//! No SQL and no rules beyond "is this role allowed here".
+
+pub mod admin_units;
+pub mod agencies;
+pub mod auth;
+pub mod categories;
+pub mod docs;
+pub mod extract;
+pub mod fallback;
+pub mod metrics;
+pub mod middleware;
+pub mod ops;
+pub mod users;
+pub mod views;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every route, for the server, the tests and the contract alike.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(
+            scope("/api/v1")
+                .service(auth::register)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::me)
+                .service(auth::change_password)
+                .service(users::list)
+                .service(users::create)
+                .service(users::get)
+                .service(users::update)
+                .service(agencies::list)
+                .service(agencies::create)
+                .service(agencies::get)
+                .service(agencies::update)
+                .service(agencies::remove)
+                .service(agencies::set_focal_points)
+                .service(agencies::members)
+                .service(admin_units::list)
+                .service(admin_units::create)
+                .service(admin_units::get)
+                .service(admin_units::update)
+                .service(admin_units::remove)
+                .service(categories::list)
+                .service(categories::create)
+                .service(categories::get)
+                .service(categories::update)
+                .service(categories::remove),
+        );
+}

@@ -1,0 +1,52 @@
+//! `/healthz`, `/readyz`, `/metrics`.
+
+use actix_web::web::{Data, Json, block};
+use actix_web::{HttpResponse, get};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::db;
+use crate::error::{AppError, AppResult};
+
+/// A health answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "operations", operation_id = "healthz", responses((status = 200, description = "Up.", body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// The database is reachable and every migration is applied.
+#[utoipa::path(tag = "operations", operation_id = "readyz",
+    responses((status = 200, description = "Ready.", body = Health), (status = 503, description = "Not ready.", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[get("/readyz")]
+pub async fn readyz(st: Data<AppState>) -> AppResult<Json<Health>> {
+    block(move || -> AppResult<()> {
+        let mut conn = st.pool.get()?;
+        if db::migrations_complete(&mut conn)? {
+            Ok(())
+        } else {
+            Err(AppError::unavailable("migrations pending"))
+        }
+    })
+    .await??;
+    Ok(Json(Health { status: "ok" }))
+}
+
+/// Prometheus metrics: requests by route and status, latency histogram, pool usage.
+#[utoipa::path(tag = "operations", operation_id = "metrics",
+    responses((status = 200, description = "Prometheus text format.", body = String, content_type = "text/plain; version=0.0.4")))]
+#[get("/metrics")]
+pub async fn metrics(st: Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(st.metrics.render(&st.pool))
+}

@@ -1,0 +1,128 @@
+//! The application: its shared state, how it starts (migrations, reference data, first
+//! admin, signing key), and the one function that builds the HTTP app for the server, the tests
+//! and the contract generator alike.
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, web};
+use utoipa_actix_web::AppExt;
+
+use crate::api;
+use crate::api::metrics::Metrics;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{self, DbPool, write_tx};
+use crate::error::{AppError, AppResult};
+use crate::service::auth::JwtKeys;
+use crate::service::bootstrap;
+use crate::service::throttle::LoginThrottle;
+
+/// What every request handler and use case may reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub jwt: Arc<JwtKeys>,
+    pub throttle: Arc<LoginThrottle>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// What happened at start, for the log.
+#[derive(Debug, Default)]
+pub struct StartReport {
+    pub migrations_applied: usize,
+    pub reference_loaded: bool,
+    /// The generated password of the first admin, when none was configured.
+    pub generated_admin_password: Option<String>,
+    pub admin_created: bool,
+    pub jwt_key_generated: bool,
+}
+
+impl AppState {
+    /// Prepares the database (migrations, reference data, first admin) and the state.
+    pub fn init(config: Config, clock: Arc<dyn Clock>) -> AppResult<(AppState, StartReport)> {
+        let mut report = StartReport {
+            migrations_applied: db::run_migrations(&config.database)?,
+            ..Default::default()
+        };
+        let pool = db::build_pool(
+            &config.database,
+            config.pool_size,
+            config.pool_timeout,
+            &config.sqlite_synchronous,
+        )?;
+        let (secret, generated) = bootstrap::jwt_secret(&config)?;
+        report.jwt_key_generated = generated;
+        let state = AppState {
+            pool,
+            throttle: Arc::new(LoginThrottle::new(
+                config.login_window,
+                config.login_max_failures_per_account,
+                config.login_max_failures_per_address,
+            )),
+            jwt: Arc::new(JwtKeys::new(&secret)),
+            metrics: Arc::new(Metrics::new()),
+            config: Arc::new(config),
+            clock,
+        };
+        let now = state.clock.now().naive_utc();
+        let mut conn = state.pool.get()?;
+        report.reference_loaded =
+            write_tx(&mut conn, |c| db::seed::load_reference(c, now)).map_err(AppError::from)?;
+        let admin = bootstrap::ensure_admin(&state, &mut conn)?;
+        report.admin_created = admin.created;
+        report.generated_admin_password = admin.generated_password;
+        Ok((state, report))
+    }
+}
+
+/// Builds the HTTP application: routes, middleware, documentation and fallbacks.
+pub fn build(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, openapi) = App::new()
+        .into_utoipa_app()
+        .configure(api::configure)
+        .split_for_parts();
+    let openapi = api::docs::finish(openapi);
+    let routes = Arc::new(api::fallback::RouteTable::from_openapi(&openapi));
+    let json_limit = state.config.json_limit;
+    let cors = api::middleware::cors(&state.config);
+    app.app_data(web::Data::new(state.clone()))
+        .app_data(web::Data::from(routes))
+        .app_data(api::extract::payload_config(json_limit))
+        .app_data(api::extract::BodyLimit(json_limit))
+        .app_data(api::extract::path_config())
+        .app_data(api::extract::query_config())
+        .app_data(api::extract::json_config(json_limit))
+        .service(api::docs::service(openapi))
+        .service(web::resource("/docs").get(api::docs::redirect_to_ui))
+        .default_service(web::to(api::fallback::not_found_or_not_allowed))
+        .wrap(actix_web::middleware::from_fn(
+            api::middleware::authenticate,
+        ))
+        .wrap(cors)
+        .wrap(actix_web::middleware::from_fn(
+            api::middleware::request_context,
+        ))
+}
+
+/// The OpenAPI document the code generates (for `paht openapi` and the contract test).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, openapi) = App::new()
+        .into_utoipa_app()
+        .configure(api::configure)
+        .split_for_parts();
+    api::docs::finish(openapi)
+}

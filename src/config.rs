@@ -1,0 +1,313 @@
+//! Every setting of the service, read from the environment (and an optional `.env` file),
+//! validated once at start. Each variable is documented in `.env.example` and the README.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::domain::calendar::OfficeSessions;
+
+/// Which database a URL points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `postgres://…` or `postgresql://…`
+    Postgres(String),
+    /// `sqlite://PATH` or a plain file path.
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    /// Picks the backend from the URL scheme.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("DATABASE_URL is empty".into());
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(Self::Postgres(raw.to_string()));
+        }
+        let path = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+            .unwrap_or(raw);
+        if path.is_empty() || path == ":memory:" {
+            return Err(
+                "DATABASE_URL: an in-memory SQLite database cannot be shared by a pool; give a file path"
+                    .into(),
+            );
+        }
+        if path.contains("://") {
+            return Err(format!(
+                "DATABASE_URL: unknown scheme in {:?}; use postgres://, postgresql://, sqlite:// or a file path",
+                raw.split("://").next().unwrap_or_default()
+            ));
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    /// A description safe to log (no password).
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(p) => format!("sqlite://{}", p.display()),
+            Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+                _ => url.clone(),
+            },
+        }
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The service's configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database: DatabaseUrl,
+    pub data_dir: PathBuf,
+    pub pool_size: u32,
+    pub pool_timeout: Duration,
+    /// `None`: generated on first start and kept in the data folder.
+    pub jwt_secret: Option<String>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub admin_password: Option<String>,
+    /// Empty: no cross-origin access. `["*"]`: any origin.
+    pub cors_origins: Vec<String>,
+    pub office_sessions: OfficeSessions,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub json_limit: usize,
+    /// SQLite `synchronous` pragma: FULL (default) or NORMAL.
+    pub sqlite_synchronous: String,
+    /// Failed logins allowed per account in the window before 429.
+    pub login_max_failures_per_account: u32,
+    /// Failed logins allowed per client address in the window before 429.
+    pub login_max_failures_per_address: u32,
+    pub login_window: Duration,
+    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
+    pub trust_proxy: bool,
+}
+
+impl Config {
+    /// Reads the process environment (after loading `.env` if present).
+    pub fn from_env() -> Result<Self, Vec<String>> {
+        let _ = dotenvy::dotenv();
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::from_map(&vars)
+    }
+
+    /// Builds and validates a configuration from a map of variables; every problem is reported.
+    pub fn from_map(vars: &HashMap<String, String>) -> Result<Self, Vec<String>> {
+        let mut errs = Vec::new();
+        let get = |k: &str| {
+            vars.get(k)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+
+        let bind = get("PAHT_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind = bind.parse::<SocketAddr>().unwrap_or_else(|_| {
+            errs.push(format!(
+                "PAHT_BIND: {bind:?} is not an address:port such as 127.0.0.1:8080"
+            ));
+            SocketAddr::from(([127, 0, 0, 1], 8080))
+        });
+        let data_dir = PathBuf::from(get("PAHT_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let db_raw = get("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/paht.db", data_dir.display()));
+        let database = DatabaseUrl::parse(&db_raw).unwrap_or_else(|e| {
+            errs.push(e);
+            DatabaseUrl::Sqlite(data_dir.join("paht.db"))
+        });
+
+        let mut num = |key: &str, default: u64, min: u64, max: u64| -> u64 {
+            match get(key) {
+                None => default,
+                Some(v) => match v.parse::<u64>() {
+                    Ok(n) if (min..=max).contains(&n) => n,
+                    _ => {
+                        errs.push(format!(
+                            "{key}: {v:?} must be a whole number from {min} to {max}"
+                        ));
+                        default
+                    }
+                },
+            }
+        };
+        let pool_size = num("PAHT_DB_POOL_SIZE", 10, 1, 200) as u32;
+        let pool_timeout = Duration::from_millis(num("PAHT_DB_TIMEOUT_MS", 3000, 100, 60_000));
+        let access_token_ttl =
+            Duration::from_secs(num("PAHT_ACCESS_TOKEN_TTL_SECS", 900, 60, 86_400));
+        let refresh_token_ttl = Duration::from_secs(num(
+            "PAHT_REFRESH_TOKEN_TTL_SECS",
+            30 * 86_400,
+            3600,
+            365 * 86_400,
+        ));
+        let json_limit = num("PAHT_JSON_LIMIT_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024) as usize;
+        let login_max_failures_per_account =
+            num("PAHT_LOGIN_MAX_FAILURES_ACCOUNT", 5, 1, 1000) as u32;
+        let login_max_failures_per_address =
+            num("PAHT_LOGIN_MAX_FAILURES_ADDRESS", 20, 1, 100_000) as u32;
+        let login_window = Duration::from_secs(num("PAHT_LOGIN_WINDOW_SECS", 900, 1, 86_400));
+
+        let jwt_secret = get("PAHT_JWT_SECRET");
+        if let Some(s) = &jwt_secret
+            && s.len() < 32
+        {
+            errs.push("PAHT_JWT_SECRET: must be at least 32 characters".into());
+        }
+        let admin_password = get("PAHT_ADMIN_PASSWORD");
+        if let Some(p) = &admin_password
+            && let Err(e) = crate::domain::account::check_password_strength(p)
+        {
+            errs.push(format!("PAHT_ADMIN_PASSWORD: {}", e.en));
+        }
+        let cors_origins: Vec<String> = get("PAHT_CORS_ORIGINS")
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for o in &cors_origins {
+            if o != "*" && !(o.starts_with("http://") || o.starts_with("https://")) {
+                errs.push(format!(
+                    "PAHT_CORS_ORIGINS: {o:?} is not an origin such as https://paht.example.vn"
+                ));
+            }
+        }
+        let office_sessions = match get("PAHT_OFFICE_SESSIONS") {
+            None => OfficeSessions::default(),
+            Some(v) => OfficeSessions::parse(&v).unwrap_or_else(|e| {
+                errs.push(format!("PAHT_OFFICE_SESSIONS: {e}"));
+                OfficeSessions::default()
+            }),
+        };
+        let log = get("PAHT_LOG").unwrap_or_else(|| "info".into());
+        if tracing_subscriber::EnvFilter::try_new(&log).is_err() {
+            errs.push(format!(
+                "PAHT_LOG: {log:?} is not a log filter such as info or paht=debug"
+            ));
+        }
+        let log_format = match get("PAHT_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(v) => {
+                errs.push(format!("PAHT_LOG_FORMAT: {v:?} must be text or json"));
+                LogFormat::Text
+            }
+        };
+        let sqlite_synchronous = get("PAHT_SQLITE_SYNCHRONOUS")
+            .unwrap_or_else(|| "FULL".into())
+            .to_uppercase();
+        if sqlite_synchronous != "FULL" && sqlite_synchronous != "NORMAL" {
+            errs.push("PAHT_SQLITE_SYNCHRONOUS: must be FULL or NORMAL".into());
+        }
+        let trust_proxy = match get("PAHT_TRUST_PROXY").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(v) => {
+                errs.push(format!("PAHT_TRUST_PROXY: {v:?} must be true or false"));
+                false
+            }
+        };
+
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(Self {
+            bind,
+            database,
+            data_dir,
+            pool_size,
+            pool_timeout,
+            jwt_secret,
+            access_token_ttl,
+            refresh_token_ttl,
+            admin_password,
+            cors_origins,
+            office_sessions,
+            log,
+            log_format,
+            json_limit,
+            sqlite_synchronous,
+            login_max_failures_per_account,
+            login_max_failures_per_address,
+            login_window,
+            trust_proxy,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, Vec<String>> {
+        Config::from_map(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn defaults() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database, DatabaseUrl::Sqlite("data/paht.db".into()));
+        assert_eq!(c.sqlite_synchronous, "FULL");
+        assert_eq!(c.json_limit, 1024 * 1024);
+    }
+
+    #[test]
+    fn database_url_schemes() {
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u:p@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://x/y.db"),
+            Ok(DatabaseUrl::Sqlite("x/y.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("/abs/y.db"),
+            Ok(DatabaseUrl::Sqlite("/abs/y.db".into()))
+        );
+        assert!(DatabaseUrl::parse("mysql://h/db").is_err());
+        assert!(DatabaseUrl::parse("sqlite::memory:").is_err());
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u:secret@h:5432/db")
+                .unwrap()
+                .redacted(),
+            "postgres://***@h:5432/db"
+        );
+    }
+
+    #[test]
+    fn every_bad_value_is_reported() {
+        let errs = cfg(&[
+            ("PAHT_BIND", "nowhere"),
+            ("PAHT_DB_POOL_SIZE", "0"),
+            ("PAHT_JWT_SECRET", "short"),
+            ("PAHT_CORS_ORIGINS", "example.com"),
+            ("PAHT_OFFICE_SESSIONS", "25:00-11:00"),
+        ])
+        .unwrap_err();
+        assert_eq!(errs.len(), 5, "{errs:?}");
+    }
+}

@@ -1,0 +1,102 @@
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::models::{AgencyChanges, AgencyRow};
+use crate::db::schema::{agencies, categories, users};
+
+pub fn insert(conn: &mut DbConn, row: &AgencyRow) -> QueryResult<()> {
+    diesel::insert_into(agencies::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<AgencyRow>> {
+    agencies::table
+        .find(id)
+        .select(AgencyRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<AgencyRow>> {
+    agencies::table
+        .filter(agencies::code.eq(code))
+        .select(AgencyRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Filters of the agency list.
+#[derive(Debug, Default)]
+pub struct AgencyFilter {
+    pub kind: Option<String>,
+    pub parent_id: Option<String>,
+    pub participating: Option<bool>,
+}
+
+pub fn list(conn: &mut DbConn, f: &AgencyFilter) -> QueryResult<Vec<AgencyRow>> {
+    let mut q = agencies::table.select(AgencyRow::as_select()).into_boxed();
+    if let Some(k) = &f.kind {
+        q = q.filter(agencies::kind.eq(k.clone()));
+    }
+    if let Some(p) = &f.parent_id {
+        q = q.filter(agencies::parent_id.eq(p.clone()));
+    }
+    if let Some(p) = f.participating {
+        q = q.filter(agencies::participating.eq(p));
+    }
+    q.order((agencies::name.asc(), agencies::id.asc()))
+        .load(conn)
+}
+
+pub fn update(conn: &mut DbConn, id: &str, changes: &AgencyChanges) -> QueryResult<usize> {
+    diesel::update(agencies::table.find(id))
+        .set(changes)
+        .execute(conn)
+}
+
+pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+    diesel::delete(agencies::table.find(id)).execute(conn)
+}
+
+/// Whether anything refers to the agency: users, child agencies, categories.
+pub fn is_referenced(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    let users: bool = diesel::select(diesel::dsl::exists(
+        users::table.filter(users::agency_id.eq(id)),
+    ))
+    .get_result(conn)?;
+    let children: bool = diesel::select(diesel::dsl::exists(
+        agencies::table.filter(agencies::parent_id.eq(id)),
+    ))
+    .get_result(conn)?;
+    let cats: bool = diesel::select(diesel::dsl::exists(
+        categories::table.filter(categories::default_agency_id.eq(id)),
+    ))
+    .get_result(conn)?;
+    Ok(users || children || cats)
+}
+
+/// The ids of the agency's ancestors, nearest first (for cycle checks and supervision).
+pub fn ancestors(conn: &mut DbConn, id: &str) -> QueryResult<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cur = agencies::table
+        .find(id)
+        .select(agencies::parent_id)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten();
+    while let Some(p) = cur {
+        if out.contains(&p) || out.len() > 64 {
+            break;
+        }
+        cur = agencies::table
+            .find(&p)
+            .select(agencies::parent_id)
+            .first::<Option<String>>(conn)
+            .optional()?
+            .flatten();
+        out.push(p);
+    }
+    Ok(out)
+}

@@ -1,0 +1,26 @@
+//! Repository functions: SQL through diesel, one module per table, written once for both
+//! backends. They take a `&mut DbConn` and never open transactions (the service does).
+
+pub mod admin_units;
+pub mod agencies;
+pub mod categories;
+pub mod tokens;
+pub mod users;
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`: `LIKE` ignores ASCII case on SQLite but not on PostgreSQL, so both sides
+    /// are lowered.
+    fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}

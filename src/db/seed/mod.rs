@@ -1,0 +1,196 @@
+//! Reference data loaded once at start: the province's administrative units, agencies and
+//! categories (SPEC §8: names and structure are data). A seed step runs once per database;
+//! `seed_runs` records it, so an admin's later edits and deletions are never undone.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::db::models::{AdminUnitRow, AgencyRow, CategoryRow};
+use crate::db::schema::seed_runs;
+use crate::db::{DbConn, new_id, repo};
+
+const REFERENCE: &str = include_str!("reference.json");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reference {
+    name: String,
+    admin_units: Vec<UnitSeed>,
+    agencies: Vec<AgencySeed>,
+    categories: Vec<CategorySeed>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitSeed {
+    code: String,
+    name: String,
+    level: String,
+    parent: Option<String>,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgencySeed {
+    code: String,
+    name: String,
+    kind: String,
+    parent: Option<String>,
+    admin_unit: Option<String>,
+    participating: bool,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategorySeed {
+    code: String,
+    name: String,
+    description: Option<String>,
+    default_agency: Option<String>,
+}
+
+/// Whether a named seed step has run.
+pub fn has_run(conn: &mut DbConn, name: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(seed_runs::table.find(name))).get_result(conn)
+}
+
+/// Records that a named seed step ran.
+pub fn record_run(conn: &mut DbConn, name: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(seed_runs::table)
+        .values((seed_runs::name.eq(name), seed_runs::applied_at.eq(at)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Loads the province's reference data if it has never been loaded. Call inside a write
+/// transaction. Returns whether it loaded anything.
+pub fn load_reference(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {
+    let data: Reference =
+        serde_json::from_str(REFERENCE).expect("reference.json is valid (checked by a test)");
+    if has_run(conn, &data.name)? {
+        return Ok(false);
+    }
+    for u in &data.admin_units {
+        if repo::admin_units::find(conn, &u.code)?.is_none() {
+            repo::admin_units::insert(
+                conn,
+                &AdminUnitRow {
+                    code: u.code.clone(),
+                    name: u.name.clone(),
+                    level: u.level.clone(),
+                    parent_code: u.parent.clone(),
+                    valid_from: u.valid_from,
+                    valid_to: u.valid_to,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+        }
+    }
+    for a in &data.agencies {
+        if repo::agencies::find_by_code(conn, &a.code)?.is_some() {
+            continue;
+        }
+        let parent_id = match &a.parent {
+            Some(code) => repo::agencies::find_by_code(conn, code)?.map(|p| p.id),
+            None => None,
+        };
+        repo::agencies::insert(
+            conn,
+            &AgencyRow {
+                id: new_id(),
+                code: a.code.clone(),
+                name: a.name.clone(),
+                kind: a.kind.clone(),
+                parent_id,
+                admin_unit_code: a.admin_unit.clone(),
+                participating: a.participating,
+                email: a.email.clone(),
+                phone: a.phone.clone(),
+                focal_leader_id: None,
+                focal_staff_id: None,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+    }
+    for c in &data.categories {
+        if repo::categories::find(conn, &c.code)?.is_some() {
+            continue;
+        }
+        let default_agency_id = match &c.default_agency {
+            Some(code) => repo::agencies::find_by_code(conn, code)?.map(|a| a.id),
+            None => None,
+        };
+        repo::categories::insert(
+            conn,
+            &CategoryRow {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                description: c.description.clone(),
+                default_agency_id,
+                active: true,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+    }
+    record_run(conn, &data.name, now)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::directory::{AgencyKind, UnitLevel};
+
+    #[test]
+    fn reference_data_is_consistent() {
+        let data: Reference = serde_json::from_str(REFERENCE).unwrap();
+        let unit_codes: Vec<&str> = data.admin_units.iter().map(|u| u.code.as_str()).collect();
+        for u in &data.admin_units {
+            assert!(UnitLevel::parse(&u.level).is_some(), "{}", u.code);
+            if let Some(p) = &u.parent {
+                assert!(unit_codes.contains(&p.as_str()), "{} parent {p}", u.code);
+            }
+        }
+        let districts = data
+            .admin_units
+            .iter()
+            .filter(|u| u.level == "district")
+            .count();
+        assert_eq!(districts, 11, "the province's 11 district-level units");
+        let mut seen = Vec::new();
+        for a in &data.agencies {
+            assert!(AgencyKind::parse(&a.kind).is_some(), "{}", a.code);
+            if let Some(p) = &a.parent {
+                assert!(
+                    seen.contains(&p.as_str()),
+                    "{}: parent {p} must come first",
+                    a.code
+                );
+            }
+            if let Some(u) = &a.admin_unit {
+                assert!(unit_codes.contains(&u.as_str()), "{} unit {u}", a.code);
+            }
+            seen.push(a.code.as_str());
+        }
+        assert_eq!(
+            data.agencies
+                .iter()
+                .filter(|a| a.kind == "district_committee")
+                .count(),
+            11
+        );
+        for c in &data.categories {
+            if let Some(a) = &c.default_agency {
+                assert!(seen.contains(&a.as_str()), "{} agency {a}", c.code);
+            }
+        }
+    }
+}

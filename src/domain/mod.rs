@@ -1,0 +1,6 @@
+//! The regulation as pure code: no database, no HTTP, no clock (`now` is an argument).
+
+pub mod account;
+pub mod calendar;
+pub mod directory;
+pub mod roles;

@@ -1,0 +1,109 @@
+//! The `paht` command: `paht` (or `paht serve`) runs the service; `paht openapi` prints the
+//! API contract; `paht migrate` applies the migrations and the reference data, then exits.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use paht::app::{self, AppState};
+use paht::clock::SystemClock;
+use paht::config::{Config, LogFormat};
+
+fn init_logging(config: &Config) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: paht [serve | migrate | openapi]");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
+    if command == "openapi" {
+        let doc = app::openapi();
+        println!("{}", doc.to_pretty_json().expect("the document serialises"));
+        return ExitCode::SUCCESS;
+    }
+    if command != "serve" && command != "migrate" {
+        return usage();
+    }
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(errors) => {
+            eprintln!("paht: the configuration is invalid:");
+            for e in errors {
+                eprintln!("  - {e}");
+            }
+            eprintln!("See .env.example for every variable.");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    tracing::info!(database = %config.database.redacted(), "starting");
+    let (state, report) = match AppState::init(config.clone(), Arc::new(SystemClock)) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(error = %e, cause = e.cause.as_deref().unwrap_or(""), "cannot start");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(
+        migrations = report.migrations_applied,
+        reference_data = report.reference_loaded,
+        "database ready"
+    );
+    if report.jwt_key_generated {
+        tracing::warn!(
+            path = %config.data_dir.join("jwt-secret").display(),
+            "PAHT_JWT_SECRET is not set: a signing key was generated and kept in the data folder. \
+             Production must set PAHT_JWT_SECRET, and every replica must share the same value."
+        );
+    }
+    if report.admin_created {
+        match &report.generated_admin_password {
+            Some(p) => tracing::warn!(
+                login = "admin",
+                password = %p,
+                "first admin account created with a random password, shown only this once: sign in and change it"
+            ),
+            None => tracing::info!(
+                login = "admin",
+                "first admin account created with PAHT_ADMIN_PASSWORD"
+            ),
+        }
+    }
+    if command == "migrate" {
+        return ExitCode::SUCCESS;
+    }
+    let bind = config.bind;
+    let result = actix_web::rt::System::new().block_on(async move {
+        let server = actix_web::HttpServer::new(move || app::build(state.clone()))
+            .bind(bind)?
+            .shutdown_timeout(30)
+            .run();
+        tracing::info!(address = %bind, docs = %format!("http://{bind}/docs/"), "listening");
+        server.await
+    });
+    match result {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "server error");
+            ExitCode::FAILURE
+        }
+    }
+}

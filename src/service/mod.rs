@@ -1,0 +1,8 @@
+//! Use cases, synchronous: each opens a transaction, loads through `db::repo`, asks the
+//! domain, saves. No SQL text and no HTTP types here.
+
+pub mod auth;
+pub mod bootstrap;
+pub mod directory;
+pub mod throttle;
+pub mod users;

@@ -1,0 +1,91 @@
+//! The committed contract is what the code serves, and every documented path is served.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::TestApp;
+
+fn generated() -> Value {
+    serde_json::to_value(paht::app::openapi()).unwrap()
+}
+
+#[test]
+fn committed_openapi_matches_the_code() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/openapi.json");
+    let fresh = paht::app::openapi().to_pretty_json().unwrap() + "\n";
+    if std::env::var("PAHT_UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "openapi/openapi.json differs from the code. Regenerate it with\n  \
+         PAHT_UPDATE_OPENAPI=1 cargo test --test it committed_openapi\nor\n  cargo run -- openapi > openapi/openapi.json"
+    );
+}
+
+#[test]
+fn every_operation_is_documented() {
+    let doc = generated();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert!(doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer");
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path}: operationId"));
+            assert!(
+                id.chars().next().unwrap().is_ascii_lowercase() && !id.contains('_'),
+                "{id} is camelCase"
+            );
+            assert!(ids.insert(id.to_string()), "{id} is unique");
+            assert!(
+                op["summary"].is_string() || op["description"].is_string(),
+                "{id}: description"
+            );
+            for (status, res) in op["responses"].as_object().unwrap() {
+                assert!(
+                    res.get("$ref").is_some()
+                        || res["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{id} {status}"
+                );
+            }
+            assert!(
+                op["responses"].get("500").is_some(),
+                "{id}: problem responses"
+            );
+        }
+    }
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        if let Some(props) = schema["properties"].as_object() {
+            for (field, p) in props {
+                let described = p["description"].is_string()
+                    || p.get("$ref").is_some()
+                    || p.get("allOf").is_some()
+                    || p.get("oneOf").is_some();
+                assert!(described, "{name}.{field} has a description");
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn every_documented_path_is_served() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let doc = generated();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let concrete = path.replace(['{', '}'], "");
+        for method in item.as_object().unwrap().keys() {
+            let m = actix_web::http::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let res = t.req(m, &concrete).bearer(&admin).send().await;
+            let code = serde_json::from_slice::<Value>(&res.body)
+                .ok()
+                .and_then(|v| v["code"].as_str().map(str::to_string));
+            assert_ne!(code.as_deref(), Some("route_not_found"), "{method} {path}");
+            assert_ne!(res.status.as_u16(), 405, "{method} {path}");
+        }
+    }
+}

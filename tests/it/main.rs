@@ -1,0 +1,11 @@
+//! The integration suite: the real application over a real, fresh database per test.
+//! `cargo test` runs it on SQLite; with `TEST_DATABASE_URL=postgres://…/postgres` on PostgreSQL.
+
+mod auth;
+mod contract;
+mod directory;
+mod errors;
+mod migrations;
+mod ops;
+mod support;
+mod users;
