@@ -17,6 +17,7 @@ use crate::db::{self, DbPool, write_tx};
 use crate::error::{AppError, AppResult};
 use crate::service::auth::JwtKeys;
 use crate::service::bootstrap;
+use crate::service::calendar::CalendarCache;
 use crate::service::throttle::LoginThrottle;
 
 /// What every request handler and use case may reach.
@@ -28,6 +29,7 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<Metrics>,
+    pub calendar: Arc<CalendarCache>,
 }
 
 /// What happened at start, for the log.
@@ -65,13 +67,18 @@ impl AppState {
             )),
             jwt: Arc::new(JwtKeys::new(&secret)),
             metrics: Arc::new(Metrics::new()),
+            calendar: Arc::new(CalendarCache::default()),
             config: Arc::new(config),
             clock,
         };
         let now = state.clock.now().naive_utc();
         let mut conn = state.pool.get()?;
-        report.reference_loaded =
-            write_tx(&mut conn, |c| db::seed::load_reference(c, now)).map_err(AppError::from)?;
+        report.reference_loaded = write_tx(&mut conn, |c| {
+            let reference = db::seed::load_reference(c, now)?;
+            let calendar = db::seed::load_calendar(c, now)?;
+            Ok::<_, diesel::result::Error>(reference || calendar)
+        })
+        .map_err(AppError::from)?;
         let admin = bootstrap::ensure_admin(&state, &mut conn)?;
         report.admin_created = admin.created;
         report.generated_admin_password = admin.generated_password;

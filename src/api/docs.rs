@@ -136,6 +136,10 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
                 "Administrative units, with the dates they are valid.",
             ),
             ("categories", "Categories of reports (lĩnh vực)."),
+            (
+                "calendar",
+                "The working calendar, deadlines in working time, and the lunar calendar.",
+            ),
             ("operations", "Health, readiness and metrics."),
         ]
         .into_iter()

@@ -282,6 +282,12 @@ fn describe_serde_error(path: &str, msg: &str) -> FieldError {
                 format!("Invalid value; expected one of {expected}."),
             ),
         )
+    } else if expected.is_empty() {
+        FieldError::new(
+            whole(),
+            "invalid_value",
+            Msg::new("Giá trị không hợp lệ.", "Invalid value."),
+        )
     } else {
         FieldError::new(
             whole(),
@@ -297,7 +303,11 @@ fn describe_serde_error(path: &str, msg: &str) -> FieldError {
 /// Serde's names of expected types, in Vietnamese.
 fn expected_vi(expected: &str) -> String {
     let e = expected.trim();
-    let vi = if e.contains("string") || e.contains("char") {
+    let vi = if e.contains("RFC 3339") {
+        "thời điểm theo RFC 3339 có múi giờ, ví dụ 2026-02-13T15:00:00+07:00"
+    } else if e.contains("YYYY-MM-DD") {
+        "ngày dạng YYYY-MM-DD"
+    } else if e.contains("string") || e.contains("char") {
         "chuỗi ký tự"
     } else if e.contains("bool") {
         "giá trị true/false"
@@ -499,4 +509,32 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 /// The body-size limit for raw payloads (and for `ValidJson` through `BodyLimit`).
 pub fn payload_config(limit: usize) -> web::PayloadConfig {
     web::PayloadConfig::new(limit)
+}
+
+/// Deserializers for query parameters, with messages that name what is expected and never
+/// repeat the value.
+pub mod de {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    /// An RFC 3339 instant with its offset. In a query string an unencoded `+` arrives as a
+    /// space, so a space before the offset is read as `+`.
+    pub fn instant<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = String::deserialize(d)?;
+        let s = s.trim().replace(' ', "+");
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.to_utc())
+            .map_err(|_| {
+                D::Error::custom(
+                    "invalid value, expected an RFC 3339 instant such as 2026-02-13T15:00:00+07:00",
+                )
+            })
+    }
+
+    /// A local date `YYYY-MM-DD`.
+    pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let s = String::deserialize(d)?;
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| D::Error::custom("invalid value, expected a date YYYY-MM-DD"))
+    }
 }

@@ -4,6 +4,7 @@
 pub mod admin_units;
 pub mod agencies;
 pub mod auth;
+pub mod calendar;
 pub mod categories;
 pub mod docs;
 pub mod extract;
@@ -50,6 +51,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(categories::create)
                 .service(categories::get)
                 .service(categories::update)
-                .service(categories::remove),
+                .service(categories::remove)
+                .service(calendar::list_days)
+                .service(calendar::create_day)
+                .service(calendar::put_day)
+                .service(calendar::delete_day)
+                .service(calendar::confirm_day)
+                .service(calendar::propose_year)
+                .service(calendar::deadline)
+                .service(calendar::working_time)
+                .service(calendar::lunar_date)
+                .service(calendar::settings),
         );
 }

@@ -132,3 +132,16 @@ pub struct CategoryChanges {
     pub active: Option<bool>,
     pub updated_at: Option<NaiveDateTime>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = calendar_days)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct CalendarDayRow {
+    pub day: NaiveDate,
+    pub kind: String,
+    pub note: String,
+    pub legal_basis: Option<String>,
+    pub confirmed: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}

@@ -80,6 +80,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        kind -> Text,
+        note -> Text,
+        legal_basis -> Nullable<Text>,
+        confirmed -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(categories -> agencies (default_agency_id));

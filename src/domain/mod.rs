@@ -4,3 +4,4 @@ pub mod account;
 pub mod calendar;
 pub mod directory;
 pub mod roles;
+pub mod steps;

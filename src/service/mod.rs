@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod bootstrap;
+pub mod calendar;
 pub mod directory;
 pub mod throttle;
 pub mod users;

@@ -2,6 +2,7 @@
 //! `cargo test` runs it on SQLite; with `TEST_DATABASE_URL=postgres://…/postgres` on PostgreSQL.
 
 mod auth;
+mod calendar;
 mod contract;
 mod directory;
 mod errors;

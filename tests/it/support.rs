@@ -84,7 +84,7 @@ fn template_name() -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<_> = walk(&root.join("migrations/postgres"));
-    files.push(root.join("src/db/seed/reference.json"));
+    files.extend(walk(&root.join("src/db/seed")));
     files.sort();
     for f in files {
         f.strip_prefix(root).unwrap().hash(&mut h);

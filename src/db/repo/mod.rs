@@ -3,7 +3,9 @@
 
 pub mod admin_units;
 pub mod agencies;
+pub mod calendar;
 pub mod categories;
+pub mod counters;
 pub mod tokens;
 pub mod users;
 

@@ -6,11 +6,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::db::models::{AdminUnitRow, AgencyRow, CategoryRow};
+use crate::db::models::{AdminUnitRow, AgencyRow, CalendarDayRow, CategoryRow};
 use crate::db::schema::seed_runs;
 use crate::db::{DbConn, new_id, repo};
 
 const REFERENCE: &str = include_str!("reference.json");
+const CALENDAR: &str = include_str!("calendar-2024-2026.json");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -144,6 +145,52 @@ pub fn load_reference(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool
     Ok(true)
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarSeed {
+    name: String,
+    days: Vec<CalendarDaySeed>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarDaySeed {
+    date: NaiveDate,
+    kind: String,
+    note: String,
+    legal_basis: Option<String>,
+    confirmed: bool,
+}
+
+/// Loads the official non-working and make-up days of 2024–2026 (and the pending 24/11) once.
+/// Call inside a write transaction. Returns whether it loaded anything.
+pub fn load_calendar(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {
+    let data: CalendarSeed =
+        serde_json::from_str(CALENDAR).expect("calendar seed is valid (checked by a test)");
+    if has_run(conn, &data.name)? {
+        return Ok(false);
+    }
+    for d in data.days {
+        if repo::calendar::find(conn, d.date)?.is_none() {
+            repo::calendar::insert(
+                conn,
+                &CalendarDayRow {
+                    day: d.date,
+                    kind: d.kind,
+                    note: d.note,
+                    legal_basis: d.legal_basis,
+                    confirmed: d.confirmed,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+        }
+    }
+    repo::counters::next(conn, crate::db::repo::counters::CALENDAR_REVISION)?;
+    record_run(conn, &data.name, now)?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +239,21 @@ mod tests {
                 assert!(seen.contains(&a.as_str()), "{} agency {a}", c.code);
             }
         }
+    }
+
+    #[test]
+    fn calendar_seed_is_consistent() {
+        let data: CalendarSeed = serde_json::from_str(CALENDAR).unwrap();
+        for d in &data.days {
+            let kind = crate::domain::calendar::DayKind::parse(&d.kind)
+                .unwrap_or_else(|| panic!("{}", d.date));
+            crate::domain::calendar::check_day_kind(d.date, kind)
+                .unwrap_or_else(|e| panic!("{}: {e}", d.date));
+        }
+        assert_eq!(
+            data.days.iter().filter(|d| !d.confirmed).count(),
+            1,
+            "only 24/11 is pending"
+        );
     }
 }

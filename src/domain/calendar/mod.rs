@@ -1,7 +1,90 @@
-//! The working calendar: office sessions, and (in the calendar module's later parts) non-working
-//! days and the deadline calculator. Pure code: no I/O, no clock.
+//! The working calendar and the deadline calculator (SPEC §4). Pure code: no I/O, no clock.
+//!
+//! - [`OfficeSessions`]: the daily sessions that working time counts in;
+//! - [`CalendarDay`]: a date that departs from the Monday–Friday rule (a holiday, a compensatory
+//!   day, a weekday given off in a swap, a Saturday worked in exchange);
+//! - [`WorkingCalendar`]: both together over a span of years, with `add_working` (start +
+//!   working duration → deadline) and `working_between` (its inverse);
+//! - [`lunar`]: the Vietnamese lunar calendar; [`statutory`]: the Labor Code holidays of a year.
 
-use chrono::NaiveTime;
+pub mod lunar;
+pub mod statutory;
+mod working;
+
+pub use working::{CalendarError, DayOff, WorkingCalendar, WorkingDuration};
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How a date departs from the Monday–Friday working week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// A public holiday (Labor Code 2019 Art. 112).
+    Holiday,
+    /// A day off in place of a holiday that fell on a weekend (Labor Code Art. 111.3).
+    Compensatory,
+    /// A weekday given off in a swap decided by the government.
+    SwapOff,
+    /// A weekend day worked in exchange for a swapped day off (làm bù): a working day.
+    MakeupWorkday,
+}
+
+impl DayKind {
+    pub const ALL: [DayKind; 4] = [
+        DayKind::Holiday,
+        DayKind::Compensatory,
+        DayKind::SwapOff,
+        DayKind::MakeupWorkday,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "holiday",
+            DayKind::Compensatory => "compensatory",
+            DayKind::SwapOff => "swap_off",
+            DayKind::MakeupWorkday => "makeup_workday",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DayKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether the day is off (every kind but a make-up working day).
+    pub fn is_day_off(self) -> bool {
+        self != DayKind::MakeupWorkday
+    }
+}
+
+/// A date of the calendar that departs from the Monday–Friday rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    pub note: String,
+    /// The legal document that decided it.
+    pub legal_basis: Option<String>,
+    /// Whether an admin confirmed it (official); proposals are unconfirmed.
+    pub confirmed: bool,
+}
+
+/// The weekend: Saturday and Sunday (Decision 188/1999/QĐ-TTg: a 40-hour week, Monday to Friday).
+pub fn is_weekend(date: NaiveDate) -> bool {
+    use chrono::{Datelike, Weekday};
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Checks that a day's kind fits its date: a make-up working day falls on a weekend; a swapped
+/// or compensatory day off falls on a weekday.
+pub fn check_day_kind(date: NaiveDate, kind: DayKind) -> Result<(), &'static str> {
+    match kind {
+        DayKind::MakeupWorkday if !is_weekend(date) => Err("makeup_on_weekday"),
+        DayKind::SwapOff | DayKind::Compensatory if is_weekend(date) => Err("day_off_on_weekend"),
+        _ => Ok(()),
+    }
+}
 
 /// The daily office sessions in local time (Asia/Ho_Chi_Minh), in order and not overlapping.
 /// Default 07:00–11:00 and 13:00–17:00, the hours of the province's public-service centres

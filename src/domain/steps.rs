@@ -1,0 +1,190 @@
+//! The time limit of every step of a report (Annex II; Art. 7–10). This table is the one place
+//! in the code where each limit is written down: the lifecycle reads its deadlines from here.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::calendar::WorkingDuration;
+
+/// A step with a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// The IOC receives, verifies and dispatches a report.
+    Dispatch,
+    /// A single lead agency processes and answers, its leader's approval included.
+    LeadProcess,
+    /// The lead agency returns a wrong assignment to the IOC.
+    LeadReturn,
+    /// The lead agency forwards the report to coordinating agencies.
+    LeadForward,
+    /// A coordinating agency returns a wrong assignment to the lead.
+    CoordinatorReturn,
+    /// A coordinating agency processes, and its leader approves, its answer.
+    CoordinatorProcess,
+    /// The lead consolidates the coordinators' answers and its leader approves.
+    LeadConsolidate,
+    /// An agency leader approves or sends back a draft result.
+    LeaderApproval,
+    /// The IOC publishes an approved result, or returns one without an answer.
+    Publish,
+    /// The lead agency clarifies its result after the reporter's feedback.
+    Clarify,
+    /// After an emergency is handled on the ground, the agency records what was done.
+    EmergencyRecord,
+}
+
+/// How long a step may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Counted in office sessions of working days.
+    Working(WorkingDuration),
+    /// Counted on the clock, day and night (Art. 8.6).
+    ClockHours(u32),
+}
+
+/// Who acts in a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// The IOC (Trung tâm IOC tỉnh).
+    Ioc,
+    /// The lead agency (cơ quan xử lý chính).
+    Lead,
+    /// A coordinating agency (cơ quan phối hợp).
+    Coordinator,
+    /// The leader of the acting agency.
+    Leader,
+    /// The agency that handled an emergency.
+    Agency,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct StepRule {
+    pub step: Step,
+    pub actor: Actor,
+    pub limit: Limit,
+    /// What starts the clock.
+    pub starts: &'static str,
+    /// Where the regulation says so.
+    pub article: &'static str,
+}
+
+use Limit::{ClockHours, Working};
+use WorkingDuration::{Days, Hours};
+
+/// Annex II and Art. 7–10, row by row.
+pub const STEPS: &[StepRule] = &[
+    StepRule {
+        step: Step::Dispatch,
+        actor: Actor::Ioc,
+        limit: Working(Hours(4)),
+        starts: "report submitted",
+        article: "Art. 7.3; Annex II step 1",
+    },
+    StepRule {
+        step: Step::LeadProcess,
+        actor: Actor::Lead,
+        limit: Working(Days(6)),
+        starts: "assignment to the lead agency",
+        article: "Art. 8.1; Annex II steps 2 and 4 (5 + 1)",
+    },
+    StepRule {
+        step: Step::LeadReturn,
+        actor: Actor::Lead,
+        limit: Working(Days(1)),
+        starts: "assignment to the lead agency",
+        article: "Art. 8.1; Annex II step 2",
+    },
+    StepRule {
+        step: Step::LeadForward,
+        actor: Actor::Lead,
+        limit: Working(Days(1)),
+        starts: "assignment to the lead agency",
+        article: "Art. 8.2 step 1; Annex II step 3",
+    },
+    StepRule {
+        step: Step::CoordinatorReturn,
+        actor: Actor::Coordinator,
+        limit: Working(Days(1)),
+        starts: "assignment to the coordinating agency",
+        article: "Art. 8.2 step 2; Annex II step 3",
+    },
+    StepRule {
+        step: Step::CoordinatorProcess,
+        actor: Actor::Coordinator,
+        limit: Working(Days(4)),
+        starts: "assignment to the coordinating agency",
+        article: "Art. 8.2 step 2; Annex II step 3 (3 + 1)",
+    },
+    StepRule {
+        step: Step::LeadConsolidate,
+        actor: Actor::Lead,
+        limit: Working(Days(2)),
+        starts: "last coordinator result received",
+        article: "Art. 8.2 step 3; Annex II step 3 (1 + 1)",
+    },
+    StepRule {
+        step: Step::LeaderApproval,
+        actor: Actor::Leader,
+        limit: Working(Days(1)),
+        starts: "draft result submitted",
+        article: "Art. 8.4; Annex II step 4",
+    },
+    StepRule {
+        step: Step::Publish,
+        actor: Actor::Ioc,
+        limit: Working(Hours(4)),
+        starts: "result approved",
+        article: "Art. 9.2, 9.4; Annex II step 5",
+    },
+    StepRule {
+        step: Step::Clarify,
+        actor: Actor::Lead,
+        limit: Working(Days(2)),
+        starts: "feedback received",
+        article: "Art. 10.2",
+    },
+    StepRule {
+        step: Step::EmergencyRecord,
+        actor: Actor::Agency,
+        limit: ClockHours(4),
+        starts: "work on the ground finished",
+        article: "Art. 8.6 step 3",
+    },
+];
+
+/// The rule of a step.
+pub fn rule(step: Step) -> &'static StepRule {
+    STEPS
+        .iter()
+        .find(|r| r.step == step)
+        .expect("every step has a rule")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_step_has_exactly_one_rule() {
+        for r in STEPS {
+            assert_eq!(
+                STEPS.iter().filter(|x| x.step == r.step).count(),
+                1,
+                "{:?}",
+                r.step
+            );
+        }
+        assert_eq!(
+            rule(Step::Dispatch).limit,
+            Limit::Working(WorkingDuration::Hours(4))
+        );
+        assert_eq!(
+            rule(Step::LeadProcess).limit,
+            Limit::Working(WorkingDuration::Days(6))
+        );
+        assert_eq!(rule(Step::EmergencyRecord).limit, Limit::ClockHours(4));
+    }
+}
