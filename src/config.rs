@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::domain::calendar::OfficeSessions;
+use crate::domain::report::GeoBounds;
 
 /// Which database a URL points to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +94,10 @@ pub struct Config {
     pub login_window: Duration,
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
     pub trust_proxy: bool,
+    /// The province's bounding box for report coordinates.
+    pub geo_bounds: GeoBounds,
+    /// How often the overdue sweeper runs; 0 turns it off (another replica runs it).
+    pub sweep_interval: Duration,
 }
 
 impl Config {
@@ -157,6 +162,7 @@ impl Config {
         let login_max_failures_per_address =
             num("PAHT_LOGIN_MAX_FAILURES_ADDRESS", 20, 1, 100_000) as u32;
         let login_window = Duration::from_secs(num("PAHT_LOGIN_WINDOW_SECS", 900, 1, 86_400));
+        let sweep_interval = Duration::from_secs(num("PAHT_SWEEP_INTERVAL_SECS", 60, 0, 86_400));
 
         let jwt_secret = get("PAHT_JWT_SECRET");
         if let Some(s) = &jwt_secret
@@ -221,6 +227,14 @@ impl Config {
             }
         };
 
+        let geo_bounds = match get("PAHT_GEO_BOUNDS") {
+            None => GeoBounds::default(),
+            Some(v) => GeoBounds::parse(&v).unwrap_or_else(|e| {
+                errs.push(format!("PAHT_GEO_BOUNDS: {e}"));
+                GeoBounds::default()
+            }),
+        };
+
         if !errs.is_empty() {
             return Err(errs);
         }
@@ -244,6 +258,8 @@ impl Config {
             login_max_failures_per_address,
             login_window,
             trust_proxy,
+            geo_bounds,
+            sweep_interval,
         })
     }
 }

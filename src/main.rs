@@ -88,7 +88,15 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let bind = config.bind;
+    let sweep_every = config.sweep_interval;
     let result = actix_web::rt::System::new().block_on(async move {
+        if !sweep_every.is_zero() {
+            // Art. 8.5: overdue steps are marked by the system itself.
+            actix_web::rt::spawn(paht::service::reports::sweeper::run(
+                state.clone(),
+                sweep_every,
+            ));
+        }
         let server = actix_web::HttpServer::new(move || app::build(state.clone()))
             .bind(bind)?
             .shutdown_timeout(30)

@@ -531,6 +531,11 @@ pub mod de {
             })
     }
 
+    /// An optional RFC 3339 instant (`#[serde(default, deserialize_with = "de::opt_instant")]`).
+    pub fn opt_instant<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        instant(d).map(Some)
+    }
+
     /// A local date `YYYY-MM-DD`.
     pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
         let s = String::deserialize(d)?;

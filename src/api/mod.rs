@@ -3,6 +3,7 @@
 
 pub mod admin_units;
 pub mod agencies;
+pub mod assignments;
 pub mod auth;
 pub mod calendar;
 pub mod categories;
@@ -12,6 +13,9 @@ pub mod fallback;
 pub mod metrics;
 pub mod middleware;
 pub mod ops;
+pub mod public;
+pub mod report_views;
+pub mod reports;
 pub mod users;
 pub mod views;
 
@@ -61,6 +65,39 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(calendar::deadline)
                 .service(calendar::working_time)
                 .service(calendar::lunar_date)
-                .service(calendar::settings),
+                .service(calendar::settings)
+                .service(reports::submit)
+                .service(reports::list)
+                .service(reports::get_one)
+                .service(reports::events)
+                .service(reports::accept)
+                .service(reports::correct)
+                .service(reports::flags)
+                .service(reports::request_info)
+                .service(reports::supplement)
+                .service(reports::reject)
+                .service(reports::forward)
+                .service(reports::escalate)
+                .service(reports::designate)
+                .service(reports::dispatch)
+                .service(reports::publish)
+                .service(reports::return_result)
+                .service(reports::feedback)
+                .service(reports::clarify)
+                .service(reports::rate)
+                .service(reports::emergency_call)
+                .service(reports::emergency_finished)
+                .service(reports::emergency_record)
+                .service(assignments::inbox)
+                .service(assignments::get_one)
+                .service(assignments::accept)
+                .service(assignments::give_back)
+                .service(assignments::coordinators)
+                .service(assignments::result)
+                .service(assignments::approval)
+                .service(assignments::extension)
+                .service(assignments::confirm_extension)
+                .service(public::list)
+                .service(public::get_one),
         );
 }

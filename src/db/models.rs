@@ -145,3 +145,229 @@ pub struct CalendarDayRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = reports)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct ReportRow {
+    pub id: String,
+    pub code: String,
+    pub channel: String,
+    pub status: String,
+    pub title: String,
+    pub content: String,
+    pub content_corrected: Option<String>,
+    pub category_code: String,
+    pub address: String,
+    pub admin_unit_code: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub incident_at: Option<NaiveDateTime>,
+    pub reporter_user_id: Option<String>,
+    pub consent_share_contact: bool,
+    pub consent_public_name: bool,
+    pub confidential: bool,
+    pub emergency: bool,
+    pub state_secret: bool,
+    pub entered_by: Option<String>,
+    pub lead_agency_id: Option<String>,
+    pub rejection_reason: Option<String>,
+    pub forward_kind: Option<String>,
+    pub forward_agency_id: Option<String>,
+    pub rating: Option<String>,
+    pub extension_used: bool,
+    pub next_due_at: Option<NaiveDateTime>,
+    pub submitted_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Changes to a report; `None` leaves a field as it is. The version and `updated_at` are set
+/// by the repository.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = reports)]
+pub struct ReportChanges {
+    pub status: Option<String>,
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub content_corrected: Option<Option<String>>,
+    pub category_code: Option<String>,
+    pub address: Option<String>,
+    pub admin_unit_code: Option<String>,
+    pub latitude: Option<Option<f64>>,
+    pub longitude: Option<Option<f64>>,
+    pub incident_at: Option<Option<NaiveDateTime>>,
+    pub emergency: Option<bool>,
+    pub state_secret: Option<bool>,
+    pub lead_agency_id: Option<Option<String>>,
+    pub rejection_reason: Option<Option<String>>,
+    pub forward_kind: Option<Option<String>>,
+    pub forward_agency_id: Option<Option<String>>,
+    pub rating: Option<Option<String>>,
+    pub extension_used: Option<bool>,
+    pub next_due_at: Option<Option<NaiveDateTime>>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub published_at: Option<Option<NaiveDateTime>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = report_reporters)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct ReporterRow {
+    pub report_id: String,
+    pub full_name: String,
+    pub contact_address: String,
+    pub cccd: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub organization: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = emergencies)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct EmergencyRow {
+    pub report_id: String,
+    pub agency_id: String,
+    pub called_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+    pub summary: Option<String>,
+    pub recorded_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = assignments)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct AssignmentRow {
+    pub id: String,
+    pub report_id: String,
+    pub agency_id: String,
+    pub role: String,
+    pub lead_assignment_id: Option<String>,
+    pub status: String,
+    pub assigned_at: NaiveDateTime,
+    pub assigned_by: Option<String>,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub returned_at: Option<NaiveDateTime>,
+    pub return_reason: Option<String>,
+    pub suggested_agency_id: Option<String>,
+    pub result_addressee: Option<String>,
+    pub result_answer: Option<String>,
+    pub result_signer_title: Option<String>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub approved_at: Option<NaiveDateTime>,
+    pub approved_by: Option<String>,
+    pub leader_note: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = assignments)]
+pub struct AssignmentChanges {
+    pub status: Option<String>,
+    pub accepted_at: Option<Option<NaiveDateTime>>,
+    pub returned_at: Option<Option<NaiveDateTime>>,
+    pub return_reason: Option<Option<String>>,
+    pub suggested_agency_id: Option<Option<String>>,
+    pub result_addressee: Option<Option<String>>,
+    pub result_answer: Option<Option<String>>,
+    pub result_signer_title: Option<Option<String>>,
+    pub submitted_at: Option<Option<NaiveDateTime>>,
+    pub approved_at: Option<Option<NaiveDateTime>>,
+    pub approved_by: Option<Option<String>>,
+    pub leader_note: Option<Option<String>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = clocks)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct ClockRow {
+    pub id: String,
+    pub report_id: String,
+    pub assignment_id: Option<String>,
+    pub agency_id: Option<String>,
+    pub step: String,
+    pub started_at: NaiveDateTime,
+    pub due_at: NaiveDateTime,
+    pub original_due_at: NaiveDateTime,
+    pub done_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub overdue_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = extensions)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct ExtensionRow {
+    pub id: String,
+    pub report_id: String,
+    pub assignment_id: String,
+    pub clock_id: String,
+    pub reason: String,
+    pub notice_number: String,
+    pub notice_date: NaiveDate,
+    pub new_due_at: NaiveDateTime,
+    pub status: String,
+    pub requested_by: String,
+    pub requested_at: NaiveDateTime,
+    pub confirmed_by: Option<String>,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub citizen_notified_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = report_events)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct EventRow {
+    pub id: String,
+    pub report_id: String,
+    pub seq: i64,
+    pub at: NaiveDateTime,
+    pub actor_user_id: Option<String>,
+    pub actor_role: Option<String>,
+    pub actor_agency_id: Option<String>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub assignment_id: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = feedback)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct FeedbackRow {
+    pub id: String,
+    pub report_id: String,
+    pub content: String,
+    pub created_at: NaiveDateTime,
+    pub answer: Option<String>,
+    pub answered_at: Option<NaiveDateTime>,
+    pub answered_by: Option<String>,
+    pub clock_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ratings)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct RatingRow {
+    pub id: String,
+    pub report_id: String,
+    pub rating: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct IdempotencyRow {
+    pub user_id: String,
+    pub key: String,
+    pub request_hash: String,
+    pub report_id: String,
+    pub created_at: NaiveDateTime,
+}

@@ -99,9 +99,191 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        code -> Text,
+        channel -> Text,
+        status -> Text,
+        title -> Text,
+        content -> Text,
+        content_corrected -> Nullable<Text>,
+        category_code -> Text,
+        address -> Text,
+        admin_unit_code -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        incident_at -> Nullable<Timestamp>,
+        reporter_user_id -> Nullable<Text>,
+        consent_share_contact -> Bool,
+        consent_public_name -> Bool,
+        confidential -> Bool,
+        emergency -> Bool,
+        state_secret -> Bool,
+        entered_by -> Nullable<Text>,
+        lead_agency_id -> Nullable<Text>,
+        rejection_reason -> Nullable<Text>,
+        forward_kind -> Nullable<Text>,
+        forward_agency_id -> Nullable<Text>,
+        rating -> Nullable<Text>,
+        extension_used -> Bool,
+        next_due_at -> Nullable<Timestamp>,
+        submitted_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_reporters (report_id) {
+        report_id -> Text,
+        full_name -> Text,
+        contact_address -> Text,
+        cccd -> Text,
+        phone -> Text,
+        email -> Nullable<Text>,
+        organization -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    emergencies (report_id) {
+        report_id -> Text,
+        agency_id -> Text,
+        called_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        summary -> Nullable<Text>,
+        recorded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> Text,
+        report_id -> Text,
+        agency_id -> Text,
+        role -> Text,
+        lead_assignment_id -> Nullable<Text>,
+        status -> Text,
+        assigned_at -> Timestamp,
+        assigned_by -> Nullable<Text>,
+        accepted_at -> Nullable<Timestamp>,
+        returned_at -> Nullable<Timestamp>,
+        return_reason -> Nullable<Text>,
+        suggested_agency_id -> Nullable<Text>,
+        result_addressee -> Nullable<Text>,
+        result_answer -> Nullable<Text>,
+        result_signer_title -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<Text>,
+        leader_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    clocks (id) {
+        id -> Text,
+        report_id -> Text,
+        assignment_id -> Nullable<Text>,
+        agency_id -> Nullable<Text>,
+        step -> Text,
+        started_at -> Timestamp,
+        due_at -> Timestamp,
+        original_due_at -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        overdue_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    extensions (id) {
+        id -> Text,
+        report_id -> Text,
+        assignment_id -> Text,
+        clock_id -> Text,
+        reason -> Text,
+        notice_number -> Text,
+        notice_date -> Date,
+        new_due_at -> Timestamp,
+        status -> Text,
+        requested_by -> Text,
+        requested_at -> Timestamp,
+        confirmed_by -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        citizen_notified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    report_events (id) {
+        id -> Text,
+        report_id -> Text,
+        seq -> BigInt,
+        at -> Timestamp,
+        actor_user_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        actor_agency_id -> Nullable<Text>,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        assignment_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    feedback (id) {
+        id -> Text,
+        report_id -> Text,
+        content -> Text,
+        created_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Text>,
+        clock_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ratings (id) {
+        id -> Text,
+        report_id -> Text,
+        rating -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    identity_reads (id) {
+        id -> Text,
+        report_id -> Text,
+        user_id -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        report_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(categories -> agencies (default_agency_id));
+diesel::joinable!(report_reporters -> reports (report_id));
+diesel::joinable!(assignments -> reports (report_id));
+diesel::joinable!(clocks -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     admin_units,
@@ -109,5 +291,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
     categories,
-    seed_runs
+    seed_runs,
+    calendar_days,
+    counters,
+    reports,
+    report_reporters,
+    emergencies,
+    assignments,
+    clocks,
+    extensions,
+    report_events,
+    feedback,
+    ratings,
+    identity_reads,
+    idempotency_keys,
 );

@@ -1,13 +1,10 @@
 //! The directory of agencies, administrative units and categories: the kinds it knows.
 //! Names and structure are data (SPEC §8); only the kinds are code.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $variant),+ }
 

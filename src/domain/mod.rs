@@ -3,5 +3,6 @@
 pub mod account;
 pub mod calendar;
 pub mod directory;
+pub mod report;
 pub mod roles;
 pub mod steps;

@@ -5,5 +5,6 @@ pub mod auth;
 pub mod bootstrap;
 pub mod calendar;
 pub mod directory;
+pub mod reports;
 pub mod throttle;
 pub mod users;

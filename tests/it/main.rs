@@ -8,5 +8,6 @@ mod directory;
 mod errors;
 mod migrations;
 mod ops;
+mod reports;
 mod support;
 mod users;

@@ -100,3 +100,22 @@ pub fn ancestors(conn: &mut DbConn, id: &str) -> QueryResult<Vec<String>> {
     }
     Ok(out)
 }
+
+/// The agency and every agency below it (for supervisors).
+pub fn with_descendants(conn: &mut DbConn, id: &str) -> QueryResult<Vec<String>> {
+    let all: Vec<(String, Option<String>)> = agencies::table
+        .select((agencies::id, agencies::parent_id))
+        .load(conn)?;
+    let mut out = vec![id.to_string()];
+    let mut i = 0;
+    while i < out.len() {
+        let cur = out[i].clone();
+        for (child, parent) in &all {
+            if parent.as_deref() == Some(cur.as_str()) && !out.contains(child) {
+                out.push(child.clone());
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
+}

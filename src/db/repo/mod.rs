@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod calendar;
 pub mod categories;
 pub mod counters;
+pub mod reports;
 pub mod tokens;
 pub mod users;
 

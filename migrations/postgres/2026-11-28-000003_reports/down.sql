@@ -1,0 +1,11 @@
+DROP TABLE idempotency_keys;
+DROP TABLE identity_reads;
+DROP TABLE ratings;
+DROP TABLE feedback;
+DROP TABLE report_events;
+DROP TABLE extensions;
+DROP TABLE clocks;
+DROP TABLE assignments;
+DROP TABLE emergencies;
+DROP TABLE report_reporters;
+DROP TABLE reports;

@@ -1,0 +1,188 @@
+//! `/api/v1/assignments/*` and `/api/v1/extensions/*`: an agency's inbox and its work on an
+//! assignment (Art. 8, Annex II).
+
+use actix_web::web::{Data, Json, Path, block};
+use actix_web::{HttpResponse, get, post};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::api::extract::{ValidJson, ValidQuery};
+use crate::api::report_views::{AssignmentPage, AssignmentView, ReportView};
+use crate::app::AppState;
+use crate::db::repo::reports::InboxFilter;
+use crate::domain::report::{AssignmentRole, AssignmentStatus};
+use crate::error::{AppError, AppResult, FieldError, Msg, Problem};
+use crate::service::auth::Principal;
+use crate::service::reports::assignments::{
+    self as svc, ApprovalInput, CoordinatorsInput, ExtensionInput, ResultInput, ReturnInput,
+};
+use crate::service::reports::queries;
+
+async fn report_of(
+    st: Data<AppState>,
+    who: Principal,
+    assignment_id: String,
+) -> AppResult<Json<ReportView>> {
+    let v = block(move || {
+        let a = svc::get(&st, &who, &assignment_id)?;
+        queries::get(&st, &who, &a.report_id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
+
+/// Filters and page of an inbox.
+#[derive(Debug, Deserialize, Validate, IntoParams, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// Assignment states, comma-separated (e.g. `pending,processing`).
+    pub status: Option<String>,
+    /// `lead` or `coordinator`.
+    pub role: Option<AssignmentRole>,
+    /// From `next_cursor` of the previous page.
+    #[validate(length(max = 200))]
+    pub cursor: Option<String>,
+    /// Page size, 1–100 (default 20).
+    #[validate(range(min = 1, max = 100))]
+    pub limit: Option<i64>,
+}
+
+/// The agency's inbox: its assignments, newest first (a supervisor sees those of the agencies below).
+#[utoipa::path(tag = "assignments", operation_id = "listAssignments", security(("bearer" = [])), params(InboxQuery),
+    responses((status = 200, description = "A page of assignments.", body = AssignmentPage)))]
+#[get("/assignments")]
+pub async fn inbox(
+    st: Data<AppState>,
+    who: Principal,
+    q: ValidQuery<InboxQuery>,
+) -> AppResult<Json<AssignmentPage>> {
+    let q = q.into_inner();
+    let mut statuses = Vec::new();
+    for s in q
+        .status
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let s = AssignmentStatus::parse(s).ok_or_else(|| {
+            AppError::bad_parameter(
+                "invalid_query",
+                vec![FieldError::new(
+                    "status",
+                    "invalid_value",
+                    Msg::new("Trạng thái không hợp lệ.", "Unknown status."),
+                )],
+            )
+        })?;
+        statuses.push(s.as_str().to_string());
+    }
+    let filter = InboxFilter {
+        statuses,
+        role: q.role.map(|r| r.as_str().to_string()),
+    };
+    let (limit, cursor) = (q.limit.unwrap_or(20), q.cursor);
+    let (rows, next) =
+        block(move || queries::inbox(&st, &who, filter, cursor.as_deref(), limit)).await??;
+    Ok(Json(AssignmentPage {
+        items: rows.iter().map(Into::into).collect(),
+        next_cursor: next,
+    }))
+}
+
+/// One assignment.
+#[utoipa::path(tag = "assignments", operation_id = "getAssignment", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")),
+    responses((status = 200, description = "The assignment.", body = AssignmentView), (status = 404, description = "No such assignment, or not visible.", body = Problem, content_type = "application/problem+json")))]
+#[get("/assignments/{id}")]
+pub async fn get_one(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+) -> AppResult<Json<AssignmentView>> {
+    let id = id.into_inner();
+    let a = block(move || svc::get(&st, &who, &id)).await??;
+    Ok(Json((&a).into()))
+}
+
+/// Agency: take the assignment (within 1 working day, Art. 8.1).
+#[utoipa::path(tag = "assignments", operation_id = "acceptAssignment", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")),
+    responses((status = 200, description = "The report after the action.", body = ReportView),
+        (status = 404, description = "No such assignment of the caller's agency.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The assignment's state does not allow this.", body = Problem, content_type = "application/problem+json")))]
+#[post("/assignments/{id}/accept")]
+pub async fn accept(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+) -> AppResult<Json<ReportView>> {
+    let id = id.into_inner();
+    let (st2, who2, id2) = (st.clone(), who.clone(), id.clone());
+    block(move || svc::accept(&st2, &who2, &id2)).await??;
+    report_of(st, who, id).await
+}
+
+macro_rules! assignment_action {
+    ($(#[$doc:meta])* $name:ident, $path:literal, $op:literal, $input:ty, $svc:path) => {
+        $(#[$doc])*
+        #[utoipa::path(tag = "assignments", operation_id = $op, security(("bearer" = [])),
+            params(("id" = String, Path, description = "Assignment id")), request_body = $input,
+            responses((status = 200, description = "The report after the action.", body = ReportView),
+                (status = 404, description = "No such assignment of the caller's agency.", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "The assignment's state does not allow this.", body = Problem, content_type = "application/problem+json")))]
+        #[post($path)]
+        pub async fn $name(st: Data<AppState>, who: Principal, id: Path<String>, body: ValidJson<$input>) -> AppResult<Json<ReportView>> {
+            let (id, b) = (id.into_inner(), body.into_inner());
+            let (st2, who2, id2) = (st.clone(), who.clone(), id.clone());
+            block(move || $svc(&st2, &who2, &id2, b).map(|_| ())).await??;
+            report_of(st, who, id).await
+        }
+    };
+}
+
+assignment_action!(
+    /// Agency: give back a wrong assignment within 1 working day, with the reason; a coordinator
+    /// names the competent agency (Art. 8.1–8.2, Annex II). The lead's goes back to the IOC.
+    give_back, "/assignments/{id}/return", "returnAssignment", ReturnInput, svc::give_back
+);
+assignment_action!(
+    /// Lead agency: forward to coordinating agencies within 1 working day (Art. 8.2 step 1).
+    coordinators, "/assignments/{id}/coordinators", "addCoordinators", CoordinatorsInput, svc::add_coordinators
+);
+assignment_action!(
+    /// Agency staff: submit the draft result (Annex I) for the leader's approval (1 working day).
+    result, "/assignments/{id}/result", "submitAssignmentResult", ResultInput, svc::submit_result
+);
+assignment_action!(
+    /// Agency leader: approve the draft (a lead's goes to the IOC, a coordinator's to the lead) or
+    /// send it back with a note (Art. 8.4).
+    approval, "/assignments/{id}/approval", "approveAssignmentResult", ApprovalInput, svc::approve
+);
+assignment_action!(
+    /// Agency: ask for the report's one extension, before the deadline, with the notice document and
+    /// the committed deadline (Art. 8.3).
+    extension, "/assignments/{id}/extensions", "requestExtension", ExtensionInput, svc::request_extension
+);
+
+/// Operator: confirm an extension; the new deadline is set and the reporter told (Art. 8.3).
+#[utoipa::path(tag = "assignments", operation_id = "confirmExtension", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Extension id")),
+    responses((status = 200, description = "The report with its new deadline.", body = ReportView),
+        (status = 404, description = "No such extension.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already confirmed.", body = Problem, content_type = "application/problem+json")))]
+#[post("/extensions/{id}/confirm")]
+pub async fn confirm_extension(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (st2, who2) = (st.clone(), who.clone());
+    let report_id = block(move || svc::confirm_extension(&st2, &who2, &id)).await??;
+    let v = block(move || queries::get(&st, &who, &report_id)).await??;
+    Ok(HttpResponse::Ok().json(ReportView::from(v)))
+}

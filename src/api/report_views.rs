@@ -1,0 +1,645 @@
+//! Response bodies of reports. What each audience may see is decided here: staff and the
+//! reporter get [`ReportView`] (the identity only where the service loaded it), the public gets
+//! [`PublicReportView`], which has no field that could carry personal data.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::api::views::utc;
+use crate::db::models::{AssignmentRow, ClockRow, EventRow, ReportRow};
+use crate::service::reports::queries::{PublicDetails, ReportDetails};
+
+/// The reporter's identity (Art. 4.2): shown to the reporter, the IOC, and agencies with consent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReporterView {
+    /// Full name.
+    pub full_name: String,
+    /// Contact address.
+    pub contact_address: String,
+    /// Citizen ID (CCCD).
+    pub cccd: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Organisation.
+    pub organization: Option<String>,
+}
+
+/// A step's clock: when it started, when it is due, and how it stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockView {
+    /// The step (see `GET /api/v1/calendar/settings` for the limits).
+    #[schema(example = "dispatch")]
+    pub step: String,
+    /// The assignment it belongs to, if any.
+    pub assignment_id: Option<String>,
+    /// The agency that must act, if any (else the IOC).
+    pub agency_id: Option<String>,
+    /// When the clock started.
+    pub started_at: DateTime<Utc>,
+    /// The deadline (as extended, Art. 8.3).
+    pub due_at: DateTime<Utc>,
+    /// The deadline before any extension.
+    pub original_due_at: DateTime<Utc>,
+    /// When the step was done.
+    pub done_at: Option<DateTime<Utc>>,
+    /// `running`, `overdue` (running past its deadline), `on_time`, `late`, or `cancelled`.
+    #[schema(example = "running")]
+    pub state: &'static str,
+}
+
+impl ClockView {
+    pub fn new(k: &ClockRow, now: DateTime<Utc>) -> Self {
+        let state = if k.cancelled_at.is_some() {
+            "cancelled"
+        } else {
+            match k.done_at {
+                Some(d) if d <= k.due_at => "on_time",
+                Some(_) => "late",
+                None if utc(k.due_at) < now => "overdue",
+                None => "running",
+            }
+        };
+        Self {
+            step: k.step.clone(),
+            assignment_id: k.assignment_id.clone(),
+            agency_id: k.agency_id.clone(),
+            started_at: utc(k.started_at),
+            due_at: utc(k.due_at),
+            original_due_at: utc(k.original_due_at),
+            done_at: k.done_at.map(utc),
+            state,
+        }
+    }
+}
+
+/// A result drafted by an agency (Annex I).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultView {
+    /// Kính gửi.
+    pub addressee: Option<String>,
+    /// The answer.
+    pub answer: Option<String>,
+    /// The signer's title.
+    pub signer_title: Option<String>,
+}
+
+/// An agency's part in a report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentView {
+    /// Assignment id.
+    pub id: String,
+    /// The report.
+    pub report_id: String,
+    /// The agency.
+    pub agency_id: String,
+    /// `lead` or `coordinator`.
+    pub role: String,
+    /// For a coordinator, the lead's assignment.
+    pub lead_assignment_id: Option<String>,
+    /// `pending`, `processing`, `pending_approval`, `approved`, `returned`, `changes_requested`, `cancelled`.
+    pub status: String,
+    /// When it was given.
+    pub assigned_at: DateTime<Utc>,
+    /// When the agency took it.
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// When it was given back, and why.
+    pub returned_at: Option<DateTime<Utc>>,
+    /// Why it was given back.
+    pub return_reason: Option<String>,
+    /// The competent agency a coordinator named.
+    pub suggested_agency_id: Option<String>,
+    /// The draft or approved result.
+    pub result: Option<ResultView>,
+    /// When the draft went to the leader.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When the leader approved it.
+    pub approved_at: Option<DateTime<Utc>>,
+    /// The leader's (or the IOC's) note when sending it back.
+    pub leader_note: Option<String>,
+}
+
+impl From<&AssignmentRow> for AssignmentView {
+    fn from(a: &AssignmentRow) -> Self {
+        Self {
+            id: a.id.clone(),
+            report_id: a.report_id.clone(),
+            agency_id: a.agency_id.clone(),
+            role: a.role.clone(),
+            lead_assignment_id: a.lead_assignment_id.clone(),
+            status: a.status.clone(),
+            assigned_at: utc(a.assigned_at),
+            accepted_at: a.accepted_at.map(utc),
+            returned_at: a.returned_at.map(utc),
+            return_reason: a.return_reason.clone(),
+            suggested_agency_id: a.suggested_agency_id.clone(),
+            result: a.result_answer.as_ref().map(|_| ResultView {
+                addressee: a.result_addressee.clone(),
+                answer: a.result_answer.clone(),
+                signer_title: a.result_signer_title.clone(),
+            }),
+            submitted_at: a.submitted_at.map(utc),
+            approved_at: a.approved_at.map(utc),
+            leader_note: a.leader_note.clone(),
+        }
+    }
+}
+
+/// An extension (Art. 8.3).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtensionView {
+    /// Extension id.
+    pub id: String,
+    /// The assignment extended.
+    pub assignment_id: String,
+    /// Why.
+    pub reason: String,
+    /// The notice document's number.
+    pub notice_number: String,
+    /// The notice document's date.
+    pub notice_date: chrono::NaiveDate,
+    /// The committed deadline.
+    pub new_deadline: DateTime<Utc>,
+    /// `requested` or `confirmed`.
+    pub status: String,
+    /// When it was asked.
+    pub requested_at: DateTime<Utc>,
+    /// When the IOC confirmed it.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// When the reporter was told of the new deadline.
+    pub reporter_notified_at: Option<DateTime<Utc>>,
+}
+
+/// The reporter's feedback and the agency's clarification (Art. 10).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackView {
+    /// Feedback id.
+    pub id: String,
+    /// What the reporter wrote.
+    pub content: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// The lead agency's clarification.
+    pub answer: Option<String>,
+    /// When it was clarified.
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// A rating given (the latest counts; all are kept).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RatingView {
+    /// `very_satisfied`, `satisfied` or `dissatisfied`.
+    pub rating: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The handling of an emergency (Art. 8.6).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmergencyView {
+    /// The agency the call was forwarded to.
+    pub agency_id: String,
+    /// When the call was forwarded.
+    pub called_at: DateTime<Utc>,
+    /// When the work on the ground finished.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// What was done.
+    pub summary: Option<String>,
+    /// When it was recorded.
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// A report, as its reporter and the staff who may see it see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportView {
+    /// Report id.
+    pub id: String,
+    /// Tracking code, e.g. `PA-2026-000123`.
+    pub code: String,
+    /// `app`, `portal`, `email`, `hotline`, `open311`.
+    pub channel: String,
+    /// The state (SPEC §3).
+    pub status: String,
+    /// Title.
+    pub title: String,
+    /// Content as submitted.
+    pub content: String,
+    /// Content with its spelling corrected by the IOC (Art. 7.2).
+    pub content_corrected: Option<String>,
+    /// Category.
+    pub category_code: String,
+    /// Where.
+    pub address: String,
+    /// Administrative unit.
+    pub admin_unit_code: String,
+    /// Latitude.
+    pub latitude: Option<f64>,
+    /// Longitude.
+    pub longitude: Option<f64>,
+    /// When it happened.
+    pub incident_at: Option<DateTime<Utc>>,
+    /// The reporter: only for the reporter, the IOC, and agencies with consent.
+    pub reporter: Option<ReporterView>,
+    /// The agency may see the contact details (Art. 4.5).
+    pub consent_share_contact: bool,
+    /// The name may be shown with the published result.
+    pub consent_public_name: bool,
+    /// The result goes to the reporter alone (Art. 9.3b).
+    pub confidential: bool,
+    /// An emergency (Art. 8.6).
+    pub emergency: bool,
+    /// Touches state secrets (Art. 9.3c).
+    pub state_secret: bool,
+    /// The lead agency.
+    pub lead_agency_id: Option<String>,
+    /// Why it was refused.
+    pub rejection_reason: Option<String>,
+    /// For a forward for follow-up: `monitoring` or `suggestion`.
+    pub forward_kind: Option<String>,
+    /// For a forward for follow-up: the agency.
+    pub forward_agency_id: Option<String>,
+    /// The current rating.
+    pub rating: Option<String>,
+    /// Whether the one extension was used.
+    pub extension_used: bool,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// When its result was published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// The earliest running deadline.
+    pub next_due_at: Option<DateTime<Utc>>,
+    /// Whether a running step is past its deadline now.
+    pub overdue: bool,
+    /// The agencies and their work.
+    pub assignments: Vec<AssignmentView>,
+    /// Every step's clock.
+    pub deadlines: Vec<ClockView>,
+    /// The extension, if asked.
+    pub extension: Option<ExtensionView>,
+    /// Feedback and clarifications.
+    pub feedback: Vec<FeedbackView>,
+    /// Every rating given, oldest first.
+    pub ratings: Vec<RatingView>,
+    /// The emergency handling.
+    pub emergency_handling: Option<EmergencyView>,
+}
+
+impl From<ReportDetails> for ReportView {
+    fn from(d: ReportDetails) -> Self {
+        let deadlines: Vec<ClockView> = d.clocks.iter().map(|k| ClockView::new(k, d.now)).collect();
+        let overdue = deadlines.iter().any(|k| k.state == "overdue");
+        let r = d.report;
+        Self {
+            reporter: d.reporter.map(|p| ReporterView {
+                full_name: p.full_name,
+                contact_address: p.contact_address,
+                cccd: p.cccd,
+                phone: p.phone,
+                email: p.email,
+                organization: p.organization,
+            }),
+            assignments: d.assignments.iter().map(Into::into).collect(),
+            extension: d.extension.map(|e| ExtensionView {
+                id: e.id,
+                assignment_id: e.assignment_id,
+                reason: e.reason,
+                notice_number: e.notice_number,
+                notice_date: e.notice_date,
+                new_deadline: utc(e.new_due_at),
+                status: e.status,
+                requested_at: utc(e.requested_at),
+                confirmed_at: e.confirmed_at.map(utc),
+                reporter_notified_at: e.citizen_notified_at.map(utc),
+            }),
+            feedback: d
+                .feedback
+                .into_iter()
+                .map(|f| FeedbackView {
+                    id: f.id,
+                    content: f.content,
+                    created_at: utc(f.created_at),
+                    answer: f.answer,
+                    answered_at: f.answered_at.map(utc),
+                })
+                .collect(),
+            ratings: d
+                .ratings
+                .into_iter()
+                .map(|x| RatingView {
+                    rating: x.rating,
+                    created_at: utc(x.created_at),
+                })
+                .collect(),
+            emergency_handling: d.emergency.map(|e| EmergencyView {
+                agency_id: e.agency_id,
+                called_at: utc(e.called_at),
+                finished_at: e.finished_at.map(utc),
+                summary: e.summary,
+                recorded_at: e.recorded_at.map(utc),
+            }),
+            deadlines,
+            overdue,
+            id: r.id,
+            code: r.code,
+            channel: r.channel,
+            status: r.status,
+            title: r.title,
+            content: r.content,
+            content_corrected: r.content_corrected,
+            category_code: r.category_code,
+            address: r.address,
+            admin_unit_code: r.admin_unit_code,
+            latitude: r.latitude,
+            longitude: r.longitude,
+            incident_at: r.incident_at.map(utc),
+            consent_share_contact: r.consent_share_contact,
+            consent_public_name: r.consent_public_name,
+            confidential: r.confidential,
+            emergency: r.emergency,
+            state_secret: r.state_secret,
+            lead_agency_id: r.lead_agency_id,
+            rejection_reason: r.rejection_reason,
+            forward_kind: r.forward_kind,
+            forward_agency_id: r.forward_agency_id,
+            rating: r.rating,
+            extension_used: r.extension_used,
+            submitted_at: utc(r.submitted_at),
+            published_at: r.published_at.map(utc),
+            next_due_at: r.next_due_at.map(utc),
+        }
+    }
+}
+
+/// A report in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportSummary {
+    /// Report id.
+    pub id: String,
+    /// Tracking code.
+    pub code: String,
+    /// The state.
+    pub status: String,
+    /// Title.
+    pub title: String,
+    /// Category.
+    pub category_code: String,
+    /// Administrative unit.
+    pub admin_unit_code: String,
+    /// Channel.
+    pub channel: String,
+    /// The lead agency.
+    pub lead_agency_id: Option<String>,
+    /// An emergency.
+    pub emergency: bool,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// The earliest running deadline.
+    pub next_due_at: Option<DateTime<Utc>>,
+    /// Whether that deadline has passed.
+    pub overdue: bool,
+}
+
+impl ReportSummary {
+    pub fn new(r: ReportRow, now: DateTime<Utc>) -> Self {
+        Self {
+            overdue: r.next_due_at.is_some_and(|d| utc(d) < now),
+            id: r.id,
+            code: r.code,
+            status: r.status,
+            title: r.title,
+            category_code: r.category_code,
+            admin_unit_code: r.admin_unit_code,
+            channel: r.channel,
+            lead_agency_id: r.lead_agency_id,
+            emergency: r.emergency,
+            submitted_at: utc(r.submitted_at),
+            next_due_at: r.next_due_at.map(utc),
+        }
+    }
+}
+
+/// A page of reports.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportPage {
+    /// The reports.
+    pub items: Vec<ReportSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of assignments.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentPage {
+    /// The assignments.
+    pub items: Vec<AssignmentView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// An event of a report's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    /// Order within the report.
+    pub seq: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What happened, e.g. `submitted`, `accepted`, `dispatched`, `overdue`.
+    pub action: String,
+    /// The state before.
+    pub from_status: Option<String>,
+    /// The state after.
+    pub to_status: Option<String>,
+    /// Who (absent for the system).
+    pub actor_user_id: Option<String>,
+    /// Their role (`system` for the sweeper).
+    pub actor_role: Option<String>,
+    /// Their agency.
+    pub actor_agency_id: Option<String>,
+    /// The assignment concerned.
+    pub assignment_id: Option<String>,
+    /// The note.
+    pub note: Option<String>,
+}
+
+impl From<EventRow> for EventView {
+    fn from(e: EventRow) -> Self {
+        Self {
+            seq: e.seq,
+            at: utc(e.at),
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            actor_user_id: e.actor_user_id,
+            actor_role: e.actor_role,
+            actor_agency_id: e.actor_agency_id,
+            assignment_id: e.assignment_id,
+            note: e.note,
+        }
+    }
+}
+
+/// The outcome of a dispatch or designation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DispatchView {
+    /// The lead assignment created.
+    pub assignment_id: String,
+    /// The agency does not take part in the system yet: the IOC invites it (Art. 7.3).
+    pub agency_not_participating: bool,
+    /// The report after the dispatch.
+    pub report: ReportView,
+}
+
+/// A step of a published report's timeline: no actor, no note.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStep {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub action: String,
+    /// The state after.
+    pub status: Option<String>,
+}
+
+/// The published result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicResult {
+    /// The lead agency.
+    pub agency_id: Option<String>,
+    /// Its name.
+    pub agency_name: Option<String>,
+    /// The answer.
+    pub answer: Option<String>,
+    /// The signer's title.
+    pub signer_title: Option<String>,
+}
+
+/// A published report as anyone may read it: no reporter identity (unless they consented to
+/// their name), no internal notes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicReportView {
+    /// Tracking code.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Content (as corrected by the IOC).
+    pub content: String,
+    /// Category.
+    pub category_code: String,
+    /// Where.
+    pub address: String,
+    /// Administrative unit.
+    pub admin_unit_code: String,
+    /// Latitude.
+    pub latitude: Option<f64>,
+    /// Longitude.
+    pub longitude: Option<f64>,
+    /// The state.
+    pub status: String,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// When the result was published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// The reporter's name, only when they agreed to show it.
+    pub reporter_name: Option<String>,
+    /// The result.
+    pub result: Option<PublicResult>,
+    /// The steps, without actors or notes.
+    pub timeline: Vec<PublicStep>,
+}
+
+impl From<PublicDetails> for PublicReportView {
+    fn from(d: PublicDetails) -> Self {
+        let r = d.report;
+        Self {
+            code: r.code,
+            title: r.title,
+            content: r.content_corrected.unwrap_or(r.content),
+            category_code: r.category_code,
+            address: r.address,
+            admin_unit_code: r.admin_unit_code,
+            latitude: r.latitude,
+            longitude: r.longitude,
+            status: r.status,
+            submitted_at: utc(r.submitted_at),
+            published_at: r.published_at.map(utc),
+            reporter_name: d.reporter_name,
+            result: d.lead.map(|a| PublicResult {
+                agency_id: Some(a.agency_id),
+                agency_name: d.lead_agency_name,
+                answer: a.result_answer,
+                signer_title: a.result_signer_title,
+            }),
+            timeline: d
+                .events
+                .into_iter()
+                .filter(|e| PUBLIC_ACTIONS.contains(&e.action.as_str()))
+                .map(|e| PublicStep {
+                    at: utc(e.at),
+                    action: e.action,
+                    status: e.to_status,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The history steps shown to the public.
+const PUBLIC_ACTIONS: [&str; 10] = [
+    "submitted",
+    "accepted",
+    "dispatched",
+    "designated",
+    "assignment_accepted",
+    "coordinator_assigned",
+    "result_approved",
+    "extension_confirmed",
+    "published",
+    "clarified",
+];
+
+/// A published report in the public list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicReportSummary {
+    /// Tracking code.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Category.
+    pub category_code: String,
+    /// Where.
+    pub address: String,
+    /// Administrative unit.
+    pub admin_unit_code: String,
+    /// The state.
+    pub status: String,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// When the result was published.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl From<ReportRow> for PublicReportSummary {
+    fn from(r: ReportRow) -> Self {
+        Self {
+            code: r.code,
+            title: r.title,
+            category_code: r.category_code,
+            address: r.address,
+            admin_unit_code: r.admin_unit_code,
+            status: r.status,
+            submitted_at: utc(r.submitted_at),
+            published_at: r.published_at.map(utc),
+        }
+    }
+}
+
+/// A page of published reports.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicReportPage {
+    /// The reports.
+    pub items: Vec<PublicReportSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,248 @@
+//! The report lifecycle (SPEC §2–§5; Art. 3–10, Annex II): one module per part of the story.
+//!
+//! Every action runs in one write transaction: it loads the report, checks that the caller may
+//! see it (404 otherwise: no object is reachable by guessing its id) and act on it (403), asks
+//! the domain whether the state allows the action (409 otherwise), starts and stops the step
+//! clocks, appends an event, and saves the report with a conditional update on its version —
+//! so of two concurrent actions on one report, one wins and the other gets 409.
+
+pub mod actions;
+pub mod assignments;
+pub mod intake;
+pub mod queries;
+pub mod sweeper;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+
+use crate::app::AppState;
+use crate::db::models::{AssignmentRow, ClockRow, EventRow, ReportChanges, ReportRow};
+use crate::db::{DbConn, new_id, repo, write_tx};
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::report::{AssignmentStatus, ReportStatus, Transition};
+use crate::domain::roles::Role;
+use crate::domain::steps::{Limit, Step, rule};
+use crate::error::{AppError, AppResult};
+use crate::service::auth::Principal;
+
+pub fn report_not_found() -> AppError {
+    AppError::not_found("phản ánh", "Report")
+}
+
+pub fn assignment_not_found() -> AppError {
+    AppError::not_found("nhiệm vụ xử lý", "Assignment")
+}
+
+/// 409 for an action the report's current state does not allow.
+pub fn wrong_state(status: &str) -> AppError {
+    AppError::conflict(
+        "invalid_state",
+        format!("Phản ánh đang ở trạng thái '{status}', không thể thực hiện thao tác này."),
+        format!("The report is '{status}'; this action is not allowed in that state."),
+    )
+}
+
+pub fn status_of(r: &ReportRow) -> AppResult<ReportStatus> {
+    ReportStatus::parse(&r.status)
+        .ok_or_else(|| AppError::internal(format!("unknown status {}", r.status)))
+}
+
+pub fn assignment_status(a: &AssignmentRow) -> AppResult<AssignmentStatus> {
+    AssignmentStatus::parse(&a.status)
+        .ok_or_else(|| AppError::internal(format!("unknown status {}", a.status)))
+}
+
+/// The state a transition reaches from the report's state, or 409.
+pub fn transition(r: &ReportRow, t: Transition) -> AppResult<ReportStatus> {
+    t.apply(status_of(r)?).ok_or_else(|| wrong_state(&r.status))
+}
+
+/// Whether the caller may see the report at all.
+pub fn visible(conn: &mut DbConn, who: &Principal, r: &ReportRow) -> AppResult<bool> {
+    Ok(match who.role {
+        Role::Operator | Role::Province | Role::Admin => true,
+        Role::Citizen => r.reporter_user_id.as_deref() == Some(who.user_id.as_str()),
+        Role::AgencyStaff | Role::AgencyLeader | Role::Supervisor => {
+            let Some(mine) = &who.agency_id else {
+                return Ok(false);
+            };
+            let agencies = if who.role == Role::Supervisor {
+                repo::agencies::with_descendants(conn, mine)?
+            } else {
+                vec![mine.clone()]
+            };
+            let assigned = repo::reports::assignments_of(conn, &r.id)?.iter().any(|a| {
+                a.status != AssignmentStatus::Cancelled.as_str() && agencies.contains(&a.agency_id)
+            });
+            // The agency an emergency call went to reaches the report through it (Art. 8.6).
+            assigned
+                || repo::reports::emergency(conn, &r.id)?
+                    .is_some_and(|e| agencies.contains(&e.agency_id))
+        }
+    })
+}
+
+/// Loads a report the caller may see, or 404.
+pub fn load_visible(conn: &mut DbConn, who: &Principal, id: &str) -> AppResult<ReportRow> {
+    let r = repo::reports::find(conn, id)?.ok_or_else(report_not_found)?;
+    if !visible(conn, who, &r)? {
+        return Err(report_not_found());
+    }
+    Ok(r)
+}
+
+/// The context of one action: the state, the caller, the instant, the calendar.
+pub struct Act<'a> {
+    pub st: &'a AppState,
+    pub who: &'a Principal,
+    pub now: DateTime<Utc>,
+    pub cal: Arc<WorkingCalendar>,
+}
+
+impl Act<'_> {
+    pub fn now_naive(&self) -> NaiveDateTime {
+        self.now.naive_utc()
+    }
+
+    /// The deadline of a step whose clock starts at `start`.
+    pub fn due(&self, step: Step, start: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
+        match rule(step).limit {
+            Limit::Working(d) => self.cal.add_working(start, d).map_err(AppError::internal),
+            Limit::ClockHours(h) => Ok(start + TimeDelta::hours(i64::from(h))),
+        }
+    }
+
+    /// Starts the clock of a step: its deadline is fixed now, from the step table and the
+    /// calendar in force (a later calendar change does not move it).
+    pub fn start_clock(
+        &self,
+        conn: &mut DbConn,
+        report_id: &str,
+        step: Step,
+        assignment: Option<&AssignmentRow>,
+        start: DateTime<Utc>,
+    ) -> AppResult<ClockRow> {
+        let due = self.due(step, start)?.naive_utc();
+        let row = ClockRow {
+            id: new_id(),
+            report_id: report_id.to_string(),
+            assignment_id: assignment.map(|a| a.id.clone()),
+            agency_id: assignment.map(|a| a.agency_id.clone()),
+            step: step_name(step).to_string(),
+            started_at: start.naive_utc(),
+            due_at: due,
+            original_due_at: due,
+            done_at: None,
+            cancelled_at: None,
+            overdue_at: None,
+        };
+        repo::reports::insert_clock(conn, &row)?;
+        Ok(row)
+    }
+
+    /// Closes the open clocks of steps (of one assignment, when given).
+    pub fn close(
+        &self,
+        conn: &mut DbConn,
+        report_id: &str,
+        steps: &[Step],
+        assignment_id: Option<&str>,
+    ) -> AppResult<()> {
+        let names: Vec<&str> = steps.iter().map(|s| step_name(*s)).collect();
+        repo::reports::close_clocks(conn, report_id, &names, assignment_id, self.now_naive())?;
+        Ok(())
+    }
+
+    /// Appends an event to the report's history.
+    pub fn event(
+        &self,
+        conn: &mut DbConn,
+        r: &ReportRow,
+        action: &str,
+        to: Option<ReportStatus>,
+        assignment_id: Option<&str>,
+        note: Option<String>,
+    ) -> AppResult<()> {
+        repo::reports::append_event(
+            conn,
+            EventRow {
+                id: new_id(),
+                report_id: r.id.clone(),
+                seq: 0,
+                at: self.now_naive(),
+                actor_user_id: Some(self.who.user_id.clone()),
+                actor_role: Some(self.who.role.as_str().to_string()),
+                actor_agency_id: self.who.agency_id.clone(),
+                action: action.to_string(),
+                from_status: Some(r.status.clone()),
+                to_status: Some(to.map_or_else(|| r.status.clone(), |s| s.as_str().to_string())),
+                assignment_id: assignment_id.map(str::to_string),
+                note,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Saves the report's changes if nobody acted on it since it was read (409 otherwise), with
+    /// its next deadline recomputed from its open clocks.
+    pub fn save(
+        &self,
+        conn: &mut DbConn,
+        r: &ReportRow,
+        mut changes: ReportChanges,
+    ) -> AppResult<()> {
+        changes.next_due_at = Some(repo::reports::next_due(conn, &r.id)?);
+        if !repo::reports::update(conn, &r.id, r.version, &changes, self.now_naive())? {
+            let current = repo::reports::find(conn, &r.id)?
+                .map(|x| x.status)
+                .unwrap_or_default();
+            return Err(AppError::conflict(
+                "concurrent_update",
+                format!(
+                    "Phản ánh vừa được người khác cập nhật (trạng thái hiện tại: '{current}'). Vui lòng tải lại."
+                ),
+                format!("Someone else just changed the report (now '{current}'). Reload it."),
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub fn step_name(step: Step) -> &'static str {
+    match step {
+        Step::Dispatch => "dispatch",
+        Step::LeadProcess => "lead_process",
+        Step::LeadReturn => "lead_return",
+        Step::LeadForward => "lead_forward",
+        Step::CoordinatorReturn => "coordinator_return",
+        Step::CoordinatorProcess => "coordinator_process",
+        Step::LeadConsolidate => "lead_consolidate",
+        Step::LeaderApproval => "leader_approval",
+        Step::Publish => "publish",
+        Step::Clarify => "clarify",
+        Step::EmergencyRecord => "emergency_record",
+    }
+}
+
+/// Runs one action on a report in a write transaction (see the module's documentation).
+pub fn act<T>(
+    st: &AppState,
+    who: &Principal,
+    report_id: &str,
+    f: impl FnOnce(&Act<'_>, &mut DbConn, ReportRow) -> AppResult<T>,
+) -> AppResult<T> {
+    let mut conn = st.pool.get()?;
+    let cal = crate::service::calendar::current(st, &mut conn)?;
+    let ctx = Act {
+        st,
+        who,
+        now: st.clock.now(),
+        cal,
+    };
+    write_tx(&mut conn, |c| {
+        repo::reports::lock(c, report_id)?;
+        let r = load_visible(c, who, report_id)?;
+        f(&ctx, c, r)
+    })
+}

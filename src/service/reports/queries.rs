@@ -1,0 +1,259 @@
+//! Reading reports: one report with everything the caller may see, the lists of each role, the
+//! history, an agency's inbox, and the public view of published results.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::{load_visible, report_not_found, visible};
+use crate::app::AppState;
+use crate::db::models::{
+    AssignmentRow, ClockRow, EmergencyRow, EventRow, ExtensionRow, FeedbackRow, RatingRow,
+    ReportRow, ReporterRow,
+};
+use crate::db::repo::reports::{InboxFilter, Order, ReportFilter, Scope};
+use crate::db::{DbConn, new_id, repo, write_tx};
+use crate::domain::report::may_see_identity;
+use crate::domain::roles::Role;
+use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::auth::Principal;
+
+/// A report with what the caller may see of it.
+#[derive(Debug, Clone)]
+pub struct ReportDetails {
+    pub report: ReportRow,
+    /// `None` when the caller may not see the reporter's identity.
+    pub reporter: Option<ReporterRow>,
+    pub assignments: Vec<AssignmentRow>,
+    pub clocks: Vec<ClockRow>,
+    pub extension: Option<ExtensionRow>,
+    pub feedback: Vec<FeedbackRow>,
+    pub ratings: Vec<RatingRow>,
+    pub emergency: Option<EmergencyRow>,
+    pub now: DateTime<Utc>,
+}
+
+fn details(
+    c: &mut DbConn,
+    who: &Principal,
+    r: ReportRow,
+    now: DateTime<Utc>,
+) -> AppResult<ReportDetails> {
+    let is_reporter = r.reporter_user_id.as_deref() == Some(who.user_id.as_str());
+    let reporter = if may_see_identity(who.role, is_reporter, r.consent_share_contact) {
+        let rep = repo::reports::reporter(c, &r.id)?;
+        if who.role != Role::Citizen && rep.is_some() {
+            // SPEC §5: every read of a reporter's identity by staff is recorded.
+            repo::reports::record_identity_read(
+                c,
+                &new_id(),
+                &r.id,
+                &who.user_id,
+                now.naive_utc(),
+            )?;
+        }
+        rep
+    } else {
+        None
+    };
+    Ok(ReportDetails {
+        reporter,
+        assignments: repo::reports::assignments_of(c, &r.id)?,
+        clocks: repo::reports::clocks_of(c, &r.id)?,
+        extension: repo::reports::extension_of(c, &r.id)?,
+        feedback: repo::reports::feedback_of(c, &r.id)?,
+        ratings: repo::reports::ratings_of(c, &r.id)?,
+        emergency: repo::reports::emergency(c, &r.id)?,
+        report: r,
+        now,
+    })
+}
+
+/// One report, for a caller who may see it (404 otherwise).
+pub fn get(st: &AppState, who: &Principal, id: &str) -> AppResult<ReportDetails> {
+    let now = st.clock.now();
+    let mut conn = st.pool.get()?;
+    write_tx(&mut conn, |c| {
+        let r = load_visible(c, who, id)?;
+        details(c, who, r, now)
+    })
+}
+
+/// The history of a report, for staff who may see it and its reporter.
+pub fn events(st: &AppState, who: &Principal, id: &str) -> AppResult<Vec<EventRow>> {
+    let mut conn = st.pool.get()?;
+    let r = load_visible(&mut conn, who, id)?;
+    Ok(repo::reports::events_of(&mut conn, &r.id)?)
+}
+
+/// An opaque position in a list: the sort key and the id of the last item.
+pub fn encode_cursor(t: NaiveDateTime, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{id}", t.and_utc().timestamp_micros()))
+}
+
+pub fn decode_cursor(s: &str) -> AppResult<(NaiveDateTime, String)> {
+    let bad = || {
+        AppError::bad_parameter(
+            "invalid_query",
+            vec![FieldError::new(
+                "cursor",
+                "invalid_cursor",
+                Msg::new("Con trỏ trang không hợp lệ.", "Invalid page cursor."),
+            )],
+        )
+    };
+    let raw = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad())?;
+    let raw = String::from_utf8(raw).map_err(|_| bad())?;
+    let (t, id) = raw.split_once('|').ok_or_else(bad)?;
+    let t = DateTime::from_timestamp_micros(t.parse().map_err(|_| bad())?).ok_or_else(bad)?;
+    Ok((t.naive_utc(), id.to_string()))
+}
+
+/// The sort of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Newest,
+    DueSoonest,
+}
+
+/// Reports the caller may see: everything for the IOC, the province and admins; one's own for a
+/// citizen; an agency's (and, for a supervisor, the agencies' below) for agency people.
+pub fn list(
+    st: &AppState,
+    who: &Principal,
+    filter: ReportFilter,
+    sort: Sort,
+    cursor: Option<&str>,
+    limit: i64,
+) -> AppResult<(Vec<ReportRow>, Option<String>)> {
+    let mut conn = st.pool.get()?;
+    let scope = match who.role {
+        Role::Operator | Role::Province | Role::Admin => Scope::All,
+        Role::Citizen => Scope::Reporter(who.user_id.clone()),
+        Role::AgencyStaff | Role::AgencyLeader => {
+            Scope::Agencies(who.agency_id.clone().into_iter().collect())
+        }
+        Role::Supervisor => match &who.agency_id {
+            Some(a) => Scope::Agencies(repo::agencies::with_descendants(&mut conn, a)?),
+            None => Scope::Agencies(vec![]),
+        },
+    };
+    let after = cursor.map(decode_cursor).transpose()?;
+    let order = match sort {
+        Sort::Newest => Order::Newest(after),
+        Sort::DueSoonest => Order::DueSoonest(after),
+    };
+    let rows = repo::reports::list(&mut conn, &scope, &filter, &order, limit + 1)?;
+    page(rows, limit, |r| match sort {
+        Sort::Newest => Some(r.submitted_at),
+        Sort::DueSoonest => r.next_due_at,
+    })
+}
+
+fn page(
+    mut rows: Vec<ReportRow>,
+    limit: i64,
+    key: impl Fn(&ReportRow) -> Option<NaiveDateTime>,
+) -> AppResult<(Vec<ReportRow>, Option<String>)> {
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last()
+            .and_then(|r| key(r).map(|t| encode_cursor(t, &r.id)))
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// Published results the public may read: not confidential, not state secret (Art. 9.3).
+pub fn public_list(
+    st: &AppState,
+    filter: ReportFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> AppResult<(Vec<ReportRow>, Option<String>)> {
+    let mut conn = st.pool.get()?;
+    let after = cursor.map(decode_cursor).transpose()?;
+    let f = ReportFilter {
+        public_only: true,
+        statuses: vec![],
+        ..filter
+    };
+    let rows = repo::reports::list(
+        &mut conn,
+        &Scope::All,
+        &f,
+        &Order::Published(after),
+        limit + 1,
+    )?;
+    page(rows, limit, |r| r.published_at)
+}
+
+/// A published report the public may read, with its history and result.
+pub struct PublicDetails {
+    pub report: ReportRow,
+    pub events: Vec<EventRow>,
+    pub lead: Option<AssignmentRow>,
+    pub lead_agency_name: Option<String>,
+    /// The reporter's name, only with their consent.
+    pub reporter_name: Option<String>,
+}
+
+pub fn public_get(st: &AppState, code: &str) -> AppResult<PublicDetails> {
+    let mut conn = st.pool.get()?;
+    let r = repo::reports::find_by_code(&mut conn, code)?.ok_or_else(report_not_found)?;
+    if r.status != "published" || r.confidential || r.state_secret {
+        return Err(report_not_found());
+    }
+    let lead = repo::reports::assignments_of(&mut conn, &r.id)?
+        .into_iter()
+        .find(|a| a.role == "lead" && a.status == "approved");
+    let lead_agency_name = match &lead {
+        Some(a) => repo::agencies::find(&mut conn, &a.agency_id)?.map(|x| x.name),
+        None => None,
+    };
+    let reporter_name = if r.consent_public_name {
+        repo::reports::reporter(&mut conn, &r.id)?.map(|x| x.full_name)
+    } else {
+        None
+    };
+    Ok(PublicDetails {
+        events: repo::reports::events_of(&mut conn, &r.id)?,
+        lead,
+        lead_agency_name,
+        reporter_name,
+        report: r,
+    })
+}
+
+/// An agency's inbox: its assignments (and, for a supervisor, those of the agencies below).
+pub fn inbox(
+    st: &AppState,
+    who: &Principal,
+    filter: InboxFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> AppResult<(Vec<AssignmentRow>, Option<String>)> {
+    let mut conn = st.pool.get()?;
+    let agencies = match (who.role, &who.agency_id) {
+        (Role::AgencyStaff | Role::AgencyLeader, Some(a)) => vec![a.clone()],
+        (Role::Supervisor, Some(a)) => repo::agencies::with_descendants(&mut conn, a)?,
+        _ => return Err(AppError::forbidden()),
+    };
+    let after = cursor.map(decode_cursor).transpose()?;
+    let mut rows = repo::reports::inbox(&mut conn, &agencies, &filter, after, limit + 1)?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|a| encode_cursor(a.assigned_at, &a.id))
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// Whether a report is visible to the caller (used by handlers that show related objects).
+pub fn may_see(st: &AppState, who: &Principal, report_id: &str) -> AppResult<bool> {
+    let mut conn = st.pool.get()?;
+    let r = repo::reports::find(&mut conn, report_id)?.ok_or_else(report_not_found)?;
+    visible(&mut conn, who, &r)
+}

@@ -1,0 +1,81 @@
+//! The overdue sweeper (Art. 8.5): marks each step whose deadline passed without it being done,
+//! once, and records an `overdue` event. Overdue is also visible on every read at once (views
+//! compare deadlines with the clock); the mark is what statistics count.
+//!
+//! Safe with several server replicas on one database: each mark is a conditional update
+//! (`overdue_at IS NULL`), so exactly one replica marks a step and writes its event.
+
+use chrono::Utc;
+
+use crate::app::AppState;
+use crate::db::models::EventRow;
+use crate::db::{new_id, repo, write_tx};
+use crate::error::AppResult;
+
+/// Marks every step overdue now; returns how many this call marked.
+pub fn sweep(st: &AppState) -> AppResult<usize> {
+    let now = st.clock.now().naive_utc();
+    let mut conn = st.pool.get()?;
+    let mut marked = 0;
+    loop {
+        let batch = repo::reports::overdue_candidates(&mut conn, now, 200)?;
+        if batch.is_empty() {
+            return Ok(marked);
+        }
+        let mut progressed = false;
+        for clock in batch {
+            let did = write_tx(&mut conn, |c| -> AppResult<bool> {
+                repo::reports::lock(c, &clock.report_id)?;
+                if !repo::reports::mark_overdue(c, &clock.id, now)? {
+                    return Ok(false);
+                }
+                let status = repo::reports::find(c, &clock.report_id)?.map(|r| r.status);
+                repo::reports::append_event(
+                    c,
+                    EventRow {
+                        id: new_id(),
+                        report_id: clock.report_id.clone(),
+                        seq: 0,
+                        at: now,
+                        actor_user_id: None,
+                        actor_role: Some("system".into()),
+                        actor_agency_id: clock.agency_id.clone(),
+                        action: "overdue".into(),
+                        from_status: status.clone(),
+                        to_status: status,
+                        assignment_id: clock.assignment_id.clone(),
+                        note: Some(format!(
+                            "step {} was due {}",
+                            clock.step,
+                            clock.due_at.and_utc().to_rfc3339()
+                        )),
+                    },
+                )?;
+                Ok(true)
+            })?;
+            progressed |= did;
+            marked += usize::from(did);
+        }
+        if !progressed {
+            // Another replica took this batch; the next run will see what remains.
+            return Ok(marked);
+        }
+    }
+}
+
+/// Runs the sweeper every `interval` until the server stops.
+pub async fn run(st: AppState, interval: std::time::Duration) {
+    let mut tick = actix_web::rt::time::interval(interval);
+    loop {
+        tick.tick().await;
+        let st2 = st.clone();
+        match actix_web::web::block(move || sweep(&st2)).await {
+            Ok(Ok(n)) if n > 0 => {
+                tracing::info!(marked = n, at = %Utc::now(), "overdue steps marked")
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "overdue sweep failed"),
+            Err(e) => tracing::warn!(error = %e, "overdue sweep failed"),
+        }
+    }
+}

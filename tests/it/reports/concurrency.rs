@@ -1,0 +1,76 @@
+use paht::service::reports::actions::{AcceptInput, DispatchInput};
+
+use super::World;
+
+#[actix_web::test]
+async fn two_operators_accepting_at_once_one_wins() {
+    let w = World::new().await;
+    let id = w.submit().await["id"].as_str().unwrap().to_string();
+    let me = w.t.get("/api/v1/me").bearer(&w.op).send().await.json();
+    let op = paht::service::auth::Principal {
+        user_id: me["id"].as_str().unwrap().to_string(),
+        role: paht::domain::roles::Role::Operator,
+        agency_id: None,
+    };
+    let results: Vec<Result<(), u16>> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    paht::service::reports::actions::accept(
+                        &w.t.state,
+                        &op,
+                        &id,
+                        AcceptInput::default(),
+                    )
+                    .map_err(|e| e.status.as_u16())
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results.contains(&Err(409)), "{results:?}");
+    // Two dispatches at once: one lead assignment, never two.
+    let results: Vec<bool> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    paht::service::reports::actions::dispatch(
+                        &w.t.state,
+                        &op,
+                        &id,
+                        DispatchInput {
+                            agency_id: w.gtvt.clone(),
+                            note: None,
+                        },
+                    )
+                    .is_ok()
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(results.iter().filter(|ok| **ok).count(), 1);
+    let r = w.report(&w.op, &id).await;
+    assert_eq!(r["assignments"].as_array().unwrap().len(), 1);
+    let events =
+        w.t.get(&format!("/api/v1/reports/{id}/events"))
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "accepted")
+            .count(),
+        1,
+        "no action applied twice"
+    );
+}

@@ -1,0 +1,189 @@
+//! The report lifecycle through the API, on real dates and the official calendar.
+
+mod concurrency;
+mod lifecycle;
+mod privacy;
+mod rules;
+
+use actix_web::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+pub const NAME: &str = "Trần Thị Bình";
+pub const CCCD: &str = "094185001234";
+pub const PHONE: &str = "0918765432";
+pub const EMAIL: &str = "binh.tran@example.vn";
+pub const HOME: &str = "27 Lê Lợi, khóm 3, Phường 6";
+
+pub fn report_body() -> Value {
+    json!({
+        "title": "Ổ gà lớn trên đường Trần Hưng Đạo",
+        "content": "Ổ gà sâu khoảng 20 cm giữa làn xe máy trước số 45, rất nguy hiểm vào ban đêm.",
+        "category_code": "giao-thong",
+        "address": "Trước số 45 Trần Hưng Đạo, Phường 2",
+        "admin_unit_code": "92",
+        "latitude": 9.6025,
+        "longitude": 105.9739,
+        "incident_at": "2026-03-01T12:00:00Z",
+        "reporter": {"full_name": NAME, "contact_address": HOME, "cccd": CCCD, "phone": PHONE, "email": EMAIL},
+        "consent_share_contact": false
+    })
+}
+
+/// The people of a story: an operator, a citizen, staff and leaders of two agencies, a province user.
+pub struct World {
+    pub t: TestApp,
+    pub admin: String,
+    pub op: String,
+    pub citizen: String,
+    pub staff: String,
+    pub leader: String,
+    pub co_staff: String,
+    pub co_leader: String,
+    pub outsider: String,
+    pub province: String,
+    pub gtvt: String,
+    pub sxd: String,
+}
+
+impl World {
+    pub async fn new() -> World {
+        // Stories run over days of the test clock: tokens last long enough.
+        let t = TestApp::with_config(|c| {
+            c.access_token_ttl = std::time::Duration::from_secs(60 * 86_400)
+        })
+        .await;
+        let admin = t.admin().await;
+        let (_, op) = t.staff("ioc.op", "operator", None).await;
+        let (_, citizen) = t.citizen("0987000111").await;
+        let (_, staff) = t.staff("gtvt.staff", "agency_staff", Some("SGTVT")).await;
+        let (_, leader) = t.staff("gtvt.leader", "agency_leader", Some("SGTVT")).await;
+        let (_, co_staff) = t.staff("sxd.staff", "agency_staff", Some("SXD")).await;
+        let (_, co_leader) = t.staff("sxd.leader", "agency_leader", Some("SXD")).await;
+        let (_, outsider) = t.staff("syt.staff", "agency_staff", Some("SYT")).await;
+        let (_, province) = t.staff("ubnd.tinh", "province", None).await;
+        let gtvt = t.agency_id("SGTVT").await;
+        let sxd = t.agency_id("SXD").await;
+        World {
+            t,
+            admin,
+            op,
+            citizen,
+            staff,
+            leader,
+            co_staff,
+            co_leader,
+            outsider,
+            province,
+            gtvt,
+            sxd,
+        }
+    }
+
+    /// The citizen submits the standard report; returns it.
+    pub async fn submit(&self) -> Value {
+        let res = self
+            .t
+            .post("/api/v1/reports")
+            .bearer(&self.citizen)
+            .json(&report_body())
+            .send()
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        res.json()
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> Value {
+        let res = self.t.post(path).bearer(token).json(&body).send().await;
+        assert!(
+            res.status.is_success(),
+            "POST {path}: {} {}",
+            res.status,
+            res.text()
+        );
+        res.json()
+    }
+
+    /// Submitted, accepted and dispatched to SGTVT; returns (report id, lead assignment id).
+    pub async fn dispatched(&self) -> (String, String) {
+        let r = self.submit().await;
+        let id = r["id"].as_str().unwrap().to_string();
+        self.post(&self.op, &format!("/api/v1/reports/{id}/accept"), json!({}))
+            .await;
+        let d = self
+            .post(
+                &self.op,
+                &format!("/api/v1/reports/{id}/assignments"),
+                json!({"agency_id": self.gtvt}),
+            )
+            .await;
+        (id, d["assignment_id"].as_str().unwrap().to_string())
+    }
+
+    /// Dispatched, taken, answered and approved; returns the report id.
+    pub async fn approved(&self) -> String {
+        let (id, a) = self.dispatched().await;
+        self.post(
+            &self.staff,
+            &format!("/api/v1/assignments/{a}/accept"),
+            json!({}),
+        )
+        .await;
+        self.post(
+            &self.staff,
+            &format!("/api/v1/assignments/{a}/result"),
+            result_body(),
+        )
+        .await;
+        self.post(
+            &self.leader,
+            &format!("/api/v1/assignments/{a}/approval"),
+            json!({"decision": "approve"}),
+        )
+        .await;
+        id
+    }
+
+    /// Published; returns the report id.
+    pub async fn published(&self) -> String {
+        let id = self.approved().await;
+        self.post(
+            &self.op,
+            &format!("/api/v1/reports/{id}/publication"),
+            json!({}),
+        )
+        .await;
+        id
+    }
+
+    pub async fn report(&self, token: &str, id: &str) -> Value {
+        let res = self
+            .t
+            .get(&format!("/api/v1/reports/{id}"))
+            .bearer(token)
+            .send()
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        res.json()
+    }
+}
+
+pub fn result_body() -> Value {
+    json!({
+        "addressee": "Ông/Bà người phản ánh",
+        "answer": "Sở Giao thông vận tải đã chỉ đạo đơn vị bảo trì vá ổ gà trong ngày 03/3/2026.",
+        "signer_title": "Giám đốc"
+    })
+}
+
+/// The clock of a step in a report view.
+pub fn clock<'a>(report: &'a Value, step: &str) -> &'a Value {
+    report["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|k| k["step"] == step)
+        .unwrap_or_else(|| panic!("no {step} clock in {}", report["deadlines"]))
+}

@@ -1,0 +1,422 @@
+use actix_web::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::{World, report_body};
+
+#[actix_web::test]
+async fn intake_is_validated_field_by_field() {
+    let w = World::new().await;
+    let fields = |p: &Value| {
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut b = report_body();
+    b["title"] = json!("Big pothole on the main road");
+    b["content"] = json!("There is a very deep pothole in the middle of the road.");
+    b["reporter"]["cccd"] = json!("123");
+    b["reporter"]["phone"] = json!("12345");
+    b["reporter"]["email"] = json!("not-mail");
+    b["latitude"] = json!(21.03);
+    b["incident_at"] = json!("2026-03-05T00:00:00Z");
+    let p =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.citizen)
+            .json(&b)
+            .send()
+            .await
+            .problem(422, "validation_failed");
+    assert_eq!(
+        fields(&p),
+        [
+            "title",
+            "content",
+            "latitude",
+            "incident_at",
+            "reporter.cccd",
+            "reporter.phone",
+            "reporter.email"
+        ],
+        "{p}"
+    );
+    assert!(!p.to_string().contains("12345"), "values are not echoed");
+    let mut b = report_body();
+    b["category_code"] = json!("khong-co");
+    b["admin_unit_code"] = json!("941");
+    let p =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.citizen)
+            .json(&b)
+            .send()
+            .await
+            .problem(422, "validation_failed");
+    assert_eq!(
+        fields(&p),
+        ["category_code", "admin_unit_code"],
+        "941 ended on 30/6/2025"
+    );
+    let mut b = report_body();
+    b["reporter"].as_object_mut().unwrap().remove("cccd");
+    let p =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.citizen)
+            .json(&b)
+            .send()
+            .await
+            .problem(422, "validation_failed");
+    assert_eq!(fields(&p), ["reporter.cccd"]);
+    // No mass assignment of state, agency or deadlines.
+    for extra in [
+        json!({"status": "published"}),
+        json!({"lead_agency_id": "x"}),
+        json!({"next_due_at": "2030-01-01T00:00:00Z"}),
+    ] {
+        let mut b = report_body();
+        b.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        w.t.post("/api/v1/reports")
+            .bearer(&w.citizen)
+            .json(&b)
+            .send()
+            .await
+            .problem(422, "validation_failed");
+    }
+    // Channels by role: citizens app or portal, operators email or hotline.
+    let mut b = report_body();
+    b["channel"] = json!("hotline");
+    w.t.post("/api/v1/reports")
+        .bearer(&w.citizen)
+        .json(&b)
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    w.t.post("/api/v1/reports")
+        .bearer(&w.op)
+        .json(&report_body())
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    let res =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.op)
+            .json(&b)
+            .send()
+            .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    assert_eq!(res.json()["channel"], "hotline");
+    w.t.post("/api/v1/reports")
+        .bearer(&w.staff)
+        .json(&report_body())
+        .send()
+        .await
+        .problem(403, "forbidden");
+    w.t.post("/api/v1/reports")
+        .json(&report_body())
+        .send()
+        .await
+        .problem(401, "unauthenticated");
+}
+
+#[actix_web::test]
+async fn tracking_codes_are_gapless_and_submissions_idempotent() {
+    let w = World::new().await;
+    let send = |key: &'static str, body: Value| {
+        let t = &w.t;
+        let tok = w.citizen.clone();
+        async move {
+            t.post("/api/v1/reports")
+                .bearer(&tok)
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+        }
+    };
+    let first = send("k-1", report_body()).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    // A failed submission takes no number.
+    let mut bad = report_body();
+    bad["category_code"] = json!("khong-co");
+    send("k-bad", bad).await.problem(422, "validation_failed");
+    let again = send("k-1", report_body()).await;
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    let mut other = report_body();
+    other["title"] = json!("Đèn đường bị hỏng ở hẻm 12");
+    send("k-1", other.clone())
+        .await
+        .problem(422, "idempotency_key_reused");
+    let second = send("k-2", other).await.json();
+    assert_eq!(
+        (first.json()["code"].as_str(), second["code"].as_str()),
+        (Some("PA-2026-000001"), Some("PA-2026-000002"))
+    );
+}
+
+#[actix_web::test]
+async fn forbidden_transitions_roles_and_agencies() {
+    let w = World::new().await;
+    let id = w.submit().await["id"].as_str().unwrap().to_string();
+    let path = |a: &str| format!("/api/v1/reports/{id}/{a}");
+    // Wrong state → 409.
+    w.t.post(&path("assignments"))
+        .bearer(&w.op)
+        .json(&json!({"agency_id": w.gtvt}))
+        .send()
+        .await
+        .problem(409, "invalid_state");
+    w.t.post(&path("publication"))
+        .bearer(&w.op)
+        .json(&json!({}))
+        .send()
+        .await
+        .problem(409, "invalid_state");
+    w.t.post(&path("rating"))
+        .bearer(&w.citizen)
+        .json(&json!({"rating": "satisfied"}))
+        .send()
+        .await
+        .problem(409, "invalid_state");
+    w.post(&w.op, &path("accept"), json!({})).await;
+    w.t.post(&path("accept"))
+        .bearer(&w.op)
+        .json(&json!({}))
+        .send()
+        .await
+        .problem(409, "invalid_state");
+    // Wrong role → 403.
+    w.t.post(&path("assignments"))
+        .bearer(&w.citizen)
+        .json(&json!({"agency_id": w.gtvt}))
+        .send()
+        .await
+        .problem(403, "forbidden");
+    w.t.post(&path("reject"))
+        .bearer(&w.admin)
+        .json(&json!({"reason": "duplicate", "note": "x"}))
+        .send()
+        .await
+        .problem(403, "forbidden");
+    let d = w
+        .post(&w.op, &path("assignments"), json!({"agency_id": w.gtvt}))
+        .await;
+    let a = d["assignment_id"].as_str().unwrap();
+    // Another agency → 404, for the report and its assignment alike.
+    w.t.get(&format!("/api/v1/reports/{id}"))
+        .bearer(&w.outsider)
+        .send()
+        .await
+        .problem(404, "not_found");
+    w.t.get(&format!("/api/v1/reports/{id}/events"))
+        .bearer(&w.outsider)
+        .send()
+        .await
+        .problem(404, "not_found");
+    w.t.post(&format!("/api/v1/assignments/{a}/accept"))
+        .bearer(&w.outsider)
+        .send()
+        .await
+        .problem(404, "not_found");
+    w.t.get(&format!("/api/v1/assignments/{a}"))
+        .bearer(&w.outsider)
+        .send()
+        .await
+        .problem(404, "not_found");
+    // Another citizen → 404.
+    let (_, other) = w.t.citizen("0987000222").await;
+    w.t.get(&format!("/api/v1/reports/{id}"))
+        .bearer(&other)
+        .send()
+        .await
+        .problem(404, "not_found");
+    w.t.get("/api/v1/reports/no-such-id")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(404, "not_found");
+    // A coordinator must name the competent agency when it gives an assignment back.
+    w.post(
+        &w.staff,
+        &format!("/api/v1/assignments/{a}/accept"),
+        json!({}),
+    )
+    .await;
+    let r = w
+        .post(
+            &w.staff,
+            &format!("/api/v1/assignments/{a}/coordinators"),
+            json!({"agency_ids": [w.sxd]}),
+        )
+        .await;
+    let co = r["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["role"] == "coordinator")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    w.t.post(&format!("/api/v1/assignments/{co}/return"))
+        .bearer(&w.co_staff)
+        .json(&json!({"reason": "Không đúng"}))
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    w.t.post(&format!("/api/v1/assignments/{a}/coordinators"))
+        .bearer(&w.staff)
+        .json(&json!({"agency_ids": [w.sxd]}))
+        .send()
+        .await
+        .problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn lists_for_each_role_with_cursor_pages() {
+    let w = World::new().await;
+    for _ in 0..3 {
+        w.submit().await;
+        w.t.clock.advance(chrono::TimeDelta::minutes(5));
+    }
+    let (id, _) = w.dispatched().await;
+    let (_, other) = w.t.citizen("0987000333").await;
+    let n = |v: &Value| v["items"].as_array().unwrap().len();
+    let all =
+        w.t.get("/api/v1/reports?limit=2")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(n(&all), 2);
+    let cursor = all["next_cursor"].as_str().unwrap();
+    let rest =
+        w.t.get(&format!("/api/v1/reports?limit=2&cursor={cursor}"))
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(n(&rest), 2);
+    assert!(rest["next_cursor"].is_null());
+    assert_eq!(
+        n(&w.t
+            .get("/api/v1/reports")
+            .bearer(&w.citizen)
+            .send()
+            .await
+            .json()),
+        4
+    );
+    assert_eq!(
+        n(&w.t
+            .get("/api/v1/reports")
+            .bearer(&other)
+            .send()
+            .await
+            .json()),
+        0
+    );
+    let mine =
+        w.t.get("/api/v1/reports")
+            .bearer(&w.staff)
+            .send()
+            .await
+            .json();
+    assert_eq!(
+        (n(&mine), mine["items"][0]["id"].as_str()),
+        (1, Some(id.as_str()))
+    );
+    assert_eq!(
+        n(&w.t
+            .get("/api/v1/reports")
+            .bearer(&w.outsider)
+            .send()
+            .await
+            .json()),
+        0
+    );
+    let queue =
+        w.t.get("/api/v1/reports?status=submitted&sort=due")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(n(&queue), 3);
+    let dues: Vec<&str> = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["next_due_at"].as_str().unwrap())
+        .collect();
+    assert!(
+        dues.windows(2).all(|p| p[0] <= p[1]),
+        "due soonest first: {dues:?}"
+    );
+    assert_eq!(
+        n(&w.t
+            .get("/api/v1/reports?q=tr%E1%BA%A7n%20h%C6%B0ng")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json()),
+        4
+    );
+    assert_eq!(
+        n(&w.t
+            .get(&format!("/api/v1/reports?agency={}", w.gtvt))
+            .bearer(&w.op)
+            .send()
+            .await
+            .json()),
+        1
+    );
+    assert_eq!(
+        n(&w.t
+            .get("/api/v1/reports?channel=hotline")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json()),
+        0
+    );
+    w.t.get("/api/v1/reports?status=lost")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(400, "invalid_query");
+    w.t.get("/api/v1/reports?cursor=zzz")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(400, "invalid_query");
+    w.t.get("/api/v1/reports?limit=0")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(400, "invalid_query");
+    // A supervisor of the agency above sees the agency's reports.
+    let admin = &w.admin;
+    let res =
+        w.t.patch(&format!("/api/v1/agencies/{}", w.gtvt))
+            .bearer(admin)
+            .json(&json!({"parent_id": w.sxd}))
+            .send()
+            .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let (_, sup) = w.t.staff("sxd.sup", "supervisor", Some("SXD")).await;
+    assert_eq!(
+        n(&w.t.get("/api/v1/reports").bearer(&sup).send().await.json()),
+        1
+    );
+    assert_eq!(
+        w.t.get(&format!("/api/v1/reports/{id}"))
+            .bearer(&sup)
+            .send()
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
