@@ -96,6 +96,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// The province's bounding box for report coordinates.
     pub geo_bounds: GeoBounds,
+    /// Largest attachment, bytes.
+    pub attachment_limit: usize,
     /// How often the overdue sweeper runs; 0 turns it off (another replica runs it).
     pub sweep_interval: Duration,
 }
@@ -163,6 +165,12 @@ impl Config {
             num("PAHT_LOGIN_MAX_FAILURES_ADDRESS", 20, 1, 100_000) as u32;
         let login_window = Duration::from_secs(num("PAHT_LOGIN_WINDOW_SECS", 900, 1, 86_400));
         let sweep_interval = Duration::from_secs(num("PAHT_SWEEP_INTERVAL_SECS", 60, 0, 86_400));
+        let attachment_limit = num(
+            "PAHT_ATTACHMENT_LIMIT_BYTES",
+            10 * 1024 * 1024,
+            1024,
+            100 * 1024 * 1024,
+        ) as usize;
 
         let jwt_secret = get("PAHT_JWT_SECRET");
         if let Some(s) = &jwt_secret
@@ -259,6 +267,7 @@ impl Config {
             login_window,
             trust_proxy,
             geo_bounds,
+            attachment_limit,
             sweep_interval,
         })
     }

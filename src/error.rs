@@ -266,6 +266,18 @@ impl AppError {
         )
     }
 
+    /// 415 naming the accepted types.
+    pub fn unsupported_media_type_of(accepted: String) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            Msg::new(
+                format!("Kiểu tệp không được chấp nhận; chấp nhận: {accepted}."),
+                format!("Unsupported file type; accepted: {accepted}."),
+            ),
+        )
+    }
+
     /// 429 with `Retry-After`.
     pub fn rate_limited(retry_after_secs: u64) -> Self {
         let mut e = Self::new(

@@ -371,3 +371,34 @@ pub struct IdempotencyRow {
     pub report_id: String,
     pub created_at: NaiveDateTime,
 }
+
+/// An attachment's metadata (the bytes are read only for a download).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = attachments)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct AttachmentMeta {
+    pub id: String,
+    pub report_id: String,
+    pub kind: String,
+    pub content_type: String,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = attachments)]
+pub struct NewAttachmentRow {
+    pub id: String,
+    pub report_id: String,
+    pub kind: String,
+    pub content_type: String,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub data: Vec<u8>,
+    pub uploaded_by: String,
+    pub created_at: NaiveDateTime,
+}

@@ -278,6 +278,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        report_id -> Text,
+        kind -> Text,
+        content_type -> Text,
+        file_name -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        data -> Binary,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(categories -> agencies (default_agency_id));
@@ -305,4 +320,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ratings,
     identity_reads,
     idempotency_keys,
+    attachments,
 );

@@ -1,6 +1,7 @@
 //! The regulation as pure code: no database, no HTTP, no clock (`now` is an argument).
 
 pub mod account;
+pub mod attachment;
 pub mod calendar;
 pub mod directory;
 pub mod report;

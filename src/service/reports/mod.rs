@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod assignments;
+pub mod files;
 pub mod intake;
 pub mod queries;
 pub mod sweeper;

@@ -1,6 +1,7 @@
 //! The report lifecycle through the API, on real dates and the official calendar.
 
 mod concurrency;
+mod files;
 mod lifecycle;
 mod privacy;
 mod rules;

@@ -1,0 +1,137 @@
+//! Attachments of a report: upload by the reporter (until the IOC has dispatched it), the
+//! operator (e.g. the hotline's call recording, Art. 7.2) and the agencies working on it; read by
+//! whoever may see the report. Never public.
+
+use sha2::{Digest, Sha256};
+
+use super::{act, load_visible, status_of, wrong_state};
+use crate::app::AppState;
+use crate::db::models::{AttachmentMeta, NewAttachmentRow, ReportChanges};
+use crate::db::{new_id, repo};
+use crate::domain::attachment::{
+    AttachmentKind, CONTENT_TYPES, MAX_PER_REPORT, bytes_match, safe_file_name,
+};
+use crate::domain::report::ReportStatus;
+use crate::domain::roles::Role;
+use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::auth::Principal;
+
+/// A file to attach.
+pub struct Upload {
+    pub kind: AttachmentKind,
+    pub content_type: String,
+    pub file_name: String,
+    pub data: Vec<u8>,
+}
+
+pub fn upload(
+    st: &AppState,
+    who: &Principal,
+    report_id: &str,
+    up: Upload,
+) -> AppResult<AttachmentMeta> {
+    let content_type = up
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let Some((_, kinds)) = CONTENT_TYPES.iter().find(|(t, _)| *t == content_type) else {
+        return Err(AppError::unsupported_media_type_of(
+            CONTENT_TYPES
+                .iter()
+                .map(|(t, _)| *t)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    };
+    if !kinds.contains(&up.kind) {
+        return Err(AppError::bad_parameter(
+            "invalid_query",
+            vec![FieldError::new(
+                "kind",
+                "kind_mismatch",
+                Msg::new(
+                    "Loại tệp không khớp với kiểu nội dung.",
+                    "The kind does not fit the content type.",
+                ),
+            )],
+        ));
+    }
+    if up.data.is_empty() || !bytes_match(&content_type, &up.data) {
+        return Err(AppError::unprocessable(
+            "content_mismatch",
+            "Nội dung tệp không đúng với kiểu đã khai báo.",
+            "The file's bytes are not of the declared content type.",
+        ));
+    }
+    act(st, who, report_id, |ctx, c, r| {
+        let status = status_of(&r)?;
+        let allowed = match who.role {
+            Role::Citizen => matches!(
+                status,
+                ReportStatus::Submitted | ReportStatus::NeedsInfo | ReportStatus::Accepted
+            ),
+            Role::Operator => status != ReportStatus::Published,
+            Role::AgencyStaff | Role::AgencyLeader => status == ReportStatus::InProgress,
+            _ => return Err(AppError::forbidden()),
+        };
+        if who.role == Role::Citizen && r.reporter_user_id.as_deref() != Some(who.user_id.as_str())
+        {
+            return Err(AppError::forbidden());
+        }
+        if !allowed {
+            return Err(wrong_state(&r.status));
+        }
+        if repo::reports::attachments_of(c, &r.id)?.len() >= MAX_PER_REPORT {
+            return Err(AppError::conflict(
+                "too_many_attachments",
+                format!("Mỗi phản ánh có tối đa {MAX_PER_REPORT} tệp đính kèm."),
+                format!("A report has at most {MAX_PER_REPORT} attachments."),
+            ));
+        }
+        let row = NewAttachmentRow {
+            id: new_id(),
+            report_id: r.id.clone(),
+            kind: up.kind.as_str().into(),
+            content_type: content_type.clone(),
+            file_name: safe_file_name(&up.file_name),
+            size_bytes: up.data.len() as i64,
+            sha256: Sha256::digest(&up.data)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+            data: up.data,
+            uploaded_by: who.user_id.clone(),
+            created_at: ctx.now_naive(),
+        };
+        repo::reports::insert_attachment(c, &row)?;
+        ctx.event(
+            c,
+            &r,
+            "attachment_added",
+            None,
+            None,
+            Some(format!("{} ({})", row.kind, row.content_type)),
+        )?;
+        ctx.save(c, &r, ReportChanges::default())?;
+        repo::reports::attachment_meta(c, &row.id)?
+            .ok_or_else(|| AppError::internal("attachment vanished"))
+    })
+}
+
+pub fn list(st: &AppState, who: &Principal, report_id: &str) -> AppResult<Vec<AttachmentMeta>> {
+    let mut conn = st.pool.get()?;
+    let r = load_visible(&mut conn, who, report_id)?;
+    Ok(repo::reports::attachments_of(&mut conn, &r.id)?)
+}
+
+pub fn download(st: &AppState, who: &Principal, id: &str) -> AppResult<(AttachmentMeta, Vec<u8>)> {
+    let not_found = || AppError::not_found("tệp đính kèm", "Attachment");
+    let mut conn = st.pool.get()?;
+    let meta = repo::reports::attachment_meta(&mut conn, id)?.ok_or_else(not_found)?;
+    load_visible(&mut conn, who, &meta.report_id).map_err(|_| not_found())?;
+    let data = repo::reports::attachment_data(&mut conn, id)?;
+    Ok((meta, data))
+}
