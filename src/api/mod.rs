@@ -16,6 +16,7 @@ pub mod ops;
 pub mod public;
 pub mod report_views;
 pub mod reports;
+pub mod statistics;
 pub mod users;
 pub mod views;
 
@@ -100,6 +101,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assignments::approval)
                 .service(assignments::extension)
                 .service(assignments::confirm_extension)
+                .service(statistics::summary)
+                .service(statistics::agencies)
+                .service(statistics::series)
+                .service(statistics::period_figures)
+                .service(statistics::export_reports)
+                .service(statistics::issue)
+                .service(statistics::list_issued)
+                .service(statistics::get_issued)
+                .service(statistics::public)
                 .service(public::list)
                 .service(public::get_one),
         );

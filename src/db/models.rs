@@ -402,3 +402,19 @@ pub struct NewAttachmentRow {
     pub uploaded_by: String,
     pub created_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = periodic_reports)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct PeriodicReportRow {
+    pub id: String,
+    pub kind: String,
+    pub year: i32,
+    pub n: i32,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub issued_at: NaiveDateTime,
+    pub issued_by: String,
+    pub note: Option<String>,
+    pub data: String,
+}

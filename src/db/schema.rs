@@ -293,6 +293,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    periodic_reports (id) {
+        id -> Text,
+        kind -> Text,
+        year -> Integer,
+        n -> Integer,
+        period_from -> Date,
+        period_to -> Date,
+        issued_at -> Timestamp,
+        issued_by -> Text,
+        note -> Nullable<Text>,
+        data -> Text,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(categories -> agencies (default_agency_id));
@@ -321,4 +336,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     identity_reads,
     idempotency_keys,
     attachments,
+    periodic_reports,
 );

@@ -4,6 +4,7 @@ pub mod account;
 pub mod attachment;
 pub mod calendar;
 pub mod directory;
+pub mod periods;
 pub mod report;
 pub mod roles;
 pub mod steps;

@@ -6,5 +6,6 @@ pub mod bootstrap;
 pub mod calendar;
 pub mod directory;
 pub mod reports;
+pub mod statistics;
 pub mod throttle;
 pub mod users;

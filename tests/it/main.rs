@@ -9,5 +9,6 @@ mod errors;
 mod migrations;
 mod ops;
 mod reports;
+mod statistics;
 mod support;
 mod users;

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod categories;
 pub mod counters;
 pub mod reports;
+pub mod stats;
 pub mod tokens;
 pub mod users;
 

@@ -702,3 +702,10 @@ pub fn attachment_data(conn: &mut DbConn, id: &str) -> QueryResult<Vec<u8>> {
         .select(attachments::data)
         .first(conn)
 }
+
+pub fn reporters_in(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<ReporterRow>> {
+    report_reporters::table
+        .filter(report_reporters::report_id.eq_any(ids.to_vec()))
+        .select(ReporterRow::as_select())
+        .load(conn)
+}

@@ -1,0 +1,435 @@
+use actix_web::http::StatusCode;
+use chrono::{DateTime, TimeDelta};
+use serde_json::{Value, json};
+
+use crate::reports::{World, report_body, result_body};
+
+fn at(s: &str) -> DateTime<chrono::Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+fn count(list: &Value, key: &str) -> i64 {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key"] == key)
+        .map_or(0, |k| k["count"].as_i64().unwrap())
+}
+
+fn step<'a>(s: &'a Value, name: &str) -> &'a Value {
+    s["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["step"] == name)
+        .unwrap_or_else(|| panic!("{name} in {}", s["steps"]))
+}
+
+/// A known set of reports at known times (local times in comments):
+/// A: Mon 2/3 09:00, dispatched 09:30, answered, published 11:00, rated satisfied;
+/// B: Mon 2/3 10:00, never dispatched (its 4 working hours end 15:00);
+/// C: Mon 2/3 10:30, rejected;
+/// D: Sat 14/3 23:30 (the last minute of the March period); E: Sun 15/3 00:30 (April).
+async fn scenario() -> (World, String) {
+    let w = World::new().await;
+    let a = w.submit().await["id"].as_str().unwrap().to_string();
+    w.t.clock.set(at("2026-03-02T02:30:00Z"));
+    w.post(&w.op, &format!("/api/v1/reports/{a}/accept"), json!({}))
+        .await;
+    let d = w
+        .post(
+            &w.op,
+            &format!("/api/v1/reports/{a}/assignments"),
+            json!({"agency_id": w.gtvt}),
+        )
+        .await;
+    let lead = d["assignment_id"].as_str().unwrap().to_string();
+    w.post(
+        &w.staff,
+        &format!("/api/v1/assignments/{lead}/accept"),
+        json!({}),
+    )
+    .await;
+    w.post(
+        &w.staff,
+        &format!("/api/v1/assignments/{lead}/result"),
+        result_body(),
+    )
+    .await;
+    w.post(
+        &w.leader,
+        &format!("/api/v1/assignments/{lead}/approval"),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    w.t.clock.set(at("2026-03-02T03:00:00Z"));
+    w.submit().await; // B at 10:00
+    w.t.clock.set(at("2026-03-02T03:30:00Z"));
+    let c = w.submit().await["id"].as_str().unwrap().to_string();
+    w.post(
+        &w.op,
+        &format!("/api/v1/reports/{c}/reject"),
+        json!({"reason": "duplicate", "note": "Trùng phản ánh trước"}),
+    )
+    .await;
+    w.t.clock.set(at("2026-03-02T04:00:00Z"));
+    w.post(
+        &w.op,
+        &format!("/api/v1/reports/{a}/publication"),
+        json!({}),
+    )
+    .await;
+    w.post(
+        &w.citizen,
+        &format!("/api/v1/reports/{a}/rating"),
+        json!({"rating": "satisfied"}),
+    )
+    .await;
+    w.t.clock.set(at("2026-03-14T16:30:00Z"));
+    w.submit().await; // D
+    w.t.clock.set(at("2026-03-14T17:30:00Z"));
+    w.submit().await; // E
+    w.t.clock.set(at("2026-03-20T03:00:00Z"));
+    (w, a)
+}
+
+#[actix_web::test]
+async fn the_summary_counts_a_known_scenario() {
+    let (w, _) = scenario().await;
+    let s =
+        w.t.get("/api/v1/statistics/summary?from=2026-03-02&to=2026-03-02")
+            .bearer(&w.op)
+            .send()
+            .await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.text());
+    let s = s.json();
+    assert_eq!(s["received"], 3);
+    assert_eq!(
+        (
+            count(&s["by_status"], "published"),
+            count(&s["by_status"], "rejected"),
+            count(&s["by_status"], "submitted")
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(
+        (
+            s["rejected"].as_i64(),
+            s["published"].as_i64(),
+            s["dispatched"].as_i64(),
+            s["answered"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1), Some(1))
+    );
+    assert_eq!(count(&s["by_channel"], "app"), 3);
+    assert_eq!(count(&s["by_category"], "giao-thong"), 3);
+    // Dispatch: A on time; B never dispatched, its deadline passed (late, and overdue now); C's
+    // stopped at the refusal (on time).
+    let d = step(&s, "dispatch");
+    // Overdue now counts the backlog at the moment of the request, whatever the period: B, D, E.
+    assert_eq!(
+        (
+            d["on_time"].as_i64(),
+            d["late"].as_i64(),
+            d["overdue_now"].as_i64()
+        ),
+        (Some(2), Some(1), Some(3)),
+        "{d}"
+    );
+    // A: submitted 09:00, published 11:00 local: 2 working hours.
+    assert_eq!(s["processing_hours"]["median"], 2.0);
+    assert_eq!(s["ratings"]["satisfied"], 1);
+    assert_eq!(s["ratings"]["satisfied_share"], 1.0);
+    // The period boundary at local midnight between the 14th and the 15th.
+    let march =
+        w.t.get("/api/v1/statistics/periods/month/2026/3")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(
+        (march["from"].as_str(), march["to"].as_str()),
+        (Some("2026-02-15"), Some("2026-03-14"))
+    );
+    assert_eq!(march["summary"]["received"], 4, "A, B, C and D");
+    let april =
+        w.t.get("/api/v1/statistics/periods/month/2026/4")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(april["summary"]["received"], 1, "E");
+    w.t.get("/api/v1/statistics/periods/month/2026/13")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(400, "invalid_path_parameter");
+    w.t.get("/api/v1/statistics/periods/decade/2026/1")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(400, "invalid_path_parameter");
+}
+
+#[actix_web::test]
+async fn statistics_are_scoped_to_what_the_caller_may_see() {
+    let (w, _) = scenario().await;
+    let q = "/api/v1/statistics/summary?from=2026-03-01&to=2026-03-31";
+    assert_eq!(w.t.get(q).bearer(&w.op).send().await.json()["received"], 5);
+    assert_eq!(
+        w.t.get(q).bearer(&w.staff).send().await.json()["received"],
+        1,
+        "the agency's own report"
+    );
+    assert_eq!(
+        w.t.get(q).bearer(&w.outsider).send().await.json()["received"],
+        0
+    );
+    w.t.get(q)
+        .bearer(&w.citizen)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    w.t.get(q).send().await.problem(401, "unauthenticated");
+    let table =
+        w.t.get("/api/v1/statistics/agencies?from=2026-03-01&to=2026-03-31")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    let gtvt = table
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "SGTVT")
+        .unwrap();
+    assert_eq!(
+        (
+            gtvt["assigned"].as_i64(),
+            gtvt["answered"].as_i64(),
+            gtvt["on_time"].as_i64()
+        ),
+        (Some(1), Some(1), Some(3)),
+        "{gtvt}"
+    );
+    assert!(gtvt["rank"].is_null(), "below the volume floor");
+    let own =
+        w.t.get("/api/v1/statistics/agencies?from=2026-03-01&to=2026-03-31")
+            .bearer(&w.staff)
+            .send()
+            .await
+            .json();
+    assert_eq!(own.as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn series_and_public_statistics() {
+    let (w, _) = scenario().await;
+    let s =
+        w.t.get("/api/v1/statistics/series?from=2026-03-01&to=2026-03-16&bucket=day")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    let days = s.as_array().unwrap();
+    assert_eq!(days.len(), 16);
+    let on = |d: &str| days.iter().find(|p| p["start"] == d).unwrap().clone();
+    assert_eq!(
+        (
+            on("2026-03-02")["received"].as_i64(),
+            on("2026-03-02")["published"].as_i64()
+        ),
+        (Some(3), Some(1))
+    );
+    assert_eq!(
+        (
+            on("2026-03-14")["received"].as_i64(),
+            on("2026-03-15")["received"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    let weeks =
+        w.t.get("/api/v1/statistics/series?from=2026-03-01&to=2026-03-31&bucket=week")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(weeks[0]["start"], "2026-02-23", "weeks start on Monday");
+    w.t.get("/api/v1/statistics/series?bucket=hour")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(400, "invalid_query");
+
+    let p =
+        w.t.get("/api/v1/public/statistics?from=2026-03-01&to=2026-03-31")
+            .send()
+            .await;
+    assert_eq!(p.status, StatusCode::OK);
+    let body = p.text();
+    for v in [
+        crate::reports::NAME,
+        crate::reports::CCCD,
+        crate::reports::PHONE,
+        crate::reports::EMAIL,
+    ] {
+        assert!(!body.contains(v));
+    }
+    let p = p.json();
+    assert_eq!(
+        (p["received"].as_i64(), p["published"].as_i64()),
+        (Some(5), Some(1))
+    );
+    assert_eq!(count(&p["published_by_category"], "giao-thong"), 1);
+    // Confidential reports are left out of the public figures.
+    let mut b = report_body();
+    b["confidential"] = json!(true);
+    w.t.post("/api/v1/reports")
+        .bearer(&w.citizen)
+        .json(&b)
+        .send()
+        .await;
+    let again =
+        w.t.get("/api/v1/public/statistics?from=2026-03-01&to=2026-03-31")
+            .send()
+            .await
+            .json();
+    assert_eq!(again["received"], 5);
+    w.t.get("/api/v1/public/statistics?from=2026-03-31&to=2026-03-01")
+        .send()
+        .await
+        .problem(400, "invalid_query");
+}
+
+#[actix_web::test]
+async fn issued_periodic_reports_never_change() {
+    let (w, _) = scenario().await;
+    let res =
+        w.t.post("/api/v1/reports-periodic")
+            .bearer(&w.op)
+            .json(&json!({"kind": "month", "year": 2026, "n": 3}))
+            .send()
+            .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let issued = res.json();
+    let id = issued["id"].as_str().unwrap();
+    assert_eq!(issued["snapshot"]["summary"]["received"], 4);
+    // A late entry into the period changes the live figures, not the issued report.
+    w.t.clock.set(at("2026-03-10T03:00:00Z"));
+    w.submit().await;
+    w.t.clock.set(at("2026-03-20T03:00:00Z"));
+    let live =
+        w.t.get("/api/v1/statistics/periods/month/2026/3")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(live["summary"]["received"], 5);
+    let kept =
+        w.t.get(&format!("/api/v1/reports-periodic/{id}"))
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(kept["snapshot"]["summary"]["received"], 4);
+    assert_eq!(kept["snapshot"], issued["snapshot"]);
+    w.t.post("/api/v1/reports-periodic")
+        .bearer(&w.op)
+        .json(&json!({"kind": "month", "year": 2026, "n": 3}))
+        .send()
+        .await
+        .problem(409, "already_issued");
+    w.t.post("/api/v1/reports-periodic")
+        .bearer(&w.staff)
+        .json(&json!({"kind": "month", "year": 2026, "n": 4}))
+        .send()
+        .await
+        .problem(403, "forbidden");
+    w.t.post("/api/v1/reports-periodic")
+        .bearer(&w.op)
+        .json(&json!({"kind": "quarter", "year": 2026, "n": 5}))
+        .send()
+        .await
+        .problem(400, "invalid_query");
+    let list =
+        w.t.get("/api/v1/reports-periodic")
+            .bearer(&w.province)
+            .send()
+            .await
+            .json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert!(list[0].get("snapshot").is_none());
+}
+
+#[actix_web::test]
+async fn exports_parse_back_to_the_same_numbers() {
+    let (w, _) = scenario().await;
+    let csv =
+        w.t.get("/api/v1/statistics/summary?from=2026-03-02&to=2026-03-02&format=csv")
+            .bearer(&w.op)
+            .send()
+            .await;
+    assert_eq!(
+        csv.header("content-type").as_deref(),
+        Some("text/csv; charset=utf-8")
+    );
+    let text = csv.text();
+    let value = |label: &str| {
+        text.lines()
+            .find(|l| {
+                l.trim_start_matches('\u{feff}')
+                    .starts_with(&format!("{label},"))
+            })
+            .unwrap()
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let json =
+        w.t.get("/api/v1/statistics/summary?from=2026-03-02&to=2026-03-02")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(value("Tiếp nhận"), json["received"].to_string());
+    assert_eq!(value("Đã công bố"), json["published"].to_string());
+    assert_eq!(value("Từ chối"), json["rejected"].to_string());
+    let table =
+        w.t.get("/api/v1/statistics/agencies?from=2026-03-01&to=2026-03-31&format=csv")
+            .bearer(&w.op)
+            .send()
+            .await
+            .text();
+    assert!(table.lines().next().unwrap().contains("Tỷ lệ đúng hạn"));
+    let gtvt: Vec<&str> = table
+        .lines()
+        .find(|l| l.contains(",SGTVT,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!((gtvt[3], gtvt[4]), ("1", "1"));
+    // The report list streams; the identity goes to the IOC only.
+    let list =
+        w.t.get("/api/v1/statistics/reports.csv?from=2026-03-01&to=2026-03-31")
+            .bearer(&w.op)
+            .send()
+            .await
+            .text();
+    assert_eq!(list.lines().count(), 1 + 5);
+    assert!(list.contains(crate::reports::PHONE));
+    let staff =
+        w.t.get("/api/v1/statistics/reports.csv?from=2026-03-01&to=2026-03-31")
+            .bearer(&w.staff)
+            .send()
+            .await
+            .text();
+    assert_eq!(staff.lines().count(), 1 + 1);
+    assert!(!staff.contains(crate::reports::PHONE));
+    w.t.get("/api/v1/statistics/summary?format=xml")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(400, "invalid_query");
+    let _ = TimeDelta::zero();
+}
