@@ -1,5 +1,6 @@
 //! The `paht` command: `paht` (or `paht serve`) runs the service; `paht openapi` prints the
-//! API contract; `paht migrate` applies the migrations and the reference data, then exits.
+//! API contract; `paht migrate` applies the migrations and the reference data, then exits;
+//! `paht seed-demo --reports N [--seed S]` fills the database with demo reports.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -25,18 +26,81 @@ fn init_logging(config: &Config) {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: paht [serve | migrate | openapi]");
+    eprintln!("usage: paht [serve | migrate | openapi | seed-demo --reports N [--seed S]]");
     ExitCode::from(2)
 }
 
+/// `--name VALUE` from the arguments.
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+/// Fills the database with demo reports through the real use cases, on a clock that walks
+/// through the past year, with a progress bar.
+fn seed_demo(config: Config, args: &[String]) -> ExitCode {
+    use std::io::Write;
+    let Some(n) = flag(args, "--reports")
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    else {
+        return usage();
+    };
+    let seed = flag(args, "--seed")
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(2026);
+    let clock = Arc::new(paht::clock::ManualClock::new(chrono::Utc::now()));
+    let (state, _) = match AppState::init(config, clock.clone()) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(error = %e, cause = e.cause.as_deref().unwrap_or(""), "cannot start");
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = std::time::Instant::now();
+    let result = paht::service::demo::seed(&state, &clock, n, seed, |done| {
+        if done % 50 == 0 || done == n {
+            let width = 40;
+            let filled = done * width / n;
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+            eprint!(
+                "\r[{}{}] {done}/{n} reports ({rate:.0}/s)",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            let _ = std::io::stderr().flush();
+        }
+    });
+    eprintln!();
+    match result {
+        Ok(r) => {
+            tracing::info!(
+                reports = r.reports,
+                published = r.published,
+                seconds = started.elapsed().as_secs(),
+                password = paht::service::demo::DEMO_PASSWORD,
+                "demo data seeded; demo accounts: demo.operator, demo.province, demo.<agency code>.staff/.leader"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, cause = e.cause.as_deref().unwrap_or(""), "seeding failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
+    let args: Vec<String> = std::env::args().collect();
+    let command = args.get(1).cloned().unwrap_or_else(|| "serve".into());
     if command == "openapi" {
         let doc = app::openapi();
         println!("{}", doc.to_pretty_json().expect("the document serialises"));
         return ExitCode::SUCCESS;
     }
-    if command != "serve" && command != "migrate" {
+    if !matches!(command.as_str(), "serve" | "migrate" | "seed-demo") {
         return usage();
     }
     let config = match Config::from_env() {
@@ -51,6 +115,9 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&config);
+    if command == "seed-demo" {
+        return seed_demo(config, &args);
+    }
     tracing::info!(database = %config.database.redacted(), "starting");
     let (state, report) = match AppState::init(config.clone(), Arc::new(SystemClock)) {
         Ok(v) => v,

@@ -433,3 +433,39 @@ async fn exports_parse_back_to_the_same_numbers() {
         .problem(400, "invalid_query");
     let _ = TimeDelta::zero();
 }
+
+#[actix_web::test]
+async fn demo_data_covers_every_state() {
+    let t = crate::support::TestApp::new().await;
+    let clock = t.clock.clone();
+    let r = paht::service::demo::seed(&t.state, &clock, 60, 7, |_| {}).unwrap();
+    assert_eq!(r.reports, 60);
+    assert!(r.published > 20, "{}", r.published);
+    let op = t
+        .login("demo.operator", paht::service::demo::DEMO_PASSWORD)
+        .await;
+    let s = t
+        .get("/api/v1/statistics/summary?from=2025-03-01&to=2026-03-02")
+        .bearer(&op)
+        .send()
+        .await
+        .json();
+    assert_eq!(s["received"], 60);
+    assert!(
+        s["by_status"].as_array().unwrap().len() >= 4,
+        "{}",
+        s["by_status"]
+    );
+    assert!(s["by_channel"].as_array().unwrap().len() >= 3);
+    assert!(s["ratings"]["rated"].as_i64().unwrap() > 0);
+    let dispatch = s["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["step"] == "dispatch")
+        .unwrap();
+    assert!(
+        dispatch["late"].as_i64().unwrap() > 0 && dispatch["on_time"].as_i64().unwrap() > 0,
+        "deadlines met and missed"
+    );
+}
