@@ -66,23 +66,77 @@ impl StatsParams {
         }
     }
 
-    fn csv(&self) -> AppResult<bool> {
+    fn format(&self) -> AppResult<Format> {
         match self.format.as_deref() {
-            None | Some("json") => Ok(false),
-            Some("csv") => Ok(true),
+            None | Some("json") => Ok(Format::Json),
+            Some("csv") => Ok(Format::Csv),
+            Some("xlsx") => Ok(Format::Xlsx),
             Some(_) => Err(AppError::bad_parameter(
                 "invalid_query",
                 vec![FieldError::new(
                     "format",
                     "invalid_value",
                     Msg::new(
-                        "Định dạng phải là json hoặc csv.",
-                        "format must be json or csv.",
+                        "Định dạng phải là json, csv hoặc xlsx.",
+                        "format must be json, csv or xlsx.",
                     ),
                 )],
             )),
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+/// A table (header and rows) as a CSV or XLSX download.
+fn table_response(
+    name: &str,
+    format: Format,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> AppResult<HttpResponse> {
+    if format == Format::Csv {
+        let mut out = csv_line(header);
+        for r in rows {
+            out.push_str(&csv_line(r));
+        }
+        return Ok(csv_response(name, out));
+    }
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let cell_err = |e: rust_xlsxwriter::XlsxError| AppError::internal(e);
+    for (c, h) in header.iter().enumerate() {
+        sheet
+            .write_with_format(0, c as u16, h.as_str(), &bold)
+            .map_err(cell_err)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            // Numbers as numbers, so the sheet can compute with them.
+            match v.parse::<f64>() {
+                Ok(n) if !v.is_empty() && c > 0 => sheet
+                    .write_number((r + 1) as u32, c as u16, n)
+                    .map_err(cell_err)?,
+                _ => sheet
+                    .write_string((r + 1) as u32, c as u16, v.as_str())
+                    .map_err(cell_err)?,
+            };
+        }
+    }
+    let bytes = book.save_to_buffer().map_err(cell_err)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}.xlsx\""),
+        ))
+        .body(bytes))
 }
 
 /// One CSV field, quoted when needed (RFC 4180).
@@ -119,10 +173,9 @@ fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn summary_csv(s: &Summary) -> String {
-    let mut out = csv_line(&["Chỉ tiêu".into(), "Khóa".into(), "Giá trị".into()]);
-    let mut row =
-        |k: &str, key: &str, v: String| out.push_str(&csv_line(&[k.into(), key.into(), v]));
+fn summary_rows(s: &Summary) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut row = |k: &str, key: &str, v: String| out.push(vec![k.into(), key.into(), v]);
     row("Từ ngày", "", s.from.to_string());
     row("Đến ngày", "", s.to.to_string());
     row("Tiếp nhận", "", s.received.to_string());
@@ -177,7 +230,7 @@ fn summary_csv(s: &Summary) -> String {
 /// The summary of a period: counts by status, channel, category, unit and lead agency; received,
 /// dispatched, answered, published, rejected, forwarded; on time, late and overdue now per step;
 /// extensions; returns; processing time in working hours (mean, median, p90); feedback;
-/// ratings. Limited to what the caller may see. `format=csv` exports it.
+/// ratings. Limited to what the caller may see. `format=csv` or `format=xlsx` exports it.
 #[utoipa::path(tag = "statistics", operation_id = "statisticsSummary", security(("bearer" = [])), params(StatsParams),
     responses((status = 200, description = "The summary (JSON, or CSV with `format=csv`).", body = Summary)))]
 #[get("/statistics/summary")]
@@ -187,19 +240,23 @@ pub async fn summary(
     p: ValidQuery<StatsParams>,
 ) -> AppResult<HttpResponse> {
     let p = p.into_inner();
-    let (csv, q) = (p.csv()?, p.query(&st));
+    let (format, q) = (p.format()?, p.query(&st));
     let s = block(move || svc::summary(&st, &who, &q)).await??;
-    Ok(if csv {
-        csv_response("thong-ke-tong-hop", summary_csv(&s))
-    } else {
-        HttpResponse::Ok().json(s)
-    })
+    if format == Format::Json {
+        return Ok(HttpResponse::Ok().json(s));
+    }
+    table_response(
+        "thong-ke-tong-hop",
+        format,
+        &["Chỉ tiêu".into(), "Khóa".into(), "Giá trị".into()],
+        &summary_rows(&s),
+    )
 }
 
 /// The agency table, with a ranking for the administrative-reform index:
 /// `score = 0.7 × on-time rate + 0.3 × share satisfied` (the on-time rate alone when nothing was
 /// rated). Only agencies with at least 10 steps due in the period are ranked, so a tiny sample
-/// cannot top the table; ties go to the larger volume. `format=csv` exports it.
+/// cannot top the table; ties go to the larger volume. `format=csv` or `format=xlsx` exports it.
 #[utoipa::path(tag = "statistics", operation_id = "statisticsAgencies", security(("bearer" = [])), params(StatsParams),
     responses((status = 200, description = "One row per agency, ranked first.", body = Vec<AgencyStats>)))]
 #[get("/statistics/agencies")]
@@ -209,45 +266,46 @@ pub async fn agencies(
     p: ValidQuery<StatsParams>,
 ) -> AppResult<HttpResponse> {
     let p = p.into_inner();
-    let (csv, q) = (p.csv()?, p.query(&st));
+    let (format, q) = (p.format()?, p.query(&st));
     let rows = block(move || svc::agencies(&st, &who, &q)).await??;
-    if !csv {
+    if format == Format::Json {
         return Ok(HttpResponse::Ok().json(rows));
     }
-    let mut out = csv_line(
-        &[
-            "Hạng",
-            "Mã",
-            "Cơ quan",
-            "Được giao",
-            "Đã trả lời",
-            "Trả lại",
-            "Đúng hạn",
-            "Trễ hạn",
-            "Đang quá hạn",
-            "Tỷ lệ đúng hạn",
-            "Tỷ lệ hài lòng",
-            "Điểm",
-        ]
-        .map(String::from),
-    );
-    for r in &rows {
-        out.push_str(&csv_line(&[
-            r.rank.map(|x| x.to_string()).unwrap_or_default(),
-            r.code.clone(),
-            r.name.clone(),
-            r.assigned.to_string(),
-            r.answered.to_string(),
-            r.returned.to_string(),
-            r.on_time.to_string(),
-            r.late.to_string(),
-            r.overdue_now.to_string(),
-            opt(r.on_time_rate),
-            opt(r.ratings.satisfied_share),
-            opt(r.score),
-        ]));
-    }
-    Ok(csv_response("thong-ke-co-quan", out))
+    let header = [
+        "Hạng",
+        "Mã",
+        "Cơ quan",
+        "Được giao",
+        "Đã trả lời",
+        "Trả lại",
+        "Đúng hạn",
+        "Trễ hạn",
+        "Đang quá hạn",
+        "Tỷ lệ đúng hạn",
+        "Tỷ lệ hài lòng",
+        "Điểm",
+    ]
+    .map(String::from);
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.rank.map(|x| x.to_string()).unwrap_or_default(),
+                r.code.clone(),
+                r.name.clone(),
+                r.assigned.to_string(),
+                r.answered.to_string(),
+                r.returned.to_string(),
+                r.on_time.to_string(),
+                r.late.to_string(),
+                r.overdue_now.to_string(),
+                opt(r.on_time_rate),
+                opt(r.ratings.satisfied_share),
+                opt(r.score),
+            ]
+        })
+        .collect();
+    table_response("thong-ke-co-quan", format, &header, &table)
 }
 
 /// Received and published per day, week (from Monday) or month, in local dates.

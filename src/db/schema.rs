@@ -308,6 +308,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_outcomes (report_id) {
+        report_id -> Text,
+        published_at -> Timestamp,
+        processing_seconds -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(categories -> agencies (default_agency_id));
@@ -337,4 +345,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     attachments,
     periodic_reports,
+    report_outcomes,
 );

@@ -27,7 +27,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
 use crate::app::AppState;
-use crate::db::repo::stats::{self, ClockFacts, StatsFilter};
+use crate::db::repo::stats::{self, OverdueCount, StatsFilter, StepCounts};
 use crate::db::{DbConn, repo};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
@@ -217,39 +217,47 @@ fn keyed(rows: Vec<stats::KeyCount>) -> Vec<Keyed> {
     v
 }
 
-fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
+/// Mean, median and p90 (nearest rank) in working hours from a histogram of working minutes.
+fn durations(h: &[stats::MinuteCount]) -> Durations {
+    let count: i64 = h.iter().map(|b| b.n).sum();
+    if count == 0 {
+        return Durations::default();
     }
-    // Nearest rank.
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    Some(sorted[rank - 1])
+    let total: f64 = h.iter().map(|b| b.minutes as f64 * b.n as f64).sum();
+    let rank_value = |p: f64| {
+        let rank = ((p * count as f64).ceil() as i64).clamp(1, count);
+        let mut seen = 0;
+        for b in h {
+            seen += b.n;
+            if seen >= rank {
+                return Some(round2(b.minutes as f64 / 60.0));
+            }
+        }
+        None
+    };
+    Durations {
+        count,
+        mean: Some(round2(total / count as f64 / 60.0)),
+        median: rank_value(0.5),
+        p90: rank_value(0.9),
+    }
 }
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn step_stats(
-    due: &[ClockFacts],
-    overdue: &[ClockFacts],
-    now: chrono::NaiveDateTime,
-) -> Vec<StepStats> {
+fn step_stats(due: &[StepCounts], overdue: &[OverdueCount]) -> Vec<StepStats> {
     let mut by: BTreeMap<String, StepStats> = BTreeMap::new();
-    for c in due.iter().filter(|c| !c.cancelled) {
+    for c in due {
         let s = by.entry(c.step.clone()).or_insert_with(|| StepStats {
             step: c.step.clone(),
             ..Default::default()
         });
-        match c.done_at {
-            Some(d) if d <= c.due_at => s.on_time += 1,
-            Some(_) => s.late += 1,
-            None if c.due_at < now => s.late += 1,
-            None => s.running += 1,
-        }
-        if c.due_at != c.original_due_at {
-            s.extended += 1;
-        }
+        s.on_time += c.on_time;
+        s.late += c.late;
+        s.running += c.running;
+        s.extended += c.extended;
     }
     for c in overdue {
         by.entry(c.step.clone())
@@ -257,7 +265,7 @@ fn step_stats(
                 step: c.step.clone(),
                 ..Default::default()
             })
-            .overdue_now += 1;
+            .overdue_now += c.n;
     }
     by.into_values().collect()
 }
@@ -280,7 +288,6 @@ fn rating_stats(rows: impl IntoIterator<Item = (Option<String>, i64)>) -> Rating
 }
 
 fn summary_with(
-    st: &AppState,
     conn: &mut DbConn,
     q: &StatsQuery,
     f: &StatsFilter,
@@ -295,27 +302,13 @@ fn summary_with(
             .sum::<i64>()
     };
     let leads = stats::lead_assignments(conn, f, from, to)?;
-    let dispatched = leads.len() as i64;
-    let answered = leads.iter().filter(|l| l.status == "approved").count() as i64;
-    let returned = leads.iter().filter(|l| l.status == "returned").count() as i64;
-    let due = stats::clocks_due(conn, f, from, to)?;
+    let dispatched: i64 = leads.iter().map(|l| l.assigned).sum();
+    let answered: i64 = leads.iter().map(|l| l.approved).sum();
+    let returned: i64 = leads.iter().map(|l| l.returned).sum();
+    let due = stats::steps_due(conn, f, from, to, now.naive_utc())?;
     let overdue = stats::overdue_now(conn, f, now.naive_utc())?;
-    let cal = crate::service::calendar::current(st, conn)?;
-    let mut hours: Vec<f64> = stats::processing_spans(conn, f, from, to)?
-        .into_iter()
-        .filter_map(|s| {
-            cal.working_between(s.submitted_at.and_utc(), s.published_at.and_utc())
-                .ok()
-        })
-        .map(|us| us as f64 / 3_600_000_000.0)
-        .collect();
-    hours.sort_by(|a, b| a.total_cmp(b));
-    let processing_hours = Durations {
-        count: hours.len() as i64,
-        mean: (!hours.is_empty()).then(|| round2(hours.iter().sum::<f64>() / hours.len() as f64)),
-        median: percentile(&hours, 0.5).map(round2),
-        p90: percentile(&hours, 0.9).map(round2),
-    };
+    let histogram = stats::processing_minutes(conn, f, from, to)?;
+    let processing_hours = durations(&histogram);
     Ok(Summary {
         from: q.from,
         to: q.to,
@@ -331,10 +324,14 @@ fn summary_with(
         answered,
         returned,
         misrouting_rate: (dispatched > 0).then(|| round2(returned as f64 / dispatched as f64)),
-        published: stats::processing_spans(conn, f, from, to)?.len() as i64,
+        published: processing_hours.count,
         extensions: stats::extensions_confirmed(conn, f, from, to)?,
-        clarifications_overdue: overdue.iter().filter(|c| c.step == "clarify").count() as i64,
-        steps: step_stats(&due, &overdue, now.naive_utc()),
+        clarifications_overdue: overdue
+            .iter()
+            .filter(|c| c.step == "clarify")
+            .map(|c| c.n)
+            .sum(),
+        steps: step_stats(&due, &overdue),
         processing_hours,
         feedback: stats::feedback_received(conn, f, from, to)?,
         ratings: rating_stats(
@@ -349,7 +346,7 @@ fn summary_with(
 pub fn summary(st: &AppState, who: &Principal, q: &StatsQuery) -> AppResult<Summary> {
     let mut conn = st.pool.get()?;
     let sc = scope(&mut conn, who)?;
-    summary_with(st, &mut conn, q, &filter(q, sc, false), st.clock.now())
+    summary_with(&mut conn, q, &filter(q, sc, false), st.clock.now())
 }
 
 /// One agency's row of the table.
@@ -396,7 +393,7 @@ pub fn agencies(st: &AppState, who: &Principal, q: &StatsQuery) -> AppResult<Vec
     let (from, to) = bounds(q.from, q.to)?;
     let now = st.clock.now().naive_utc();
     let leads = stats::lead_assignments(&mut conn, &f, from, to)?;
-    let due = stats::clocks_due(&mut conn, &f, from, to)?;
+    let due = stats::steps_due(&mut conn, &f, from, to, now)?;
     let overdue = stats::overdue_now(&mut conn, &f, now)?;
     let mut rows: BTreeMap<String, AgencyStats> = BTreeMap::new();
     let all = repo::agencies::list(&mut conn, &Default::default())?;
@@ -426,29 +423,25 @@ pub fn agencies(st: &AppState, who: &Principal, q: &StatsQuery) -> AppResult<Vec
     let mut ratings: BTreeMap<String, Vec<(Option<String>, i64)>> = BTreeMap::new();
     for l in &leads {
         if let Some(r) = rows.get_mut(&l.agency_id) {
-            r.assigned += 1;
-            r.answered += i64::from(l.status == "approved");
-            r.returned += i64::from(l.status == "returned");
-            ratings
-                .entry(l.agency_id.clone())
-                .or_default()
-                .push((l.rating.clone(), 1));
+            r.assigned += l.assigned;
+            r.answered += l.approved;
+            r.returned += l.returned;
+            ratings.entry(l.agency_id.clone()).or_default().extend([
+                (Some("very_satisfied".to_string()), l.very_satisfied),
+                (Some("satisfied".to_string()), l.satisfied),
+                (Some("dissatisfied".to_string()), l.dissatisfied),
+            ]);
         }
     }
-    for c in due.iter().filter(|c| !c.cancelled) {
-        let Some(r) = c.agency_id.as_ref().and_then(|a| rows.get_mut(a)) else {
-            continue;
-        };
-        match c.done_at {
-            Some(d) if d <= c.due_at => r.on_time += 1,
-            Some(_) => r.late += 1,
-            None if c.due_at < now => r.late += 1,
-            None => {}
+    for c in &due {
+        if let Some(r) = c.agency_id.as_ref().and_then(|a| rows.get_mut(a)) {
+            r.on_time += c.on_time;
+            r.late += c.late;
         }
     }
     for c in &overdue {
         if let Some(r) = c.agency_id.as_ref().and_then(|a| rows.get_mut(a)) {
-            r.overdue_now += 1;
+            r.overdue_now += c.n;
         }
     }
     let mut out: Vec<AgencyStats> = rows
@@ -587,7 +580,7 @@ pub struct PublicStats {
 pub fn public(st: &AppState, q: &StatsQuery) -> AppResult<PublicStats> {
     let mut conn = st.pool.get()?;
     let f = filter(q, None, true);
-    let s = summary_with(st, &mut conn, q, &f, st.clock.now())?;
+    let s = summary_with(&mut conn, q, &f, st.clock.now())?;
     let (from, to) = bounds(q.from, q.to)?;
     let (on, late) = s
         .steps

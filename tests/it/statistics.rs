@@ -469,3 +469,48 @@ async fn demo_data_covers_every_state() {
         "deadlines met and missed"
     );
 }
+
+#[actix_web::test]
+async fn xlsx_exports_parse_back_to_the_same_numbers() {
+    use calamine::{Reader, Xlsx};
+    let (w, _) = scenario().await;
+    let res =
+        w.t.get("/api/v1/statistics/summary?from=2026-03-02&to=2026-03-02&format=xlsx")
+            .bearer(&w.op)
+            .send()
+            .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(
+        res.header("content-type").as_deref(),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(res.body.clone())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let value = |label: &str| {
+        sheet
+            .rows()
+            .find(|r| r[0] == label)
+            .map(|r| r[2].to_string())
+            .unwrap_or_else(|| panic!("{label}"))
+    };
+    let json =
+        w.t.get("/api/v1/statistics/summary?from=2026-03-02&to=2026-03-02")
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(value("Tiếp nhận"), json["received"].to_string());
+    assert_eq!(value("Đã công bố"), json["published"].to_string());
+    let res =
+        w.t.get("/api/v1/statistics/agencies?from=2026-03-01&to=2026-03-31&format=xlsx")
+            .bearer(&w.op)
+            .send()
+            .await;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(res.body.clone())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let gtvt = sheet.rows().find(|r| r[1] == "SGTVT").unwrap();
+    assert_eq!(
+        (gtvt[3].to_string(), gtvt[4].to_string()),
+        ("1".to_string(), "1".to_string())
+    );
+}

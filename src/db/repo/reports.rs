@@ -709,3 +709,20 @@ pub fn reporters_in(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Report
         .select(ReporterRow::as_select())
         .load(conn)
 }
+
+/// Records the processing time of a report at its publication.
+pub fn record_outcome(
+    conn: &mut DbConn,
+    report_id: &str,
+    published_at: NaiveDateTime,
+    processing_seconds: i64,
+) -> QueryResult<()> {
+    diesel::insert_into(report_outcomes::table)
+        .values((
+            report_outcomes::report_id.eq(report_id),
+            report_outcomes::published_at.eq(published_at),
+            report_outcomes::processing_seconds.eq(processing_seconds),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

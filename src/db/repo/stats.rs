@@ -5,7 +5,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use crate::db::{DbConn, MultiBackend};
 
@@ -21,6 +21,28 @@ pub struct StatsFilter {
     pub channel: Option<String>,
     /// Leave out confidential and state-secret reports.
     pub public_only: bool,
+}
+
+impl StatsFilter {
+    /// Whether any condition is on the report (else a query over clocks, assignments or
+    /// outcomes need not join the reports at all).
+    fn on_reports(&self) -> bool {
+        self.scope_agencies.is_some()
+            || self.agency.is_some()
+            || self.category.is_some()
+            || self.area.is_some()
+            || self.channel.is_some()
+            || self.public_only
+    }
+
+    /// `JOIN reports r ON r.id = <alias>.report_id` when the filter needs it.
+    fn join(&self, alias: &str) -> String {
+        if self.on_reports() {
+            format!(" JOIN reports r ON r.id = {alias}.report_id")
+        } else {
+            String::new()
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -159,25 +181,29 @@ pub fn published_by_category(
 }
 
 #[derive(QueryableByName)]
-pub struct Span {
-    #[diesel(sql_type = Timestamp)]
-    pub submitted_at: NaiveDateTime,
-    #[diesel(sql_type = Timestamp)]
-    pub published_at: NaiveDateTime,
+pub struct MinuteCount {
+    #[diesel(sql_type = BigInt)]
+    pub minutes: i64,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
 }
 
-/// (submitted_at, published_at) of the reports published in the period.
-pub fn processing_spans(
+/// The processing times (working minutes, recorded at publication) of the reports published in
+/// the period, as a histogram: few rows whatever the volume.
+pub fn processing_minutes(
     conn: &mut DbConn,
     f: &StatsFilter,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<Span>> {
-    let mut s = Sql::new(
-        "SELECT r.submitted_at AS submitted_at, r.published_at AS published_at FROM reports r WHERE 1 = 1",
-    );
+) -> QueryResult<Vec<MinuteCount>> {
+    let mut s = Sql::new(&format!(
+        "SELECT CAST(o.processing_seconds / 60 AS BIGINT) AS minutes, COUNT(*) AS n FROM report_outcomes o{} WHERE 1 = 1",
+        f.join("o")
+    ));
     s.reports(f);
-    s.range("r.published_at", from, to);
+    s.range("o.published_at", from, to);
+    s.text
+        .push_str(" GROUP BY CAST(o.processing_seconds / 60 AS BIGINT) ORDER BY minutes");
     s.load(conn)
 }
 
@@ -221,80 +247,115 @@ pub fn instants(
     s.load(conn)
 }
 
-/// One clock, for on-time accounting.
+/// On-time accounting of the clocks of one step and agency, aggregated in the database.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct ClockFacts {
+pub struct StepCounts {
     #[diesel(sql_type = Text)]
     pub step: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub agency_id: Option<String>,
-    #[diesel(sql_type = Timestamp)]
-    pub due_at: NaiveDateTime,
-    #[diesel(sql_type = Timestamp)]
-    pub original_due_at: NaiveDateTime,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    pub done_at: Option<NaiveDateTime>,
-    #[diesel(sql_type = Bool)]
-    pub cancelled: bool,
+    #[diesel(sql_type = BigInt)]
+    pub on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    pub late: i64,
+    #[diesel(sql_type = BigInt)]
+    pub running: i64,
+    #[diesel(sql_type = BigInt)]
+    pub extended: i64,
 }
 
-/// The clocks whose deadline falls in the period, of the filtered reports.
-pub fn clocks_due(
+/// Per step and agency, the clocks whose deadline falls in the period: done on time, late (done
+/// after the deadline or not done once it passed), running; cancelled clocks do not count.
+pub fn steps_due(
     conn: &mut DbConn,
     f: &StatsFilter,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<ClockFacts>> {
-    let mut s = Sql::new(
-        "SELECT c.step AS step, c.agency_id AS agency_id, c.due_at AS due_at, c.original_due_at AS original_due_at, \
-         c.done_at AS done_at, (c.cancelled_at IS NOT NULL) AS cancelled \
-         FROM clocks c JOIN reports r ON r.id = c.report_id WHERE 1 = 1",
+    now: NaiveDateTime,
+) -> QueryResult<Vec<StepCounts>> {
+    let mut s = Sql::new("");
+    let n = s.placeholder(Bind::Ts(now));
+    s.text = format!(
+        "SELECT c.step AS step, c.agency_id AS agency_id, \
+         CAST(SUM(CASE WHEN c.done_at IS NOT NULL AND c.done_at <= c.due_at THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \
+         CAST(SUM(CASE WHEN (c.done_at IS NOT NULL AND c.done_at > c.due_at) OR (c.done_at IS NULL AND c.due_at < {n}) THEN 1 ELSE 0 END) AS BIGINT) AS late, \
+         CAST(SUM(CASE WHEN c.done_at IS NULL AND c.due_at >= {n} THEN 1 ELSE 0 END) AS BIGINT) AS running, \
+         CAST(SUM(CASE WHEN c.due_at <> c.original_due_at THEN 1 ELSE 0 END) AS BIGINT) AS extended \
+         FROM clocks c{} WHERE c.cancelled_at IS NULL",
+        f.join("c")
     );
     s.reports(f);
     s.range("c.due_at", from, to);
+    s.text.push_str(" GROUP BY c.step, c.agency_id");
     s.load(conn)
 }
 
-/// Open clocks past due now (currently overdue).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct OverdueCount {
+    #[diesel(sql_type = Text)]
+    pub step: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub agency_id: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// Open clocks past due now (currently overdue), per step and agency.
 pub fn overdue_now(
     conn: &mut DbConn,
     f: &StatsFilter,
     now: NaiveDateTime,
-) -> QueryResult<Vec<ClockFacts>> {
-    let mut s = Sql::new(
-        "SELECT c.step AS step, c.agency_id AS agency_id, c.due_at AS due_at, c.original_due_at AS original_due_at, \
-         c.done_at AS done_at, (c.cancelled_at IS NOT NULL) AS cancelled \
-         FROM clocks c JOIN reports r ON r.id = c.report_id WHERE c.done_at IS NULL AND c.cancelled_at IS NULL",
-    );
+) -> QueryResult<Vec<OverdueCount>> {
+    let mut s = Sql::new(&format!(
+        "SELECT c.step AS step, c.agency_id AS agency_id, COUNT(*) AS n \
+         FROM clocks c{} WHERE c.done_at IS NULL AND c.cancelled_at IS NULL",
+        f.join("c")
+    ));
     s.reports(f);
     let p = s.placeholder(Bind::Ts(now));
     s.and(&format!("c.due_at < {p}"));
+    s.text.push_str(" GROUP BY c.step, c.agency_id");
     s.load(conn)
 }
 
-#[derive(QueryableByName)]
-pub struct LeadFacts {
+#[derive(Debug, Clone, QueryableByName)]
+pub struct LeadCounts {
     #[diesel(sql_type = Text)]
     pub agency_id: String,
-    #[diesel(sql_type = Text)]
-    pub status: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub rating: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub assigned: i64,
+    #[diesel(sql_type = BigInt)]
+    pub approved: i64,
+    #[diesel(sql_type = BigInt)]
+    pub returned: i64,
+    #[diesel(sql_type = BigInt)]
+    pub very_satisfied: i64,
+    #[diesel(sql_type = BigInt)]
+    pub satisfied: i64,
+    #[diesel(sql_type = BigInt)]
+    pub dissatisfied: i64,
 }
 
-/// Lead assignments made in the period, with their state and the report's rating.
+/// Per agency, the lead assignments made in the period: how many, approved, returned, and the
+/// current ratings of their reports.
 pub fn lead_assignments(
     conn: &mut DbConn,
     f: &StatsFilter,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<LeadFacts>> {
+) -> QueryResult<Vec<LeadCounts>> {
     let mut s = Sql::new(
-        "SELECT a.agency_id AS agency_id, a.status AS status, r.rating AS rating \
+        "SELECT a.agency_id AS agency_id, COUNT(*) AS assigned, \
+         CAST(SUM(CASE WHEN a.status = 'approved' THEN 1 ELSE 0 END) AS BIGINT) AS approved, \
+         CAST(SUM(CASE WHEN a.status = 'returned' THEN 1 ELSE 0 END) AS BIGINT) AS returned, \
+         CAST(SUM(CASE WHEN r.rating = 'very_satisfied' THEN 1 ELSE 0 END) AS BIGINT) AS very_satisfied, \
+         CAST(SUM(CASE WHEN r.rating = 'satisfied' THEN 1 ELSE 0 END) AS BIGINT) AS satisfied, \
+         CAST(SUM(CASE WHEN r.rating = 'dissatisfied' THEN 1 ELSE 0 END) AS BIGINT) AS dissatisfied \
          FROM assignments a JOIN reports r ON r.id = a.report_id WHERE a.role = 'lead'",
     );
     s.reports(f);
     s.range("a.assigned_at", from, to);
+    s.text.push_str(" GROUP BY a.agency_id");
     s.load(conn)
 }
 

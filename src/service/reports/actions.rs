@@ -448,6 +448,12 @@ pub fn publish(st: &AppState, who: &Principal, id: &str, input: Note) -> AppResu
             ));
         }
         ctx.close(c, &r.id, &[Step::Publish], None)?;
+        // The processing time, fixed now with the calendar in force (for statistics).
+        let worked = ctx
+            .cal
+            .working_between(r.submitted_at.and_utc(), ctx.now)
+            .map_err(AppError::internal)?;
+        repo::reports::record_outcome(c, &r.id, ctx.now_naive(), worked / 1_000_000)?;
         ctx.event(c, &r, "published", Some(to), None, input.note)?;
         ctx.save(
             c,

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Statistics under load: seeds N demo reports through the real use cases, starts the release
+# server, and measures the summary, the agency table and a month's daily series with wrk.
+#
+#   bench/stats.sh [N] [sqlite|postgres]        (default: 1000000 sqlite)
+#   BENCH_PG_URL=postgres://user@host:port/db bench/stats.sh 1000000 postgres
+#
+# The target (issue: statistics) is p99 ≤ 300 ms at 1,000,000 reports. Needs wrk
+# (apt-get install wrk). Traffic stays on 127.0.0.1; every run is bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000000}
+DB=${2:-sqlite}
+PORT=${BENCH_PORT:-18383}
+DURATION=${BENCH_DURATION:-20s}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+
+cargo build --release --locked
+work=$(mktemp -d /tmp/paht-bench.XXXXXX)
+export PAHT_DATA_DIR="$work" PAHT_BIND="127.0.0.1:$PORT" PAHT_LOG=warn PAHT_SQLITE_SYNCHRONOUS=NORMAL PAHT_SWEEP_INTERVAL_SECS=0
+if [ "$DB" = postgres ]; then
+  : "${BENCH_PG_URL:?set BENCH_PG_URL to an empty database}"
+  export DATABASE_URL="$BENCH_PG_URL"
+else
+  export DATABASE_URL="sqlite://$work/paht.db"
+fi
+
+echo "seeding $N reports on $DB"
+start=$(date +%s)
+./target/release/paht seed-demo --reports "$N"
+echo "seeded in $(( $(date +%s) - start )) s"
+
+./target/release/paht serve &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+token=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"login":"demo.operator","password":"demo-2026"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+
+today=$(TZ=Asia/Ho_Chi_Minh date +%F)
+year_ago=$(TZ=Asia/Ho_Chi_Minh date -d '-365 days' +%F)
+month_ago=$(TZ=Asia/Ho_Chi_Minh date -d '-30 days' +%F)
+for name in summary agencies series; do
+  case $name in
+    summary) path="/api/v1/statistics/summary?from=$year_ago&to=$today" ;;
+    agencies) path="/api/v1/statistics/agencies?from=$year_ago&to=$today" ;;
+    series) path="/api/v1/statistics/series?from=$month_ago&to=$today&bucket=day" ;;
+  esac
+  echo "== $name: $path"
+  wrk -t2 -c4 -d"$DURATION" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$path" \
+    | grep -E 'Requests/sec|50%|90%|99%|Non-2xx|Socket errors'
+done
+grep VmRSS "/proc/$server/status"
