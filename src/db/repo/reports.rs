@@ -52,12 +52,6 @@ pub fn reporter(conn: &mut DbConn, report_id: &str) -> QueryResult<Option<Report
         .optional()
 }
 
-pub fn update_reporter(conn: &mut DbConn, row: &ReporterRow) -> QueryResult<usize> {
-    diesel::update(report_reporters::table.find(&row.report_id))
-        .set(row)
-        .execute(conn)
-}
-
 /// Applies changes if the report is still at `expected_version`; bumps the version. Returns
 /// whether it did: a `false` means another action won the race.
 pub fn update(

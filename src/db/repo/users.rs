@@ -153,10 +153,3 @@ pub fn active_in_agency(conn: &mut DbConn, agency_id: &str) -> QueryResult<Vec<U
         .order(users::full_name.asc())
         .load(conn)
 }
-
-pub fn count_in_agency(conn: &mut DbConn, agency_id: &str) -> QueryResult<i64> {
-    users::table
-        .filter(users::agency_id.eq(agency_id))
-        .count()
-        .get_result(conn)
-}

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
 use super::{CalendarDay, OfficeSessions, is_weekend};
@@ -276,11 +276,6 @@ impl WorkingCalendar {
             .take_while(|d| *d <= to)
             .filter_map(|d| self.day_off(d).map(|r| (d, r)))
             .collect()
-    }
-
-    /// The listed days of a year that fall inside the span.
-    pub fn listed_in_year(&self, year: i32) -> impl Iterator<Item = &CalendarDay> {
-        self.listed.values().filter(move |d| d.date.year() == year)
     }
 }
 

@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::{load_visible, report_not_found, visible};
+use super::{load_visible, report_not_found};
 use crate::app::AppState;
 use crate::db::models::{
     AssignmentRow, ClockRow, EmergencyRow, EventRow, ExtensionRow, FeedbackRow, RatingRow,
@@ -249,11 +249,4 @@ pub fn inbox(
         None
     };
     Ok((rows, next))
-}
-
-/// Whether a report is visible to the caller (used by handlers that show related objects).
-pub fn may_see(st: &AppState, who: &Principal, report_id: &str) -> AppResult<bool> {
-    let mut conn = st.pool.get()?;
-    let r = repo::reports::find(&mut conn, report_id)?.ok_or_else(report_not_found)?;
-    visible(&mut conn, who, &r)
 }
