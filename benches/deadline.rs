@@ -4,41 +4,13 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use paht::domain::calendar::statutory::effective_days;
-use paht::domain::calendar::{
-    CalendarDay, DayKind, OfficeSessions, WorkingCalendar, WorkingDuration,
-};
-
-#[derive(serde::Deserialize)]
-struct Seed {
-    days: Vec<SeedDay>,
-}
-
-#[derive(serde::Deserialize)]
-struct SeedDay {
-    date: NaiveDate,
-    kind: String,
-    note: String,
-    legal_basis: Option<String>,
-    confirmed: bool,
-}
+use paht::domain::calendar::{OfficeSessions, WorkingCalendar, WorkingDuration};
 
 fn calendar() -> WorkingCalendar {
-    let seed: Seed =
-        serde_json::from_str(include_str!("../src/db/seed/calendar-2024-2026.json")).unwrap();
-    let stored: Vec<CalendarDay> = seed
-        .days
-        .into_iter()
-        .map(|d| CalendarDay {
-            date: d.date,
-            kind: DayKind::parse(&d.kind).unwrap(),
-            note: d.note,
-            legal_basis: d.legal_basis,
-            confirmed: d.confirmed,
-        })
-        .collect();
+    let stored = paht::db::seed::official_calendar_days();
     let days = (2000..=2099).flat_map(|y| effective_days(y, &stored).1);
     WorkingCalendar::new(OfficeSessions::default(), days, 2000, 2099).unwrap()
 }

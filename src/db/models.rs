@@ -264,6 +264,43 @@ pub struct AssignmentRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl AssignmentRow {
+    /// A new assignment, not yet taken.
+    pub fn pending(
+        id: String,
+        report_id: &str,
+        agency_id: &str,
+        role: &str,
+        lead_assignment_id: Option<String>,
+        assigned_by: &str,
+        now: NaiveDateTime,
+    ) -> Self {
+        Self {
+            id,
+            report_id: report_id.to_string(),
+            agency_id: agency_id.to_string(),
+            role: role.to_string(),
+            lead_assignment_id,
+            status: "pending".into(),
+            assigned_at: now,
+            assigned_by: Some(assigned_by.to_string()),
+            accepted_at: None,
+            returned_at: None,
+            return_reason: None,
+            suggested_agency_id: None,
+            result_addressee: None,
+            result_answer: None,
+            result_signer_title: None,
+            submitted_at: None,
+            approved_at: None,
+            approved_by: None,
+            leader_note: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = assignments)]
 pub struct AssignmentChanges {

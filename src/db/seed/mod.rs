@@ -162,6 +162,24 @@ struct CalendarDaySeed {
     confirmed: bool,
 }
 
+/// The official days of 2024–2026 as the calendar knows them (for the benchmark and tests).
+pub fn official_calendar_days() -> Vec<crate::domain::calendar::CalendarDay> {
+    let data: CalendarSeed =
+        serde_json::from_str(CALENDAR).expect("calendar seed is valid (checked by a test)");
+    data.days
+        .into_iter()
+        .filter_map(|d| {
+            Some(crate::domain::calendar::CalendarDay {
+                kind: crate::domain::calendar::DayKind::parse(&d.kind)?,
+                date: d.date,
+                note: d.note,
+                legal_basis: d.legal_basis,
+                confirmed: d.confirmed,
+            })
+        })
+        .collect()
+}
+
 /// Loads the official non-working and make-up days of 2024–2026 (and the pending 24/11) once.
 /// Call inside a write transaction. Returns whether it loaded anything.
 pub fn load_calendar(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {

@@ -290,31 +290,7 @@ pub(crate) mod tests {
 
     /// The official days of 2024–2026 (the seed data) and the statutory proposal after that.
     pub(crate) fn official(first: i32, last: i32) -> WorkingCalendar {
-        #[derive(serde::Deserialize)]
-        struct Seed {
-            days: Vec<SeedDay>,
-        }
-        #[derive(serde::Deserialize)]
-        struct SeedDay {
-            date: NaiveDate,
-            kind: String,
-            note: String,
-            legal_basis: Option<String>,
-            confirmed: bool,
-        }
-        let seed: Seed =
-            serde_json::from_str(include_str!("../../db/seed/calendar-2024-2026.json")).unwrap();
-        let stored: Vec<CalendarDay> = seed
-            .days
-            .into_iter()
-            .map(|d| CalendarDay {
-                date: d.date,
-                kind: DayKind::parse(&d.kind).unwrap(),
-                note: d.note,
-                legal_basis: d.legal_basis,
-                confirmed: d.confirmed,
-            })
-            .collect();
+        let stored = crate::db::seed::official_calendar_days();
         let days = (first..=last).flat_map(|y| effective_days(y, &stored).1);
         WorkingCalendar::new(OfficeSessions::default(), days, first, last).unwrap()
     }

@@ -287,29 +287,15 @@ pub(super) fn assign_lead(
     agency_id: &str,
 ) -> AppResult<AssignmentRow> {
     let now = ctx.now_naive();
-    let a = AssignmentRow {
-        id: new_id(),
-        report_id: r.id.clone(),
-        agency_id: agency_id.to_string(),
-        role: AssignmentRole::Lead.as_str().into(),
-        lead_assignment_id: None,
-        status: AssignmentStatus::Pending.as_str().into(),
-        assigned_at: now,
-        assigned_by: Some(ctx.who.user_id.clone()),
-        accepted_at: None,
-        returned_at: None,
-        return_reason: None,
-        suggested_agency_id: None,
-        result_addressee: None,
-        result_answer: None,
-        result_signer_title: None,
-        submitted_at: None,
-        approved_at: None,
-        approved_by: None,
-        leader_note: None,
-        created_at: now,
-        updated_at: now,
-    };
+    let a = AssignmentRow::pending(
+        new_id(),
+        &r.id,
+        agency_id,
+        AssignmentRole::Lead.as_str(),
+        None,
+        &ctx.who.user_id,
+        now,
+    );
     repo::reports::insert_assignment(c, &a)?;
     ctx.start_clock(c, &r.id, Step::LeadReturn, Some(&a), ctx.now)?;
     ctx.start_clock(c, &r.id, Step::LeadProcess, Some(&a), ctx.now)?;

@@ -10,9 +10,7 @@ use validator::Validate;
 use super::actions::check_agency;
 use super::{Act, act, assignment_not_found, assignment_status, step_name, transition};
 use crate::app::AppState;
-use crate::db::models::{
-    AssignmentChanges, AssignmentRow, ClockRow, ExtensionRow, ReportChanges, ReportRow,
-};
+use crate::db::models::{AssignmentChanges, AssignmentRow, ExtensionRow, ReportChanges, ReportRow};
 use crate::db::{DbConn, new_id, repo};
 use crate::domain::report::{AssignmentRole, AssignmentStatus, Transition};
 use crate::domain::roles::Role;
@@ -279,51 +277,27 @@ pub fn add_coordinators(
         let now = ctx.now_naive();
         // The forward itself had 1 working day from the lead's assignment: recorded as a clock
         // that is done now, so statistics count it on time or late.
-        let started = a.assigned_at.and_utc();
-        let due = ctx.due(Step::LeadForward, started)?.naive_utc();
-        repo::reports::insert_clock(
+        let forward = ctx.start_clock(
             c,
-            &ClockRow {
-                id: new_id(),
-                report_id: r.id.clone(),
-                assignment_id: Some(a.id.clone()),
-                agency_id: Some(a.agency_id.clone()),
-                step: step_name(Step::LeadForward).into(),
-                started_at: a.assigned_at,
-                due_at: due,
-                original_due_at: due,
-                done_at: Some(now),
-                cancelled_at: None,
-                overdue_at: None,
-            },
+            &r.id,
+            Step::LeadForward,
+            Some(&a),
+            a.assigned_at.and_utc(),
         )?;
+        repo::reports::close_clock(c, &forward.id, now)?;
         // The single-agency 6-day clock gives way to the coordination path.
         repo::reports::cancel_clocks_of_step(c, &a.id, step_name(Step::LeadProcess), now)?;
         let mut created = Vec::new();
         for aid in ids {
-            let co = AssignmentRow {
-                id: new_id(),
-                report_id: r.id.clone(),
-                agency_id: aid,
-                role: AssignmentRole::Coordinator.as_str().into(),
-                lead_assignment_id: Some(a.id.clone()),
-                status: AssignmentStatus::Pending.as_str().into(),
-                assigned_at: now,
-                assigned_by: Some(who.user_id.clone()),
-                accepted_at: None,
-                returned_at: None,
-                return_reason: None,
-                suggested_agency_id: None,
-                result_addressee: None,
-                result_answer: None,
-                result_signer_title: None,
-                submitted_at: None,
-                approved_at: None,
-                approved_by: None,
-                leader_note: None,
-                created_at: now,
-                updated_at: now,
-            };
+            let co = AssignmentRow::pending(
+                new_id(),
+                &r.id,
+                &aid,
+                AssignmentRole::Coordinator.as_str(),
+                Some(a.id.clone()),
+                &who.user_id,
+                now,
+            );
             repo::reports::insert_assignment(c, &co)?;
             ctx.start_clock(c, &r.id, Step::CoordinatorReturn, Some(&co), ctx.now)?;
             ctx.start_clock(c, &r.id, Step::CoordinatorProcess, Some(&co), ctx.now)?;
@@ -378,23 +352,12 @@ fn start_consolidation_if_complete(
         } else {
             // Every coordinator returned: the lead is back to answering alone, with the
             // 6-day clock it had from its assignment.
-            let start = lead.assigned_at.and_utc();
-            let due = ctx.due(Step::LeadProcess, start)?.naive_utc();
-            repo::reports::insert_clock(
+            ctx.start_clock(
                 c,
-                &ClockRow {
-                    id: new_id(),
-                    report_id: r.id.clone(),
-                    assignment_id: Some(lead.id.clone()),
-                    agency_id: Some(lead.agency_id.clone()),
-                    step: step_name(Step::LeadProcess).into(),
-                    started_at: lead.assigned_at,
-                    due_at: due,
-                    original_due_at: due,
-                    done_at: None,
-                    cancelled_at: None,
-                    overdue_at: None,
-                },
+                &r.id,
+                Step::LeadProcess,
+                Some(lead),
+                lead.assigned_at.and_utc(),
             )?;
         }
     }
