@@ -8,6 +8,9 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY migrations ./migrations
+# Cargo reads every target the manifest declares, tests and benchmarks included.
+COPY tests ./tests
+COPY benches ./benches
 RUN cargo build --release --locked && strip target/release/paht
 
 FROM debian:bookworm-slim
