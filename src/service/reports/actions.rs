@@ -171,11 +171,31 @@ pub fn request_info(
     id: &str,
     input: RequestInfoInput,
 ) -> AppResult<()> {
+    ioc_hands_off(
+        st,
+        who,
+        id,
+        Transition::RequestInfo,
+        "info_requested",
+        input.note,
+    )
+}
+
+/// The IOC's part ends without a dispatch (more information asked, or the province asked to
+/// designate the lead): the dispatch clock stops, the report changes state, the note is kept.
+fn ioc_hands_off(
+    st: &AppState,
+    who: &Principal,
+    id: &str,
+    t: Transition,
+    action: &str,
+    note: String,
+) -> AppResult<()> {
     require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
-        let to = transition(&r, Transition::RequestInfo)?;
+        let to = transition(&r, t)?;
         ctx.close(c, &r.id, &[Step::Dispatch], None)?;
-        ctx.event(c, &r, "info_requested", Some(to), None, Some(input.note))?;
+        ctx.event(c, &r, action, Some(to), None, Some(note))?;
         ctx.save(
             c,
             &r,
@@ -358,20 +378,7 @@ pub fn escalate(
     id: &str,
     input: RequestInfoInput,
 ) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
-    act(st, who, id, |ctx, c, r| {
-        let to = transition(&r, Transition::Escalate)?;
-        ctx.close(c, &r.id, &[Step::Dispatch], None)?;
-        ctx.event(c, &r, "escalated", Some(to), None, Some(input.note))?;
-        ctx.save(
-            c,
-            &r,
-            ReportChanges {
-                status: Some(to.as_str().into()),
-                ..Default::default()
-            },
-        )
-    })
+    ioc_hands_off(st, who, id, Transition::Escalate, "escalated", input.note)
 }
 
 /// The province designates the lead agency of an escalated report (Art. 3.8).
