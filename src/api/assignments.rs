@@ -25,7 +25,7 @@ async fn report_of(
     assignment_id: String,
 ) -> AppResult<Json<ReportView>> {
     let v = block(move || {
-        let a = svc::get(&st, &who, &assignment_id)?;
+        let (a, _) = svc::get(&st, &who, &assignment_id)?;
         queries::get(&st, &who, &a.report_id)
     })
     .await??;
@@ -41,6 +41,8 @@ pub struct InboxQuery {
     pub status: Option<String>,
     /// `lead` or `coordinator`.
     pub role: Option<AssignmentRole>,
+    /// `newest` (default) or `due`: soonest running deadline first.
+    pub sort: Option<String>,
     /// From `next_cursor` of the previous page.
     #[validate(length(max = 200))]
     pub cursor: Option<String>,
@@ -80,7 +82,25 @@ pub async fn inbox(
         })?;
         statuses.push(s.as_str().to_string());
     }
+    let by_due = match q.sort.as_deref() {
+        None | Some("newest") => false,
+        Some("due") => true,
+        Some(_) => {
+            return Err(AppError::bad_parameter(
+                "invalid_query",
+                vec![FieldError::new(
+                    "sort",
+                    "invalid_value",
+                    Msg::new(
+                        "Thứ tự phải là newest hoặc due.",
+                        "sort must be newest or due.",
+                    ),
+                )],
+            ));
+        }
+    };
     let filter = InboxFilter {
+        by_due,
         statuses,
         role: q.role.map(|r| r.as_str().to_string()),
     };
@@ -88,7 +108,10 @@ pub async fn inbox(
     let (rows, next) =
         block(move || queries::inbox(&st, &who, filter, cursor.as_deref(), limit)).await??;
     Ok(Json(AssignmentPage {
-        items: rows.iter().map(Into::into).collect(),
+        items: rows
+            .iter()
+            .map(|(a, due)| AssignmentView::new(a, *due))
+            .collect(),
         next_cursor: next,
     }))
 }
@@ -104,8 +127,8 @@ pub async fn get_one(
     id: Path<String>,
 ) -> AppResult<Json<AssignmentView>> {
     let id = id.into_inner();
-    let a = block(move || svc::get(&st, &who, &id)).await??;
-    Ok(Json((&a).into()))
+    let (a, due) = block(move || svc::get(&st, &who, &id)).await??;
+    Ok(Json(AssignmentView::new(&a, due)))
 }
 
 /// Agency: take the assignment (within 1 working day, Art. 8.1).

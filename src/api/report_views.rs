@@ -119,11 +119,14 @@ pub struct AssignmentView {
     pub approved_at: Option<DateTime<Utc>>,
     /// The leader's (or the IOC's) note when sending it back.
     pub leader_note: Option<String>,
+    /// The assignment's earliest running deadline.
+    pub next_due_at: Option<DateTime<Utc>>,
 }
 
-impl From<&AssignmentRow> for AssignmentView {
-    fn from(a: &AssignmentRow) -> Self {
+impl AssignmentView {
+    pub fn new(a: &AssignmentRow, next_due: Option<chrono::NaiveDateTime>) -> Self {
         Self {
+            next_due_at: next_due.map(utc),
             id: a.id.clone(),
             report_id: a.report_id.clone(),
             agency_id: a.agency_id.clone(),
@@ -144,6 +147,20 @@ impl From<&AssignmentRow> for AssignmentView {
             approved_at: a.approved_at.map(utc),
             leader_note: a.leader_note.clone(),
         }
+    }
+
+    /// With its next deadline taken from the report's clocks.
+    fn with_clocks(a: &AssignmentRow, clocks: &[ClockRow]) -> Self {
+        let due = clocks
+            .iter()
+            .filter(|k| {
+                k.assignment_id.as_deref() == Some(a.id.as_str())
+                    && k.done_at.is_none()
+                    && k.cancelled_at.is_none()
+            })
+            .map(|k| k.due_at)
+            .min();
+        Self::new(a, due)
     }
 }
 
@@ -300,7 +317,11 @@ impl From<ReportDetails> for ReportView {
                 email: p.email,
                 organization: p.organization,
             }),
-            assignments: d.assignments.iter().map(Into::into).collect(),
+            assignments: d
+                .assignments
+                .iter()
+                .map(|a| AssignmentView::with_clocks(a, &d.clocks))
+                .collect(),
             extension: d.extension.map(|e| ExtensionView {
                 id: e.id,
                 assignment_id: e.assignment_id,

@@ -274,9 +274,38 @@ pub fn update_assignment(
 pub struct InboxFilter {
     pub statuses: Vec<String>,
     pub role: Option<String>,
+    /// Soonest running deadline first (assignments with none last), instead of newest first.
+    pub by_due: bool,
 }
 
-/// The assignments of some agencies, newest first; after (assigned_at, id).
+/// The earliest running deadline of an assignment, or a far-future sentinel when none runs
+/// (the same on both backends: `NULLS LAST` does not go through the two-backend connection).
+const NEXT_DUE: &str = "COALESCE((SELECT MIN(c.due_at) FROM clocks c WHERE c.assignment_id = assignments.id \
+     AND c.done_at IS NULL AND c.cancelled_at IS NULL), '9999-12-31 00:00:00')";
+
+/// The sentinel of `NEXT_DUE` as a value.
+pub fn no_due() -> NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default()
+}
+
+/// The earliest running deadline of each of the given assignments.
+pub fn next_dues(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> QueryResult<Vec<(Option<String>, Option<NaiveDateTime>)>> {
+    clocks::table
+        .filter(clocks::assignment_id.eq_any(ids.to_vec()))
+        .filter(clocks::done_at.is_null())
+        .filter(clocks::cancelled_at.is_null())
+        .group_by(clocks::assignment_id)
+        .select((clocks::assignment_id, diesel::dsl::min(clocks::due_at)))
+        .load(conn)
+}
+
+/// The assignments of some agencies, newest first (after (assigned_at, id)), or soonest
+/// deadline first (after (next due, id)).
 pub fn inbox(
     conn: &mut DbConn,
     agencies: &[String],
@@ -293,6 +322,25 @@ pub fn inbox(
     }
     if let Some(r) = &f.role {
         q = q.filter(assignments::role.eq(r.clone()));
+    }
+    if f.by_due {
+        use diesel::dsl::sql;
+        use diesel::sql_types::{Bool, Timestamp};
+        if let Some((t, id)) = after {
+            q = q.filter(
+                sql::<Bool>(&format!("({NEXT_DUE} > "))
+                    .bind::<Timestamp, _>(t)
+                    .sql(&format!(" OR ({NEXT_DUE} = "))
+                    .bind::<Timestamp, _>(t)
+                    .sql(" AND assignments.id > ")
+                    .bind::<diesel::sql_types::Text, _>(id)
+                    .sql("))"),
+            );
+        }
+        return q
+            .order((sql::<Timestamp>(NEXT_DUE).asc(), assignments::id.asc()))
+            .limit(limit)
+            .load(conn);
     }
     if let Some((t, id)) = after {
         q = q.filter(

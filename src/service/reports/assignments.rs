@@ -704,13 +704,20 @@ pub fn confirm_extension(st: &AppState, who: &Principal, extension_id: &str) -> 
     })
 }
 
-/// The assignment with its report id, if the caller may see it.
-pub fn get(st: &AppState, who: &Principal, id: &str) -> AppResult<AssignmentRow> {
+/// The assignment and its earliest running deadline, if the caller may see its report.
+pub fn get(
+    st: &AppState,
+    who: &Principal,
+    id: &str,
+) -> AppResult<(AssignmentRow, Option<chrono::NaiveDateTime>)> {
     let mut conn = st.pool.get()?;
     let a = repo::reports::assignment(&mut conn, id)?.ok_or_else(assignment_not_found)?;
     let r = repo::reports::find(&mut conn, &a.report_id)?.ok_or_else(assignment_not_found)?;
     if !super::visible(&mut conn, who, &r)? {
         return Err(assignment_not_found());
     }
-    Ok(a)
+    let due = repo::reports::next_dues(&mut conn, std::slice::from_ref(&a.id))?
+        .into_iter()
+        .find_map(|(_, d)| d);
+    Ok((a, due))
 }

@@ -226,6 +226,9 @@ pub fn public_get(st: &AppState, code: &str) -> AppResult<PublicDetails> {
     })
 }
 
+/// An assignment of an inbox with its earliest running deadline.
+pub type InboxItem = (AssignmentRow, Option<NaiveDateTime>);
+
 /// An agency's inbox: its assignments (and, for a supervisor, those of the agencies below).
 pub fn inbox(
     st: &AppState,
@@ -233,7 +236,7 @@ pub fn inbox(
     filter: InboxFilter,
     cursor: Option<&str>,
     limit: i64,
-) -> AppResult<(Vec<AssignmentRow>, Option<String>)> {
+) -> AppResult<(Vec<InboxItem>, Option<String>)> {
     let mut conn = st.pool.get()?;
     let agencies = match (who.role, &who.agency_id) {
         (Role::AgencyStaff | Role::AgencyLeader, Some(a)) => vec![a.clone()],
@@ -242,11 +245,35 @@ pub fn inbox(
     };
     let after = cursor.map(decode_cursor).transpose()?;
     let mut rows = repo::reports::inbox(&mut conn, &agencies, &filter, after, limit + 1)?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|a| encode_cursor(a.assigned_at, &a.id))
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let ids: Vec<String> = rows.iter().map(|a| a.id.clone()).collect();
+    let dues: std::collections::HashMap<String, NaiveDateTime> =
+        repo::reports::next_dues(&mut conn, &ids)?
+            .into_iter()
+            .filter_map(|(id, due)| Some((id?, due?)))
+            .collect();
+    let next = if more {
+        rows.last().map(|a| {
+            let key = if filter.by_due {
+                dues.get(&a.id)
+                    .copied()
+                    .unwrap_or_else(repo::reports::no_due)
+            } else {
+                a.assigned_at
+            };
+            encode_cursor(key, &a.id)
+        })
     } else {
         None
     };
-    Ok((rows, next))
+    Ok((
+        rows.into_iter()
+            .map(|a| {
+                let due = dues.get(&a.id).copied();
+                (a, due)
+            })
+            .collect(),
+        next,
+    ))
 }

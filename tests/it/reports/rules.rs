@@ -420,3 +420,82 @@ async fn lists_for_each_role_with_cursor_pages() {
         StatusCode::OK
     );
 }
+
+#[actix_web::test]
+async fn an_agency_inbox_by_status_and_deadline() {
+    let w = World::new().await;
+    // Three dispatches an hour apart; the second is taken, so its 1-day clock to take it stops
+    // and its earliest running deadline is the 6-day one.
+    let (_, a1) = w.dispatched().await;
+    w.t.clock.advance(chrono::TimeDelta::hours(1));
+    let (_, a2) = w.dispatched().await;
+    w.t.clock.advance(chrono::TimeDelta::hours(1));
+    let (_, a3) = w.dispatched().await;
+    w.post(
+        &w.staff,
+        &format!("/api/v1/assignments/{a2}/accept"),
+        json!({}),
+    )
+    .await;
+    let ids = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let newest =
+        w.t.get("/api/v1/assignments")
+            .bearer(&w.staff)
+            .send()
+            .await
+            .json();
+    assert_eq!(ids(&newest), [a3.clone(), a2.clone(), a1.clone()]);
+    let due =
+        w.t.get("/api/v1/assignments?sort=due")
+            .bearer(&w.staff)
+            .send()
+            .await
+            .json();
+    assert_eq!(ids(&due), [a1.clone(), a3.clone(), a2.clone()]);
+    assert!(
+        due["items"][0]["next_due_at"].as_str().unwrap()
+            < due["items"][2]["next_due_at"].as_str().unwrap()
+    );
+    // Pages by deadline.
+    let first =
+        w.t.get("/api/v1/assignments?sort=due&limit=2")
+            .bearer(&w.staff)
+            .send()
+            .await
+            .json();
+    assert_eq!(ids(&first), [a1.clone(), a3.clone()]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let rest =
+        w.t.get(&format!(
+            "/api/v1/assignments?sort=due&limit=2&cursor={cursor}"
+        ))
+        .bearer(&w.staff)
+        .send()
+        .await
+        .json();
+    assert_eq!(ids(&rest), std::slice::from_ref(&a2));
+    let pending =
+        w.t.get("/api/v1/assignments?status=pending&sort=due")
+            .bearer(&w.staff)
+            .send()
+            .await
+            .json();
+    assert_eq!(ids(&pending), [a1, a3]);
+    w.t.get("/api/v1/assignments?sort=oldest")
+        .bearer(&w.staff)
+        .send()
+        .await
+        .problem(400, "invalid_query");
+    w.t.get("/api/v1/assignments")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(403, "forbidden");
+}
