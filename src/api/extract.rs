@@ -536,6 +536,11 @@ pub mod de {
         instant(d).map(Some)
     }
 
+    /// An optional local date (`#[serde(default, deserialize_with = "de::opt_date")]`).
+    pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        date(d).map(Some)
+    }
+
     /// A local date `YYYY-MM-DD`.
     pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
         let s = String::deserialize(d)?;

@@ -27,11 +27,11 @@ use crate::service::statistics::{
 #[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// First local date (default: 29 days before `to`).
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(default, deserialize_with = "de::opt_date")]
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<NaiveDate>,
     /// Last local date, included (default: today).
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(default, deserialize_with = "de::opt_date")]
     #[param(value_type = Option<String>, format = Date)]
     pub to: Option<NaiveDate>,
     /// Only reports led by this agency.
@@ -46,10 +46,6 @@ pub struct StatsParams {
     pub format: Option<String>,
     /// Series only: `day`, `week` or `month` (default `day`).
     pub bucket: Option<String>,
-}
-
-fn opt_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    de::date(d).map(Some)
 }
 
 impl StatsParams {
