@@ -79,6 +79,8 @@ impl AppState {
             Ok::<_, diesel::result::Error>(reference || calendar)
         })
         .map_err(AppError::from)?;
+        // Statistics counters of reports that predate them are built once.
+        crate::service::stat_counts::ensure_built(&mut conn, now)?;
         let admin = bootstrap::ensure_admin(&state, &mut conn)?;
         report.admin_created = admin.created;
         report.generated_admin_password = admin.generated_password;

@@ -26,7 +26,9 @@ fn init_logging(config: &Config) {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: paht [serve | migrate | openapi | seed-demo --reports N [--seed S]]");
+    eprintln!(
+        "usage: paht [serve | migrate | openapi | seed-demo --reports N [--seed S] [--copies K]]"
+    );
     ExitCode::from(2)
 }
 
@@ -74,6 +76,34 @@ fn seed_demo(config: Config, args: &[String]) -> ExitCode {
         }
     });
     eprintln!();
+    let copies = flag(args, "--copies")
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(0);
+    let result = match result {
+        Ok(r) if copies > 0 => {
+            let copying = std::time::Instant::now();
+            paht::service::demo::copy_reports(&state, copies, |done, total| {
+                let width = 40;
+                let filled = done * width / total.max(1);
+                let rate =
+                    (done * copies as usize) as f64 / copying.elapsed().as_secs_f64().max(0.001);
+                eprint!(
+                    "\r[{}{}] {done}/{total} reports copied x{copies} ({rate:.0} copies/s)",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled)
+                );
+                let _ = std::io::stderr().flush();
+            })
+            .map(|added| {
+                eprintln!();
+                paht::service::demo::DemoReport {
+                    reports: r.reports + added,
+                    ..r
+                }
+            })
+        }
+        other => other,
+    };
     match result {
         Ok(r) => {
             tracing::info!(

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod demo;
 pub mod directory;
 pub mod reports;
+pub mod stat_counts;
 pub mod statistics;
 pub mod throttle;
 pub mod users;

@@ -23,7 +23,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Duration, NaiveDate, TimeZone};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
 use crate::app::AppState;
@@ -32,6 +32,7 @@ use crate::db::{DbConn, repo};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::auth::Principal;
+use crate::service::stat_counts;
 
 /// What a statistics request asks.
 #[derive(Debug, Clone)]
@@ -287,66 +288,274 @@ fn rating_stats(rows: impl IntoIterator<Item = (Option<String>, i64)>) -> Rating
     r
 }
 
-fn summary_with(
-    conn: &mut DbConn,
-    q: &StatsQuery,
-    f: &StatsFilter,
-    now: DateTime<Utc>,
-) -> AppResult<Summary> {
-    let (from, to) = bounds(q.from, q.to)?;
-    let by_status = keyed(stats::received_by(conn, f, from, to, "status")?);
+/// The raw figures of a period, the same whichever way they are obtained.
+struct Figures {
+    by_status: Vec<stats::KeyCount>,
+    by_channel: Vec<stats::KeyCount>,
+    by_category: Vec<stats::KeyCount>,
+    by_area: Vec<stats::KeyCount>,
+    by_agency: Vec<stats::KeyCount>,
+    published_by_category: Vec<stats::KeyCount>,
+    minutes: Vec<stats::MinuteCount>,
+    ratings: Vec<stats::KeyCount>,
+    steps: Vec<StepCounts>,
+    overdue: Vec<OverdueCount>,
+    leads: Vec<stats::LeadCounts>,
+    extensions: i64,
+    feedback: i64,
+}
+
+/// The counter scope that answers a filter, when one does: no filter on the report itself, and
+/// everything, the public subset, or exactly one agency's reports.
+fn counter_scope(f: &StatsFilter) -> Option<String> {
+    if f.agency.is_some() || f.category.is_some() || f.area.is_some() || f.channel.is_some() {
+        return None;
+    }
+    match (&f.scope_agencies, f.public_only) {
+        (None, false) => Some(stat_counts::ALL.to_string()),
+        (None, true) => Some(stat_counts::PUBLIC.to_string()),
+        (Some(ids), false) if ids.len() == 1 => ids.first().cloned(),
+        _ => None,
+    }
+}
+
+/// A range of local dates cut into counter reads: whole months at the month grain, the days
+/// around them at the day grain. Each is `(grain, first, until)` with `until` excluded.
+fn segments(from: NaiveDate, to: NaiveDate) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
+    let until = to + Duration::days(1);
+    let first_full = if from.day() == 1 {
+        from
+    } else {
+        stat_counts::month_of(from)
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(until)
+    };
+    let last_full = stat_counts::month_of(until);
+    if first_full < last_full {
+        vec![
+            ("d", from, first_full),
+            ("m", first_full, last_full),
+            ("d", last_full, until),
+        ]
+    } else {
+        vec![("d", from, until)]
+    }
+}
+
+impl Figures {
+    /// Straight from the reports, clocks and assignments: any filter.
+    fn live(
+        conn: &mut DbConn,
+        f: &StatsFilter,
+        from: chrono::NaiveDateTime,
+        to: chrono::NaiveDateTime,
+        now: chrono::NaiveDateTime,
+    ) -> AppResult<Self> {
+        Ok(Self {
+            by_status: stats::received_by(conn, f, from, to, "status")?,
+            by_channel: stats::received_by(conn, f, from, to, "channel")?,
+            by_category: stats::received_by(conn, f, from, to, "category")?,
+            by_area: stats::received_by(conn, f, from, to, "area")?,
+            by_agency: stats::received_by(conn, f, from, to, "agency")?,
+            published_by_category: stats::published_by_category(conn, f, from, to)?,
+            minutes: stats::processing_minutes(conn, f, from, to)?,
+            ratings: stats::ratings(conn, f, from, to)?,
+            steps: stats::steps_due(conn, f, from, to, now, false)?,
+            overdue: stats::overdue_now(conn, f, now)?,
+            leads: stats::lead_assignments(conn, f, from, to)?,
+            extensions: stats::extensions_confirmed(conn, f, from, to)?,
+            feedback: stats::feedback_received(conn, f, from, to)?,
+        })
+    }
+
+    /// From the counters (`service::stat_counts`), plus the steps not done yet, read live.
+    fn counted(
+        conn: &mut DbConn,
+        scope: &str,
+        q: &StatsQuery,
+        f: &StatsFilter,
+        now: chrono::NaiveDateTime,
+    ) -> AppResult<Self> {
+        let (from, to) = bounds(q.from, q.to)?;
+        let mut sums: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+        for (grain, a, b) in segments(q.from, q.to) {
+            for c in stats::counted(conn, scope, grain, a, b)? {
+                *sums.entry((c.metric, c.k1, c.k2)).or_insert(0) += c.n;
+            }
+        }
+        let key = |k: &str| (!k.is_empty()).then(|| k.to_string());
+        let by = |metric: &str| -> Vec<stats::KeyCount> {
+            sums.iter()
+                .filter(|((m, _, _), n)| m == metric && **n != 0)
+                .map(|((_, k1, _), n)| stats::KeyCount { k: key(k1), n: *n })
+                .collect()
+        };
+        let total = |metric: &str| -> i64 {
+            sums.iter()
+                .filter(|((m, _, _), _)| m == metric)
+                .map(|(_, n)| *n)
+                .sum()
+        };
+        let mut minutes: Vec<stats::MinuteCount> = sums
+            .iter()
+            .filter(|((m, _, _), n)| m == "minutes" && **n != 0)
+            .filter_map(|((_, k1, _), n)| {
+                k1.parse()
+                    .ok()
+                    .map(|minutes| stats::MinuteCount { minutes, n: *n })
+            })
+            .collect();
+        minutes.sort_by_key(|m| m.minutes);
+        let mut steps: BTreeMap<(String, String), StepCounts> = BTreeMap::new();
+        let mut leads: BTreeMap<String, stats::LeadCounts> = BTreeMap::new();
+        for ((metric, k1, k2), n) in &sums {
+            match metric.as_str() {
+                "step_on_time" | "step_late" | "step_extended" => {
+                    let s = steps
+                        .entry((k1.clone(), k2.clone()))
+                        .or_insert_with(|| StepCounts {
+                            step: k1.clone(),
+                            agency_id: key(k2),
+                            on_time: 0,
+                            late: 0,
+                            running: 0,
+                            extended: 0,
+                        });
+                    match metric.as_str() {
+                        "step_on_time" => s.on_time += n,
+                        "step_late" => s.late += n,
+                        _ => s.extended += n,
+                    }
+                }
+                "lead" => {
+                    let l = leads
+                        .entry(k1.clone())
+                        .or_insert_with(|| stats::LeadCounts {
+                            agency_id: k1.clone(),
+                            assigned: 0,
+                            approved: 0,
+                            returned: 0,
+                            very_satisfied: 0,
+                            satisfied: 0,
+                            dissatisfied: 0,
+                        });
+                    match k2.as_str() {
+                        "assigned" => l.assigned += n,
+                        "approved" => l.approved += n,
+                        "returned" => l.returned += n,
+                        "very_satisfied" => l.very_satisfied += n,
+                        "satisfied" => l.satisfied += n,
+                        "dissatisfied" => l.dissatisfied += n,
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut steps: Vec<StepCounts> = steps.into_values().collect();
+        steps.extend(stats::steps_due(conn, f, from, to, now, true)?);
+        Ok(Self {
+            by_status: by("status"),
+            by_channel: by("channel"),
+            by_category: by("category"),
+            by_area: by("area"),
+            by_agency: by("agency"),
+            published_by_category: by("published"),
+            minutes,
+            ratings: by("rating"),
+            steps,
+            overdue: stats::overdue_now(conn, f, now)?,
+            leads: leads.into_values().collect(),
+            extensions: total("extension"),
+            feedback: total("feedback"),
+        })
+    }
+
+    /// The counters when they answer the filter, else the rows.
+    fn read(
+        conn: &mut DbConn,
+        q: &StatsQuery,
+        f: &StatsFilter,
+        now: chrono::NaiveDateTime,
+        source: Source,
+    ) -> AppResult<Self> {
+        match (source, counter_scope(f)) {
+            (Source::Best, Some(scope)) => Self::counted(conn, &scope, q, f, now),
+            _ => {
+                let (from, to) = bounds(q.from, q.to)?;
+                Self::live(conn, f, from, to, now)
+            }
+        }
+    }
+}
+
+/// Where figures come from: the counters when they can answer (always, in service), or the
+/// rows themselves (to check the counters against).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Best,
+    Rows,
+}
+
+fn summary_of(q: &StatsQuery, fig: &Figures) -> Summary {
+    let by_status = keyed(fig.by_status.clone());
     let count_of = |v: &[Keyed], k: &str| {
         v.iter()
             .filter(|x| x.key.as_deref() == Some(k))
             .map(|x| x.count)
             .sum::<i64>()
     };
-    let leads = stats::lead_assignments(conn, f, from, to)?;
-    let dispatched: i64 = leads.iter().map(|l| l.assigned).sum();
-    let answered: i64 = leads.iter().map(|l| l.approved).sum();
-    let returned: i64 = leads.iter().map(|l| l.returned).sum();
-    let due = stats::steps_due(conn, f, from, to, now.naive_utc())?;
-    let overdue = stats::overdue_now(conn, f, now.naive_utc())?;
-    let histogram = stats::processing_minutes(conn, f, from, to)?;
-    let processing_hours = durations(&histogram);
-    Ok(Summary {
+    let dispatched: i64 = fig.leads.iter().map(|l| l.assigned).sum();
+    let answered: i64 = fig.leads.iter().map(|l| l.approved).sum();
+    let returned: i64 = fig.leads.iter().map(|l| l.returned).sum();
+    let processing_hours = durations(&fig.minutes);
+    Summary {
         from: q.from,
         to: q.to,
         received: by_status.iter().map(|k| k.count).sum(),
         rejected: count_of(&by_status, "rejected"),
         forwarded: count_of(&by_status, "forwarded"),
         by_status,
-        by_channel: keyed(stats::received_by(conn, f, from, to, "channel")?),
-        by_category: keyed(stats::received_by(conn, f, from, to, "category")?),
-        by_area: keyed(stats::received_by(conn, f, from, to, "area")?),
-        by_agency: keyed(stats::received_by(conn, f, from, to, "agency")?),
+        by_channel: keyed(fig.by_channel.clone()),
+        by_category: keyed(fig.by_category.clone()),
+        by_area: keyed(fig.by_area.clone()),
+        by_agency: keyed(fig.by_agency.clone()),
         dispatched,
         answered,
         returned,
         misrouting_rate: (dispatched > 0).then(|| round2(returned as f64 / dispatched as f64)),
         published: processing_hours.count,
-        extensions: stats::extensions_confirmed(conn, f, from, to)?,
-        clarifications_overdue: overdue
+        extensions: fig.extensions,
+        clarifications_overdue: fig
+            .overdue
             .iter()
             .filter(|c| c.step == "clarify")
             .map(|c| c.n)
             .sum(),
-        steps: step_stats(&due, &overdue),
+        steps: step_stats(&fig.steps, &fig.overdue),
         processing_hours,
-        feedback: stats::feedback_received(conn, f, from, to)?,
-        ratings: rating_stats(
-            stats::ratings(conn, f, from, to)?
-                .into_iter()
-                .map(|r| (r.k, r.n)),
-        ),
-    })
+        feedback: fig.feedback,
+        ratings: rating_stats(fig.ratings.iter().map(|r| (r.k.clone(), r.n))),
+    }
 }
 
 /// The summary of a period, within the caller's scope.
 pub fn summary(st: &AppState, who: &Principal, q: &StatsQuery) -> AppResult<Summary> {
+    summary_from(st, who, q, Source::Best)
+}
+
+/// The summary, from a chosen source (the rows, to check the counters).
+pub fn summary_from(
+    st: &AppState,
+    who: &Principal,
+    q: &StatsQuery,
+    source: Source,
+) -> AppResult<Summary> {
     let mut conn = st.pool.get()?;
     let sc = scope(&mut conn, who)?;
-    summary_with(&mut conn, q, &filter(q, sc, false), st.clock.now())
+    let f = filter(q, sc, false);
+    let fig = Figures::read(&mut conn, q, &f, st.clock.now().naive_utc(), source)?;
+    Ok(summary_of(q, &fig))
 }
 
 /// One agency's row of the table.
@@ -387,14 +596,26 @@ pub const RANK_MIN_STEPS: i64 = 10;
 /// `score = 0.7 × on-time rate + 0.3 × share satisfied` (the on-time rate alone when nothing was
 /// rated), for agencies with at least 10 steps due in the period; ties go to the larger volume.
 pub fn agencies(st: &AppState, who: &Principal, q: &StatsQuery) -> AppResult<Vec<AgencyStats>> {
+    agencies_from(st, who, q, Source::Best)
+}
+
+/// The agency table, from a chosen source (the rows, to check the counters).
+pub fn agencies_from(
+    st: &AppState,
+    who: &Principal,
+    q: &StatsQuery,
+    source: Source,
+) -> AppResult<Vec<AgencyStats>> {
     let mut conn = st.pool.get()?;
     let sc = scope(&mut conn, who)?;
     let f = filter(q, sc.clone(), false);
-    let (from, to) = bounds(q.from, q.to)?;
     let now = st.clock.now().naive_utc();
-    let leads = stats::lead_assignments(&mut conn, &f, from, to)?;
-    let due = stats::steps_due(&mut conn, &f, from, to, now)?;
-    let overdue = stats::overdue_now(&mut conn, &f, now)?;
+    let Figures {
+        leads,
+        steps: due,
+        overdue,
+        ..
+    } = Figures::read(&mut conn, q, &f, now, source)?;
     let mut rows: BTreeMap<String, AgencyStats> = BTreeMap::new();
     let all = repo::agencies::list(&mut conn, &Default::default())?;
     for a in &all {
@@ -541,6 +762,33 @@ pub fn series(st: &AppState, who: &Principal, q: &StatsQuery, b: Bucket) -> AppR
             ));
         }
     }
+    if let Some(scope) = counter_scope(&f) {
+        // Whole months come from the month counters when the buckets are months.
+        let parts = if b == Bucket::Month {
+            segments(q.from, q.to)
+        } else {
+            vec![("d", q.from, q.to + Duration::days(1))]
+        };
+        for (grain, first, until) in parts {
+            for c in stats::counted_by_day(
+                &mut conn,
+                &scope,
+                grain,
+                first,
+                until,
+                ["status", "published"],
+            )? {
+                if let Some(p) = points.get_mut(&bucket_start(c.day, b)) {
+                    if c.metric == "status" {
+                        p.received += c.n;
+                    } else {
+                        p.published += c.n;
+                    }
+                }
+            }
+        }
+        return Ok(points.into_values().collect());
+    }
     let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&Ho_Chi_Minh).date_naive();
     for i in stats::instants(&mut conn, &f, from, to, false)? {
         if let Some(p) = points.get_mut(&bucket_start(local(i.at), b)) {
@@ -580,8 +828,8 @@ pub struct PublicStats {
 pub fn public(st: &AppState, q: &StatsQuery) -> AppResult<PublicStats> {
     let mut conn = st.pool.get()?;
     let f = filter(q, None, true);
-    let s = summary_with(&mut conn, q, &f, st.clock.now())?;
-    let (from, to) = bounds(q.from, q.to)?;
+    let fig = Figures::read(&mut conn, q, &f, st.clock.now().naive_utc(), Source::Best)?;
+    let s = summary_of(q, &fig);
     let (on, late) = s
         .steps
         .iter()
@@ -591,7 +839,7 @@ pub fn public(st: &AppState, q: &StatsQuery) -> AppResult<PublicStats> {
         to: q.to,
         received: s.received,
         published: s.published,
-        published_by_category: keyed(stats::published_by_category(&mut conn, &f, from, to)?),
+        published_by_category: keyed(fig.published_by_category),
         on_time_rate: (on + late > 0).then(|| round2(on as f64 / (on + late) as f64)),
         median_processing_hours: s.processing_hours.median,
         ratings: s.ratings,

@@ -514,3 +514,140 @@ async fn xlsx_exports_parse_back_to_the_same_numbers() {
         ("1".to_string(), "1".to_string())
     );
 }
+
+/// The counters kept along every action give exactly the figures computed from the rows, for
+/// periods cut through months, at local midnight, for everything, one agency and the public;
+/// and a rebuild from the reports gives the same counter rows.
+#[actix_web::test]
+async fn counters_match_the_rows_and_a_rebuild() {
+    use paht::service::auth::Principal;
+    use paht::service::statistics::{self as st, Source, StatsQuery};
+    let t = crate::support::TestApp::new().await;
+    let clock = t.clock.clone();
+    paht::service::demo::seed(&t.state, &clock, 150, 11, |_| {}).unwrap();
+    let mut conn = t.state.pool.get().unwrap();
+    let kept = paht::db::repo::stats::all_counts(&mut conn).unwrap();
+    assert!(kept.len() > 500, "{}", kept.len());
+    let agencies = paht::db::repo::agencies::list(&mut conn, &Default::default()).unwrap();
+    let admin = Principal {
+        user_id: "x".into(),
+        role: paht::domain::roles::Role::Admin,
+        agency_id: None,
+    };
+    let mut who = vec![admin];
+    for a in agencies.iter().filter(|a| a.participating).take(6) {
+        who.push(Principal {
+            user_id: "x".into(),
+            role: paht::domain::roles::Role::AgencyLeader,
+            agency_id: Some(a.id.clone()),
+        });
+    }
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let periods = [
+        ("2025-03-01", "2026-03-02"),
+        ("2025-01-01", "2025-12-31"),
+        ("2025-06-15", "2025-09-14"),
+        ("2025-07-01", "2025-07-31"),
+        ("2025-11-14", "2025-11-14"),
+        ("2026-02-03", "2026-03-31"),
+    ];
+    for (from, to) in periods {
+        let q = StatsQuery {
+            from: d(from),
+            to: d(to),
+            agency: None,
+            category: None,
+            area: None,
+            channel: None,
+        };
+        for p in &who {
+            let a = st::summary_from(&t.state, p, &q, Source::Best).unwrap();
+            let b = st::summary_from(&t.state, p, &q, Source::Rows).unwrap();
+            assert_eq!(
+                serde_json::to_value(&a).unwrap(),
+                serde_json::to_value(&b).unwrap(),
+                "summary {from}..{to} as {:?}",
+                p.agency_id
+            );
+            let a = st::agencies_from(&t.state, p, &q, Source::Best).unwrap();
+            let b = st::agencies_from(&t.state, p, &q, Source::Rows).unwrap();
+            assert_eq!(
+                serde_json::to_value(&a).unwrap(),
+                serde_json::to_value(&b).unwrap(),
+                "agencies {from}..{to} as {:?}",
+                p.agency_id
+            );
+        }
+        let a = st::public(&t.state, &q).unwrap();
+        assert!(a.received > 0 || from == "2025-11-14");
+        let q2 = StatsQuery {
+            channel: Some("app".into()),
+            ..q.clone()
+        };
+        // A filtered series (from the rows) sums like the unfiltered one (from the counters).
+        for b in [st::Bucket::Day, st::Bucket::Month] {
+            if b == st::Bucket::Day && (q.to - q.from).num_days() > 390 {
+                continue;
+            }
+            let all = st::series(&t.state, &who[0], &q, b).unwrap();
+            let app = st::series(&t.state, &who[0], &q2, b).unwrap();
+            let sum = |v: &[st::Point]| v.iter().map(|p| p.received).sum::<i64>();
+            let s = st::summary(&t.state, &who[0], &q).unwrap();
+            assert_eq!(sum(&all), s.received, "series {from}..{to}");
+            let by_app = s
+                .by_channel
+                .iter()
+                .find(|k| k.key.as_deref() == Some("app"))
+                .map_or(0, |k| k.count);
+            assert_eq!(sum(&app), by_app);
+            let published: i64 = all.iter().map(|p| p.published).sum();
+            assert_eq!(published, s.published);
+        }
+    }
+    // A rebuild from the reports gives back the very rows kept along the way.
+    paht::db::write_tx(&mut conn, |c| {
+        paht::service::stat_counts::rebuild(c).map(|_| ())
+    })
+    .unwrap();
+    let rebuilt = paht::db::repo::stats::all_counts(&mut conn).unwrap();
+    assert_eq!(kept, rebuilt);
+}
+
+/// Copies made for volume carry their counters: they equal a rebuild from the reports, and the
+/// figures from the counters equal those from the rows.
+#[actix_web::test]
+async fn copies_for_volume_keep_the_counters_exact() {
+    use paht::service::statistics::{self as st, Source, StatsQuery};
+    let t = crate::support::TestApp::new().await;
+    let clock = t.clock.clone();
+    paht::service::demo::seed(&t.state, &clock, 30, 5, |_| {}).unwrap();
+    let added = paht::service::demo::copy_reports(&t.state, 3, |_, _| {}).unwrap();
+    assert_eq!(added, 90);
+    let admin = paht::service::auth::Principal {
+        user_id: "x".into(),
+        role: paht::domain::roles::Role::Admin,
+        agency_id: None,
+    };
+    let q = StatsQuery {
+        from: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        agency: None,
+        category: None,
+        area: None,
+        channel: None,
+    };
+    let a = st::summary_from(&t.state, &admin, &q, Source::Best).unwrap();
+    let b = st::summary_from(&t.state, &admin, &q, Source::Rows).unwrap();
+    assert_eq!(a.received, 120);
+    assert_eq!(
+        serde_json::to_value(&a).unwrap(),
+        serde_json::to_value(&b).unwrap()
+    );
+    let mut conn = t.state.pool.get().unwrap();
+    let kept = paht::db::repo::stats::all_counts(&mut conn).unwrap();
+    paht::db::write_tx(&mut conn, |c| {
+        paht::service::stat_counts::rebuild(c).map(|_| ())
+    })
+    .unwrap();
+    assert_eq!(kept, paht::db::repo::stats::all_counts(&mut conn).unwrap());
+}

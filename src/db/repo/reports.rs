@@ -768,3 +768,15 @@ pub fn record_outcome(
         .execute(conn)
         .map(|_| ())
 }
+
+/// The publication instant and processing time recorded for a report, if published.
+pub fn outcome_of(conn: &mut DbConn, report_id: &str) -> QueryResult<Option<(NaiveDateTime, i64)>> {
+    report_outcomes::table
+        .find(report_id)
+        .select((
+            report_outcomes::published_at,
+            report_outcomes::processing_seconds,
+        ))
+        .first(conn)
+        .optional()
+}

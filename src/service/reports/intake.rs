@@ -412,6 +412,12 @@ pub fn submit(
             })?;
         }
         ctx.save(c, &row, ReportChanges::default())?;
+        let facts = crate::service::stat_counts::Facts::load(c, &row.id)?;
+        crate::service::stat_counts::record(
+            c,
+            &crate::service::stat_counts::Facts::none(),
+            &facts,
+        )?;
         let saved = repo::reports::find(c, &row.id)?.ok_or_else(super::report_not_found)?;
         Ok(Submitted::Created(saved))
     });

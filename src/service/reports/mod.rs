@@ -26,6 +26,7 @@ use crate::domain::roles::Role;
 use crate::domain::steps::{Limit, Step, rule};
 use crate::error::{AppError, AppResult};
 use crate::service::auth::Principal;
+use crate::service::stat_counts::{self, Facts};
 
 pub fn report_not_found() -> AppError {
     AppError::not_found("phản ánh", "Report")
@@ -244,6 +245,11 @@ pub fn act<T>(
     write_tx(&mut conn, |c| {
         repo::reports::lock(c, report_id)?;
         let r = load_visible(c, who, report_id)?;
-        f(&ctx, c, r)
+        // The statistics counters follow the report in the same transaction.
+        let before = Facts::load(c, report_id)?;
+        let out = f(&ctx, c, r)?;
+        let after = Facts::load(c, report_id)?;
+        stat_counts::record(c, &before, &after)?;
+        Ok(out)
     })
 }

@@ -1,0 +1,2 @@
+DROP INDEX clocks_pending;
+DROP TABLE stat_counts;

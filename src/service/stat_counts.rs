@@ -1,0 +1,270 @@
+//! Statistics counters: what each report contributes to the figures of `service::statistics`,
+//! kept in `stat_counts` per local day and per local month, and changed in the same transaction
+//! as the report (issue: a year's summary must not scan a million reports).
+//!
+//! The contribution of a report is a pure function of its rows ([`Facts`]): the action wrapper
+//! reads the facts after locking the report and again before committing, and adds the
+//! difference. So whatever an action changes (status, lead agency, category, clocks, ratings…),
+//! the counters follow, and a rebuild from the reports gives the same rows (a test checks it).
+//!
+//! What the counters hold mirrors the definitions in `service::statistics`, by scope (`*`, the
+//! public subset, or one agency's reports) and by the day that decides the period:
+//! - submission day: `status`, `channel`, `category`, `area`, `agency` (the lead, `''` when none);
+//! - publication day: `published` (by category), `rating`, and `minutes` (the processing time in
+//!   whole working minutes, as a histogram);
+//! - deadline day of each step done (cancelled steps never count): `step_on_time`, `step_late`,
+//!   `step_extended`, keyed by step and agency. Steps not done yet are read live: whether they
+//!   are late or still running depends on the instant of the request;
+//! - assignment day of each lead assignment: `lead` (agency; assigned, approved, returned, and
+//!   the report's rating);
+//! - confirmation day of the extension: `extension`; day of each feedback: `feedback`.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono_tz::Asia::Ho_Chi_Minh;
+
+use crate::db::models::{AssignmentRow, ClockRow, ExtensionRow, FeedbackRow, ReportRow};
+use crate::db::repo::stats::{self, CounterDelta};
+use crate::db::{DbConn, repo};
+use crate::error::AppResult;
+
+/// The scope of everything.
+pub const ALL: &str = "*";
+/// The scope of the public statistics: no confidential or state-secret report.
+pub const PUBLIC: &str = "public";
+
+/// The rows of one report that its contribution depends on.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub report: Option<ReportRow>,
+    pub assignments: Vec<AssignmentRow>,
+    pub clocks: Vec<ClockRow>,
+    pub outcome: Option<(NaiveDateTime, i64)>,
+    pub extension: Option<ExtensionRow>,
+    pub feedback: Vec<FeedbackRow>,
+}
+
+impl Facts {
+    /// A report that does not exist (yet): contributes nothing.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Reads the facts of a report (inside the transaction that changes it).
+    pub fn load(conn: &mut DbConn, report_id: &str) -> AppResult<Self> {
+        let Some(report) = repo::reports::find(conn, report_id)? else {
+            return Ok(Self::none());
+        };
+        Ok(Self {
+            report: Some(report),
+            assignments: repo::reports::assignments_of(conn, report_id)?,
+            clocks: repo::reports::clocks_of(conn, report_id)?,
+            outcome: repo::reports::outcome_of(conn, report_id)?,
+            extension: repo::reports::extension_of(conn, report_id)?,
+            feedback: repo::reports::feedback_of(conn, report_id)?,
+        })
+    }
+}
+
+/// The local (Asia/Ho_Chi_Minh) date of an instant stored in UTC.
+pub fn local_day(t: NaiveDateTime) -> NaiveDate {
+    t.and_utc().with_timezone(&Ho_Chi_Minh).date_naive()
+}
+
+/// The first day of the month of a date.
+pub fn month_of(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+type Key = (String, NaiveDate, &'static str, String, String);
+
+/// What a report adds to the counters, per (scope, local day, metric, k1, k2).
+pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
+    let mut out = BTreeMap::new();
+    let Some(r) = &f.report else {
+        return out;
+    };
+    let mut items: Vec<(NaiveDate, &'static str, String, String)> = Vec::new();
+    let submitted = local_day(r.submitted_at);
+    let lead = r.lead_agency_id.clone().unwrap_or_default();
+    items.push((submitted, "status", r.status.clone(), String::new()));
+    items.push((submitted, "channel", r.channel.clone(), String::new()));
+    items.push((
+        submitted,
+        "category",
+        r.category_code.clone(),
+        String::new(),
+    ));
+    items.push((submitted, "area", r.admin_unit_code.clone(), String::new()));
+    items.push((submitted, "agency", lead, String::new()));
+    if let Some(p) = r.published_at {
+        let day = local_day(p);
+        items.push((day, "published", r.category_code.clone(), String::new()));
+        if let Some(rating) = &r.rating {
+            items.push((day, "rating", rating.clone(), String::new()));
+        }
+    }
+    if let Some((at, seconds)) = f.outcome {
+        items.push((
+            local_day(at),
+            "minutes",
+            (seconds / 60).to_string(),
+            String::new(),
+        ));
+    }
+    for c in &f.clocks {
+        let (None, Some(done)) = (c.cancelled_at, c.done_at) else {
+            continue;
+        };
+        let day = local_day(c.due_at);
+        let agency = c.agency_id.clone().unwrap_or_default();
+        let metric = if done <= c.due_at {
+            "step_on_time"
+        } else {
+            "step_late"
+        };
+        items.push((day, metric, c.step.clone(), agency.clone()));
+        if c.due_at != c.original_due_at {
+            items.push((day, "step_extended", c.step.clone(), agency));
+        }
+    }
+    for a in f.assignments.iter().filter(|a| a.role == "lead") {
+        let day = local_day(a.assigned_at);
+        items.push((day, "lead", a.agency_id.clone(), "assigned".into()));
+        if a.status == "approved" || a.status == "returned" {
+            items.push((day, "lead", a.agency_id.clone(), a.status.clone()));
+        }
+        if let Some(rating) = &r.rating {
+            items.push((day, "lead", a.agency_id.clone(), rating.clone()));
+        }
+    }
+    if let Some(at) = f.extension.as_ref().and_then(|e| e.confirmed_at) {
+        items.push((local_day(at), "extension", String::new(), String::new()));
+    }
+    for fb in &f.feedback {
+        items.push((
+            local_day(fb.created_at),
+            "feedback",
+            String::new(),
+            String::new(),
+        ));
+    }
+    // The scopes the report counts in (see `service::statistics::scope`).
+    let mut scopes = vec![ALL.to_string()];
+    if !r.confidential && !r.state_secret {
+        scopes.push(PUBLIC.to_string());
+    }
+    for a in &f.assignments {
+        if a.status != "cancelled" && !scopes.contains(&a.agency_id) {
+            scopes.push(a.agency_id.clone());
+        }
+    }
+    for s in &scopes {
+        for (day, metric, k1, k2) in &items {
+            *out.entry((s.clone(), *day, *metric, k1.clone(), k2.clone()))
+                .or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+/// The counter rows (day and month) that turn `before` into `after`.
+pub fn deltas(before: &Facts, after: &Facts) -> Vec<CounterDelta> {
+    let mut diff: BTreeMap<
+        (
+            String,
+            &'static str,
+            NaiveDate,
+            &'static str,
+            String,
+            String,
+        ),
+        i64,
+    > = BTreeMap::new();
+    let mut add = |c: BTreeMap<Key, i64>, sign: i64| {
+        for ((scope, day, metric, k1, k2), n) in c {
+            *diff
+                .entry((scope.clone(), "d", day, metric, k1.clone(), k2.clone()))
+                .or_insert(0) += sign * n;
+            *diff
+                .entry((scope, "m", month_of(day), metric, k1, k2))
+                .or_insert(0) += sign * n;
+        }
+    };
+    add(contribution(after), 1);
+    add(contribution(before), -1);
+    diff.into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|((scope, grain, day, metric, k1, k2), n)| CounterDelta {
+            scope,
+            grain,
+            day,
+            metric,
+            k1,
+            k2,
+            n,
+        })
+        .collect()
+}
+
+/// Adds to the counters what changed between two readings of a report's facts.
+pub fn record(conn: &mut DbConn, before: &Facts, after: &Facts) -> AppResult<()> {
+    let d = deltas(before, after);
+    if !d.is_empty() {
+        stats::add_counts(conn, &d)?;
+    }
+    Ok(())
+}
+
+/// The seed step that marks the counters as built from the reports.
+pub const BUILT: &str = "stat_counts_v1";
+
+/// Rebuilds every counter from the reports (inside a write transaction). Returns how many
+/// reports were read.
+pub fn rebuild(conn: &mut DbConn) -> AppResult<usize> {
+    stats::clear_counts(conn)?;
+    let mut after = String::new();
+    let mut seen = 0;
+    loop {
+        let ids = stats::report_ids_after(conn, &after, 500)?;
+        let Some(last) = ids.last().cloned() else {
+            return Ok(seen);
+        };
+        let mut batch = BTreeMap::new();
+        for id in &ids {
+            let d = deltas(&Facts::none(), &Facts::load(conn, id)?);
+            for x in d {
+                let key = (x.scope, x.grain, x.day, x.metric, x.k1, x.k2);
+                *batch.entry(key).or_insert(0) += x.n;
+            }
+        }
+        let rows: Vec<CounterDelta> = batch
+            .into_iter()
+            .map(|((scope, grain, day, metric, k1, k2), n)| CounterDelta {
+                scope,
+                grain,
+                day,
+                metric,
+                k1,
+                k2,
+                n,
+            })
+            .collect();
+        stats::add_counts(conn, &rows)?;
+        seen += ids.len();
+        after = last;
+    }
+}
+
+/// Builds the counters once, for a database whose reports predate them.
+pub fn ensure_built(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<bool> {
+    crate::db::write_tx(conn, |c| -> AppResult<bool> {
+        if crate::db::seed::has_run(c, BUILT)? {
+            return Ok(false);
+        }
+        rebuild(c)?;
+        crate::db::seed::record_run(c, BUILT, now)?;
+        Ok(true)
+    })
+}
