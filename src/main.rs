@@ -27,7 +27,7 @@ fn init_logging(config: &Config) {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: paht [serve | migrate | openapi | seed-demo --reports N [--seed S] [--copies K]]"
+        "usage: paht [serve | migrate | openapi | seed-demo --reports N [--seed S] [--total T]]"
     );
     ExitCode::from(2)
 }
@@ -76,19 +76,18 @@ fn seed_demo(config: Config, args: &[String]) -> ExitCode {
         }
     });
     eprintln!();
-    let copies = flag(args, "--copies")
-        .and_then(|v| v.parse::<u32>().ok())
+    let total = flag(args, "--total")
+        .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
     let result = match result {
-        Ok(r) if copies > 0 => {
+        Ok(r) if total > r.reports => {
             let copying = std::time::Instant::now();
-            paht::service::demo::copy_reports(&state, copies, |done, total| {
+            paht::service::demo::copy_reports(&state, total, |done, need| {
                 let width = 40;
-                let filled = done * width / total.max(1);
-                let rate =
-                    (done * copies as usize) as f64 / copying.elapsed().as_secs_f64().max(0.001);
+                let filled = done * width / need.max(1);
+                let rate = done as f64 / copying.elapsed().as_secs_f64().max(0.001);
                 eprint!(
-                    "\r[{}{}] {done}/{total} reports copied x{copies} ({rate:.0} copies/s)",
+                    "\r[{}{}] {done}/{need} copies ({rate:.0}/s)",
                     "#".repeat(filled),
                     " ".repeat(width - filled)
                 );

@@ -601,15 +601,17 @@ fn result() -> ResultInput {
     }
 }
 
-/// Copies of the reports already in the database, for volume: `copies` more of each, copy `k`
-/// shifted `k` days earlier, with new ids and codes (`<code>-Ck`), its reporter, assignments,
-/// step clocks, extension, feedback and outcome, and its statistics counters — so a benchmark
-/// database of a million reports can be made from fewer reports driven through the use cases.
-/// History events are not copied. Returns how many reports were added; `progress` is called
-/// with the number of original reports copied so far and their total.
+/// Copies of the finished reports already in the database (no step pending), for volume, until
+/// the database holds `total` reports: copy `k` of a report is shifted `k` days earlier, with
+/// new ids and codes (`<code>-Ck`), its reporter, assignments, step clocks, extension, feedback
+/// and outcome, and its statistics counters — so a benchmark database of a million reports can
+/// be made from fewer reports driven through the use cases. Only finished reports are copied:
+/// the backlog of a province grows with its recent intake, not with its history. History events
+/// are not copied. Returns how many reports were added; `progress` is called with the number
+/// added so far and the number to add.
 pub fn copy_reports(
     st: &AppState,
-    copies: u32,
+    total: usize,
     mut progress: impl FnMut(usize, usize),
 ) -> AppResult<usize> {
     use std::collections::{BTreeMap, HashMap};
@@ -622,19 +624,27 @@ pub fn copy_reports(
     use crate::service::stat_counts::{self, Facts};
 
     let mut conn = st.pool.get()?;
+    let present = usize::try_from(repo::stats::report_count(&mut conn)?).unwrap_or(0);
+    let need = total.saturating_sub(present);
     let mut originals = Vec::new();
     let mut after = String::new();
     loop {
-        let ids = repo::stats::report_ids_after(&mut conn, &after, 5000)?;
+        let ids = repo::stats::finished_report_ids_after(&mut conn, &after, 5000)?;
         let Some(last) = ids.last().cloned() else {
             break;
         };
         originals.extend(ids);
         after = last;
     }
-    let total = originals.len();
+    if need == 0 || originals.is_empty() {
+        return Ok(0);
+    }
+    let copies = need.div_ceil(originals.len()) as u32;
     let mut added = 0;
-    for (page, ids) in originals.chunks(100).enumerate() {
+    for ids in originals.chunks(100) {
+        if added >= need {
+            break;
+        }
         let mut facts = Vec::with_capacity(ids.len());
         for id in ids {
             let f = Facts::load(&mut conn, id)?;
@@ -661,6 +671,9 @@ pub fn copy_reports(
                 let sho = |t: Option<chrono::NaiveDateTime>| t.map(|t| t - back);
                 for (f, rep) in &facts {
                     let Some(r) = &f.report else { continue };
+                    if added + rs.len() >= need {
+                        break;
+                    }
                     let mut ids: HashMap<String, String> = HashMap::new();
                     let mut map = |old: &str| {
                         ids.entry(old.to_string())
@@ -808,7 +821,7 @@ pub fn copy_reports(
             added += rs.len();
             Ok(())
         })?;
-        progress(((page + 1) * 100).min(total), total);
+        progress(added, need);
     }
     crate::service::reports::sweeper::sweep(st)?;
     Ok(added)

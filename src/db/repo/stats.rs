@@ -567,6 +567,34 @@ pub fn all_counts(conn: &mut DbConn) -> QueryResult<Vec<CounterRow>> {
         .collect())
 }
 
+/// The ids of the reports with no step pending (none running or late), after `after`, in id
+/// order.
+pub fn finished_report_ids_after(
+    conn: &mut DbConn,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = Text)]
+        id: String,
+    }
+    let mut s = Sql::new(
+        "SELECT r.id AS id FROM reports r WHERE NOT EXISTS (SELECT 1 FROM clocks c \
+         WHERE c.report_id = r.id AND c.done_at IS NULL AND c.cancelled_at IS NULL)",
+    );
+    let a = s.placeholder(Bind::Text(after.to_string()));
+    s.and(&format!("r.id > {a}"));
+    let l = s.placeholder(Bind::Int(limit));
+    s.text.push_str(&format!(" ORDER BY r.id LIMIT {l}"));
+    Ok(s.load::<Id>(conn)?.into_iter().map(|r| r.id).collect())
+}
+
+/// How many reports there are.
+pub fn report_count(conn: &mut DbConn) -> QueryResult<i64> {
+    count(Sql::new("SELECT COUNT(*) AS n FROM reports"), conn)
+}
+
 /// The ids of reports after `after`, in id order (a rebuild walks them in pages).
 pub fn report_ids_after(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<String>> {
     #[derive(QueryableByName)]
