@@ -11,6 +11,9 @@
 # whole days (`--total N`), with their statistics counters, because the use cases run at a few
 # hundred reports per second on a small machine.
 #
+# BENCH_SEEDED=1 measures a database seeded before (BENCH_PG_URL, or BENCH_DATA_DIR for SQLite)
+# without seeding it again.
+#
 # The target (issue: statistics) is p99 ≤ 300 ms at 1,000,000 reports. Needs wrk
 # (apt-get install wrk). Traffic stays on 127.0.0.1; every run is bounded in time.
 set -euo pipefail
@@ -22,7 +25,7 @@ DURATION=${BENCH_DURATION:-20s}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 
 cargo build --release --locked
-work=$(mktemp -d /tmp/paht-bench.XXXXXX)
+work=${BENCH_DATA_DIR:-$(mktemp -d /tmp/paht-bench.XXXXXX)}
 export PAHT_DATA_DIR="$work" PAHT_BIND="127.0.0.1:$PORT" PAHT_LOG=warn PAHT_SQLITE_SYNCHRONOUS=NORMAL PAHT_SWEEP_INTERVAL_SECS=0
 if [ "$DB" = postgres ]; then
   : "${BENCH_PG_URL:?set BENCH_PG_URL to an empty database}"
@@ -31,16 +34,23 @@ else
   export DATABASE_URL="sqlite://$work/paht.db"
 fi
 
+if [ "${BENCH_SEEDED:-0}" != 1 ]; then
 BASE=${BENCH_BASE:-50000}
 if [ "$N" -le "$BASE" ]; then BASE=$N; fi
 echo "seeding $BASE reports through the use cases, then copies of the finished ones up to $N, on $DB"
 start=$(date +%s)
 ./target/release/paht seed-demo --reports "$BASE" --total "$N"
 echo "seeded in $(( $(date +%s) - start )) s"
+fi
 
 ./target/release/paht serve &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
+cleanup() {
+  kill $server 2>/dev/null || true
+  wait $server 2>/dev/null || true
+  if [ -z "${BENCH_DATA_DIR:-}" ]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 token=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"login":"demo.operator","password":"demo-2026"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
