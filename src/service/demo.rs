@@ -616,11 +616,6 @@ pub fn copy_reports(
 ) -> AppResult<usize> {
     use std::collections::{BTreeMap, HashMap};
 
-    use diesel::prelude::*;
-
-    use crate::db::schema::{
-        assignments, clocks, extensions, feedback, report_outcomes, report_reporters, reports,
-    };
     use crate::service::stat_counts::{self, Facts};
 
     let mut conn = st.pool.get()?;
@@ -759,11 +754,7 @@ pub fn copy_reports(
                         feedback: fb,
                     } = copy;
                     if let Some(o) = outcome {
-                        outs.push((
-                            report_outcomes::report_id.eq(rid.clone()),
-                            report_outcomes::published_at.eq(o.0),
-                            report_outcomes::processing_seconds.eq(o.1),
-                        ));
+                        outs.push((rid.clone(), o.0, o.1));
                     }
                     rs.extend(report);
                     for a in asg {
@@ -778,30 +769,19 @@ pub fn copy_reports(
                     fbs.extend(fb);
                 }
             }
-            // In the order the foreign keys need; multi-row inserts go to the backend's own
-            // connection (the two-backend connection cannot build them).
-            macro_rules! insert_all {
-                ($table:expr, $rows:expr) => {
-                    for ch in $rows.chunks(200) {
-                        match &mut *c {
-                            crate::db::DbConn::Sqlite(s) => {
-                                diesel::insert_into($table).values(ch).execute(s)?
-                            }
-                            crate::db::DbConn::Postgresql(p) => {
-                                diesel::insert_into($table).values(ch).execute(p)?
-                            }
-                        };
-                    }
-                };
-            }
-            insert_all!(reports::table, rs);
-            insert_all!(report_reporters::table, reps);
-            insert_all!(assignments::table, leads);
-            insert_all!(assignments::table, others);
-            insert_all!(clocks::table, cls);
-            insert_all!(extensions::table, exts);
-            insert_all!(feedback::table, fbs);
-            insert_all!(report_outcomes::table, outs);
+            leads.extend(others);
+            repo::reports::insert_copies(
+                c,
+                &repo::reports::Copies {
+                    reports: &rs,
+                    reporters: &reps,
+                    assignments: &leads,
+                    clocks: &cls,
+                    extensions: &exts,
+                    feedback: &fbs,
+                    outcomes: &outs,
+                },
+            )?;
             let rows: Vec<_> = counts
                 .into_iter()
                 .filter(|(_, n)| *n != 0)

@@ -780,3 +780,50 @@ pub fn outcome_of(conn: &mut DbConn, report_id: &str) -> QueryResult<Option<(Nai
         .first(conn)
         .optional()
 }
+
+/// Copied reports and their rows, in the order the foreign keys need (lead assignments before
+/// the coordinators' that point to them).
+pub struct Copies<'a> {
+    pub reports: &'a [ReportRow],
+    pub reporters: &'a [ReporterRow],
+    pub assignments: &'a [AssignmentRow],
+    pub clocks: &'a [ClockRow],
+    pub extensions: &'a [ExtensionRow],
+    pub feedback: &'a [FeedbackRow],
+    /// (report id, published at, processing seconds)
+    pub outcomes: &'a [(String, NaiveDateTime, i64)],
+}
+
+/// Inserts copies with multi-row inserts, sent to the backend's own connection (the two-backend
+/// connection cannot build them).
+pub fn insert_copies(conn: &mut DbConn, c: &Copies<'_>) -> QueryResult<()> {
+    macro_rules! insert_all {
+        ($table:expr, $rows:expr) => {
+            for ch in $rows.chunks(200) {
+                match &mut *conn {
+                    DbConn::Sqlite(s) => diesel::insert_into($table).values(ch).execute(s)?,
+                    DbConn::Postgresql(p) => diesel::insert_into($table).values(ch).execute(p)?,
+                };
+            }
+        };
+    }
+    let outcomes: Vec<_> = c
+        .outcomes
+        .iter()
+        .map(|(id, at, secs)| {
+            (
+                report_outcomes::report_id.eq(id.clone()),
+                report_outcomes::published_at.eq(*at),
+                report_outcomes::processing_seconds.eq(*secs),
+            )
+        })
+        .collect();
+    insert_all!(reports::table, c.reports);
+    insert_all!(report_reporters::table, c.reporters);
+    insert_all!(assignments::table, c.assignments);
+    insert_all!(clocks::table, c.clocks);
+    insert_all!(extensions::table, c.extensions);
+    insert_all!(feedback::table, c.feedback);
+    insert_all!(report_outcomes::table, outcomes);
+    Ok(())
+}
