@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::auth::JwtKeys;
 use crate::service::bootstrap;
 use crate::service::calendar::CalendarCache;
-use crate::service::throttle::LoginThrottle;
+use crate::service::throttle::{AuthThrottle, ThrottleLimits};
 
 /// What every request handler and use case may reach.
 #[derive(Clone)]
@@ -27,7 +27,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub jwt: Arc<JwtKeys>,
-    pub throttle: Arc<LoginThrottle>,
+    pub throttle: Arc<AuthThrottle>,
     pub metrics: Arc<Metrics>,
     pub calendar: Arc<CalendarCache>,
 }
@@ -60,11 +60,15 @@ impl AppState {
         report.jwt_key_generated = generated;
         let state = AppState {
             pool,
-            throttle: Arc::new(LoginThrottle::new(
-                config.login_window,
-                config.login_max_failures_per_account,
-                config.login_max_failures_per_address,
-            )),
+            throttle: Arc::new(AuthThrottle::new(ThrottleLimits {
+                window: config.login_window,
+                login_per_pair: config.login_max_failures,
+                login_per_address: config.login_max_failures_per_address,
+                slowdown_after: config.login_slowdown_after,
+                slowdown_max: config.login_slowdown_max,
+                refresh_per_address: config.refresh_max_failures_per_address,
+                register_per_address: config.register_max_per_address,
+            })),
             jwt: Arc::new(JwtKeys::new(&secret)),
             metrics: Arc::new(Metrics::new()),
             calendar: Arc::new(CalendarCache::default()),
@@ -122,6 +126,9 @@ pub fn build(
             api::middleware::authenticate,
         ))
         .wrap(cors)
+        .wrap(actix_web::middleware::from_fn(
+            api::middleware::refuse_control_characters,
+        ))
         .wrap(actix_web::middleware::from_fn(
             api::middleware::request_context,
         ))

@@ -87,11 +87,24 @@ pub struct Config {
     pub json_limit: usize,
     /// SQLite `synchronous` pragma: FULL (default) or NORMAL.
     pub sqlite_synchronous: String,
-    /// Failed logins allowed per account in the window before 429.
-    pub login_max_failures_per_account: u32,
-    /// Failed logins allowed per client address in the window before 429.
+    /// Failed sign-ins allowed per (account, client address) in the window before 429.
+    pub login_max_failures: u32,
+    /// Failed sign-ins allowed per client address, on any account, before 429.
     pub login_max_failures_per_address: u32,
+    /// Failed sign-ins on one account, from anywhere, before its attempts slow down.
+    pub login_slowdown_after: u32,
+    /// The longest slow-down of a sign-in attempt.
+    pub login_slowdown_max: Duration,
+    /// Failed token refreshes allowed per client address before 429.
+    pub refresh_max_failures_per_address: u32,
+    /// Registrations allowed per client address before 429.
+    pub register_max_per_address: u32,
+    /// The sliding window of the sign-in, refresh and registration limits.
     pub login_window: Duration,
+    /// Longest time to receive a JSON request body before 408.
+    pub body_timeout: Duration,
+    /// Longest time to receive an attachment before 408.
+    pub upload_timeout: Duration,
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
     pub trust_proxy: bool,
     /// The province's bounding box for report coordinates.
@@ -159,10 +172,18 @@ impl Config {
             365 * 86_400,
         ));
         let json_limit = num("PAHT_JSON_LIMIT_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024) as usize;
-        let login_max_failures_per_account =
-            num("PAHT_LOGIN_MAX_FAILURES_ACCOUNT", 5, 1, 1000) as u32;
+        let login_max_failures = num("PAHT_LOGIN_MAX_FAILURES", 5, 1, 1000) as u32;
         let login_max_failures_per_address =
             num("PAHT_LOGIN_MAX_FAILURES_ADDRESS", 20, 1, 100_000) as u32;
+        let login_slowdown_after = num("PAHT_LOGIN_SLOWDOWN_AFTER", 5, 0, 100_000) as u32;
+        let login_slowdown_max =
+            Duration::from_millis(num("PAHT_LOGIN_SLOWDOWN_MAX_MS", 2000, 0, 30_000));
+        let refresh_max_failures_per_address =
+            num("PAHT_REFRESH_MAX_FAILURES_ADDRESS", 20, 1, 100_000) as u32;
+        let register_max_per_address = num("PAHT_REGISTER_MAX_PER_ADDRESS", 10, 1, 100_000) as u32;
+        let body_timeout = Duration::from_millis(num("PAHT_BODY_TIMEOUT_MS", 30_000, 10, 600_000));
+        let upload_timeout =
+            Duration::from_millis(num("PAHT_UPLOAD_TIMEOUT_MS", 300_000, 10, 3_600_000));
         let login_window = Duration::from_secs(num("PAHT_LOGIN_WINDOW_SECS", 900, 1, 86_400));
         let sweep_interval = Duration::from_secs(num("PAHT_SWEEP_INTERVAL_SECS", 60, 0, 86_400));
         let attachment_limit = num(
@@ -262,9 +283,15 @@ impl Config {
             log_format,
             json_limit,
             sqlite_synchronous,
-            login_max_failures_per_account,
+            login_max_failures,
             login_max_failures_per_address,
+            login_slowdown_after,
+            login_slowdown_max,
+            refresh_max_failures_per_address,
+            register_max_per_address,
             login_window,
+            body_timeout,
+            upload_timeout,
             trust_proxy,
             geo_bounds,
             attachment_limit,

@@ -195,6 +195,24 @@ impl AppError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, Msg::new(vi, en))
     }
 
+    /// 400: a control character (U+0000 and the like) where the API takes none.
+    pub fn control_character(field: &str) -> Self {
+        let mut e = Self::bad_request(
+            "control_character",
+            "Dữ liệu gửi lên chứa ký tự điều khiển không được phép.",
+            "The request contains a control character that is not allowed.",
+        );
+        e.errors.push(FieldError::new(
+            field,
+            "control_character",
+            Msg::new(
+                "Có ký tự điều khiển (ví dụ U+0000) không được phép.",
+                "Contains a control character (such as U+0000) that is not allowed.",
+            ),
+        ));
+        e
+    }
+
     /// 401.
     pub fn unauthorized(code: &'static str, vi: &'static str, en: &'static str) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, code, Msg::new(vi, en))
@@ -240,6 +258,19 @@ impl AppError {
         en: impl Into<Cow<'static, str>>,
     ) -> Self {
         Self::new(StatusCode::CONFLICT, code, Msg::new(vi, en))
+    }
+
+    /// 408: the body did not arrive in time (a slow or stalled client).
+    pub fn request_timeout(limit: std::time::Duration) -> Self {
+        let secs = limit.as_secs_f64();
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            Msg::new(
+                format!("Dữ liệu gửi lên không đến đủ trong {secs} giây."),
+                format!("The request body did not arrive within {secs} seconds."),
+            ),
+        )
     }
 
     /// 413.

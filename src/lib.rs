@@ -9,4 +9,5 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod json;
 pub mod service;

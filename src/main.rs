@@ -195,6 +195,8 @@ fn main() -> ExitCode {
         }
         let server = actix_web::HttpServer::new(move || app::build(state.clone()))
             .bind(bind)?
+            // Headers must arrive within 5 s; bodies have their own limit (PAHT_BODY_TIMEOUT_MS).
+            .client_request_timeout(std::time::Duration::from_secs(5))
             .shutdown_timeout(30)
             .run();
         tracing::info!(address = %bind, docs = %format!("http://{bind}/docs/"), "listening");

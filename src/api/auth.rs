@@ -66,11 +66,13 @@ pub struct RefreshRequest {
     responses(
         (status = 201, description = "The account was created.", body = UserView),
         (status = 409, description = "The phone or e-mail is already used (`login_taken`).", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many registrations from this address.", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/register")]
 pub async fn register(
     st: Data<AppState>,
+    addr: ClientAddr,
     body: ValidJson<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
@@ -83,6 +85,7 @@ pub async fn register(
                 email: b.email,
                 password: b.password,
             },
+            Some(&addr.0),
         )
     })
     .await??;
@@ -91,8 +94,9 @@ pub async fn register(
 
 /// Sign in.
 ///
-/// Failed attempts are limited per account and per client address; past the limit the answer
-/// is 429 with `Retry-After`.
+/// Failed attempts are limited per account and client address, and per client address; past
+/// a limit that address gets 429 with `Retry-After`. Failures on an account from anywhere slow
+/// its sign-ins down (up to a few seconds) but never lock it.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
@@ -110,6 +114,11 @@ pub async fn login(
     body: ValidJson<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let b = body.into_inner();
+    let (st2, login, address) = (st.clone(), b.login.clone(), addr.0.clone());
+    let wait = block(move || svc::login_delay(&st2, &login, &address)).await??;
+    if !wait.is_zero() {
+        actix_web::rt::time::sleep(wait).await;
+    }
     let pair = block(move || svc::login(&st, &b.login, &b.password, &addr.0)).await??;
     Ok(Json(pair.into()))
 }
@@ -125,15 +134,17 @@ pub async fn login(
     responses(
         (status = 200, description = "New tokens.", body = TokenResponse),
         (status = 401, description = "Invalid, expired, revoked or reused refresh token.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed refreshes from this address.", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(
     st: Data<AppState>,
+    addr: ClientAddr,
     body: ValidJson<RefreshRequest>,
 ) -> AppResult<Json<TokenResponse>> {
     let b = body.into_inner();
-    let pair = block(move || svc::refresh(&st, &b.refresh_token)).await??;
+    let pair = block(move || svc::refresh(&st, &b.refresh_token, &addr.0)).await??;
     Ok(Json(pair.into()))
 }
 

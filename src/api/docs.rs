@@ -5,8 +5,11 @@
 use utoipa::OpenApi as _;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, InfoBuilder, OpenApi, Ref, RefOr, Tag};
+use utoipa::openapi::{
+    ContentBuilder, InfoBuilder, LicenseBuilder, OpenApi, Ref, RefOr, ServerBuilder, Tag,
+};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::{Problem, ProblemField};
@@ -19,7 +22,12 @@ Errors are RFC 9457 problem documents (`application/problem+json`) with a stable
 Authenticated operations take `Authorization: Bearer <access_token>` from `POST /api/v1/auth/login`.";
 
 #[derive(utoipa::OpenApi)]
-#[openapi(components(schemas(Problem, ProblemField)))]
+#[openapi(components(schemas(
+    Problem,
+    ProblemField,
+    crate::domain::report::AssignmentRole,
+    crate::domain::attachment::AttachmentKind
+)))]
 struct Base;
 
 /// The shared problem responses, by status.
@@ -35,6 +43,10 @@ const PROBLEMS: &[(&str, &str)] = &[
     ("403", "The caller's role may not do this."),
     ("404", "No such resource, or the caller may not see it."),
     ("405", "The path does not take this method (see `Allow`)."),
+    (
+        "408",
+        "The request body did not arrive in time (`request_timeout`).",
+    ),
     (
         "409",
         "The resource's current state does not allow this, or a unique value is taken.",
@@ -71,6 +83,70 @@ fn add_problem(op: &mut Operation, status: &str) {
     }
 }
 
+/// Public operations that also read an optional bearer token (staff see more).
+const OPTIONAL_AUTH: &[&str] = &["listAgencies", "getAgency"];
+
+/// Operations that count attempts per client and answer 429 past the limit.
+const THROTTLED: &[&str] = &["login", "refreshToken", "register"];
+
+/// Every tag an operation uses, with what it groups.
+const TAGS: &[(&str, &str)] = &[
+    ("auth", "Sign-up, sign-in, token refresh and sign-out."),
+    ("me", "The signed-in user's own account."),
+    ("users", "Accounts, managed by admins."),
+    (
+        "agencies",
+        "Processing agencies and their focal points (Art. 15.1).",
+    ),
+    (
+        "admin-units",
+        "Administrative units, with the dates they are valid.",
+    ),
+    ("categories", "Categories of reports (lĩnh vực)."),
+    (
+        "calendar",
+        "The working calendar, deadlines in working time, and the lunar calendar.",
+    ),
+    (
+        "reports",
+        "Reports: submission, the IOC's verification and dispatch, publication, feedback and rating (Art. 4-10).",
+    ),
+    (
+        "assignments",
+        "The agencies' work on a report: take, return, coordinate, answer, approve, extend (Art. 8).",
+    ),
+    (
+        "statistics",
+        "Figures for the IOC dashboard and the periodic reports (Art. 11-12, Decree 09/2019).",
+    ),
+    (
+        "public",
+        "What anyone may read: published results and public statistics, with no personal data.",
+    ),
+    ("operations", "Health, readiness and metrics."),
+];
+
+/// Drops the components no operation reaches (a schema only another unused one refers to
+/// included), so that tools see exactly what the API uses.
+fn prune_unused(doc: &mut OpenApi) {
+    loop {
+        let text = serde_json::to_string(&doc).unwrap_or_default();
+        let Some(components) = doc.components.as_mut() else {
+            return;
+        };
+        let used =
+            |kind: &str, name: &str| text.contains(&format!("\"#/components/{kind}/{name}\""));
+        let before = components.schemas.len() + components.responses.len();
+        components.schemas.retain(|name, _| used("schemas", name));
+        components
+            .responses
+            .retain(|name, _| used("responses", name));
+        if components.schemas.len() + components.responses.len() == before {
+            return;
+        }
+    }
+}
+
 /// Completes the generated document: info, tags, the bearer scheme, and the problem responses
 /// each operation can give (400/500/503 everywhere; 401/403 where a token is required;
 /// 413/415/422 where there is a body).
@@ -80,7 +156,19 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
         .title("PAHT API")
         .version(env!("CARGO_PKG_VERSION"))
         .description(Some(DESCRIPTION))
+        .license(Some(
+            LicenseBuilder::new()
+                .name("MIT")
+                .identifier(Some("MIT"))
+                .build(),
+        ))
         .build();
+    doc.servers = Some(vec![
+        ServerBuilder::new()
+            .url("/")
+            .description(Some("The server that serves this document."))
+            .build(),
+    ]);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
@@ -108,12 +196,27 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
         .into_iter()
         .flatten()
         {
+            let id = op.operation_id.clone().unwrap_or_default();
             add_problem(op, "400");
             if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
                 add_problem(op, "401");
                 add_problem(op, "403");
+            } else if OPTIONAL_AUTH.contains(&id.as_str()) {
+                // Anonymous, or signed in for more.
+                op.security = Some(vec![
+                    SecurityRequirement::default(),
+                    SecurityRequirement::new("bearer", Vec::<String>::new()),
+                ]);
+                add_problem(op, "401");
+            } else {
+                // Public: no token needed.
+                op.security = Some(Vec::new());
+            }
+            if THROTTLED.contains(&id.as_str()) {
+                add_problem(op, "429");
             }
             if op.request_body.is_some() {
+                add_problem(op, "408");
                 add_problem(op, "413");
                 add_problem(op, "415");
                 add_problem(op, "422");
@@ -123,33 +226,15 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
         }
     }
     doc.tags = Some(
-        [
-            ("auth", "Sign-up, sign-in, token refresh and sign-out."),
-            ("me", "The signed-in user's own account."),
-            ("users", "Accounts, managed by admins."),
-            (
-                "agencies",
-                "Processing agencies and their focal points (Art. 15.1).",
-            ),
-            (
-                "admin-units",
-                "Administrative units, with the dates they are valid.",
-            ),
-            ("categories", "Categories of reports (lĩnh vực)."),
-            (
-                "calendar",
-                "The working calendar, deadlines in working time, and the lunar calendar.",
-            ),
-            ("operations", "Health, readiness and metrics."),
-        ]
-        .into_iter()
-        .map(|(name, d)| {
-            let mut t = Tag::new(name);
-            t.description = Some(d.to_string());
-            t
-        })
-        .collect(),
+        TAGS.iter()
+            .map(|(name, d)| {
+                let mut t = Tag::new(*name);
+                t.description = Some(d.to_string());
+                t
+            })
+            .collect(),
     );
+    prune_unused(&mut doc);
     doc
 }
 

@@ -14,6 +14,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
+use crate::api::middleware::is_refused_control;
 use crate::app::AppState;
 use crate::domain::roles::Role;
 use crate::error::{AppError, FieldError, Msg};
@@ -149,6 +150,11 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             })
             .unwrap_or(false);
         let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+        let timeout = req
+            .app_data::<web::Data<AppState>>()
+            .map_or(std::time::Duration::from_secs(30), |s| {
+                s.config.body_timeout
+            });
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -162,19 +168,22 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             if !is_json {
                 return Err(AppError::unsupported_media_type());
             }
-            let body = bytes.await.map_err(|e| {
-                if e.as_response_error().status_code()
-                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
-                {
-                    AppError::payload_too_large(limit)
-                } else {
-                    AppError::bad_request(
-                        "unreadable_body",
-                        "Không đọc được dữ liệu gửi lên.",
-                        "The request body could not be read.",
-                    )
-                }
-            })?;
+            let body = actix_web::rt::time::timeout(timeout, bytes)
+                .await
+                .map_err(|_| AppError::request_timeout(timeout))?
+                .map_err(|e| {
+                    if e.as_response_error().status_code()
+                        == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+                    {
+                        AppError::payload_too_large(limit)
+                    } else {
+                        AppError::bad_request(
+                            "unreadable_body",
+                            "Không đọc được dữ liệu gửi lên.",
+                            "The request body could not be read.",
+                        )
+                    }
+                })?;
             let value = parse_json::<T>(&body)?;
             validate(&value)?;
             Ok(ValidJson(value))
@@ -186,8 +195,107 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
-/// Parses a JSON document into `T`, naming the failing field.
+/// Whether a JSON document's strings hold a refused control character (see
+/// `middleware::is_refused_control`), escaped (`\u0000`) or raw (DEL, C1). Raw C0 characters
+/// inside strings are a syntax error that the parser reports.
+fn json_has_control_character(body: &[u8]) -> bool {
+    let refused = |code: u32| char::from_u32(code).is_some_and(|c| is_refused_control(c, true));
+    let (mut i, mut in_string) = (0, false);
+    while i < body.len() {
+        let b = body[i];
+        if !in_string {
+            in_string = b == b'"';
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => in_string = false,
+            b'\\' => {
+                if body.get(i + 1) == Some(&b'u') {
+                    let code = body
+                        .get(i + 2..i + 6)
+                        .and_then(|h| std::str::from_utf8(h).ok())
+                        .and_then(|h| u32::from_str_radix(h, 16).ok());
+                    if code.is_some_and(refused) {
+                        return true;
+                    }
+                    i += 6;
+                } else {
+                    i += 2;
+                }
+                continue;
+            }
+            0x7f => return true,
+            // U+0080..U+009F in UTF-8.
+            0xc2 if body.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+fn not_an_object(field: &str) -> AppError {
+    AppError::validation(vec![FieldError::new(
+        field,
+        "invalid_type",
+        Msg::new(
+            "Kiểu dữ liệu không hợp lệ; cần đối tượng JSON.",
+            "Invalid type; expected a JSON object.",
+        ),
+    )])
+}
+
+/// A syntax error, with where it is.
+fn malformed(inner: &serde_json::Error) -> AppError {
+    let mut e = AppError::bad_request(
+        "malformed_json",
+        "Dữ liệu gửi lên không phải JSON hợp lệ.",
+        "The request body is not valid JSON.",
+    );
+    e.errors.push(FieldError::new(
+        "body",
+        "malformed_json",
+        Msg::new(
+            format!(
+                "Lỗi cú pháp ở dòng {}, cột {}.",
+                inner.line(),
+                inner.column()
+            ),
+            format!(
+                "Syntax error at line {}, column {}.",
+                inner.line(),
+                inner.column()
+            ),
+        ),
+    ));
+    e
+}
+
+/// Parses a JSON document into `T`, naming the failing field. The document must be an object
+/// (serde would take an array for a struct, by position), and its strings must not hold
+/// control characters other than tab and line breaks.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        // Still report a syntax error as such.
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+                Err(e) if !e.is_data() => malformed(&e),
+                _ => not_an_object("body"),
+            },
+        );
+    }
+    if json_has_control_character(body) {
+        return Err(AppError::validation(vec![FieldError::new(
+            "body",
+            "control_character",
+            Msg::new(
+                "Có ký tự điều khiển (ví dụ U+0000) không được phép.",
+                "Contains a control character (such as U+0000) that is not allowed.",
+            ),
+        )]));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     let parsed: Result<T, _> = serde_path_to_error::deserialize(de);
     match parsed {
@@ -196,28 +304,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             let path = err.path().to_string();
             let inner = err.into_inner();
             if !inner.is_data() {
-                let mut e = AppError::bad_request(
-                    "malformed_json",
-                    "Dữ liệu gửi lên không phải JSON hợp lệ.",
-                    "The request body is not valid JSON.",
-                );
-                e.errors.push(FieldError::new(
-                    "body",
-                    "malformed_json",
-                    Msg::new(
-                        format!(
-                            "Lỗi cú pháp ở dòng {}, cột {}.",
-                            inner.line(),
-                            inner.column()
-                        ),
-                        format!(
-                            "Syntax error at line {}, column {}.",
-                            inner.line(),
-                            inner.column()
-                        ),
-                    ),
-                ));
-                return Err(e);
+                return Err(malformed(&inner));
             }
             Err(AppError::validation(vec![describe_serde_error(
                 &path,

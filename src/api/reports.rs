@@ -465,9 +465,10 @@ pub async fn add_attachment(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let data = payload
-        .to_bytes_limited(limit)
+    let timeout = st.config.upload_timeout;
+    let data = actix_web::rt::time::timeout(timeout, payload.to_bytes_limited(limit))
         .await
+        .map_err(|_| AppError::request_timeout(timeout))?
         .map_err(|_| AppError::payload_too_large(limit))?
         .map_err(|_| {
             AppError::bad_request(

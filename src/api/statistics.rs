@@ -97,10 +97,9 @@ fn table_response(
     rows: &[Vec<String>],
 ) -> AppResult<HttpResponse> {
     if format == Format::Csv {
-        let mut out = csv_line(header);
-        for r in rows {
-            out.push_str(&csv_line(r));
-        }
+        let out = crate::service::csv::rows(
+            std::iter::once(header).chain(rows.iter().map(Vec::as_slice)),
+        );
         return Ok(csv_response(name, out));
     }
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -133,25 +132,6 @@ fn table_response(
             format!("attachment; filename=\"{name}.xlsx\""),
         ))
         .body(bytes))
-}
-
-/// One CSV field, quoted when needed (RFC 4180).
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv_line(fields: &[String]) -> String {
-    let mut l = fields
-        .iter()
-        .map(|f| field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    l.push_str("\r\n");
-    l
 }
 
 fn csv_response(name: &str, body: String) -> HttpResponse {

@@ -37,9 +37,24 @@ struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     agency: Option<String>,
     iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
     exp: i64,
     /// Token kind: always `access`.
     typ: String,
+    /// The sign-in (refresh-token family) the token belongs to: when it ends (sign-out, a
+    /// reused refresh token, a password change, a disabled account) the token stops working.
+    sid: String,
+}
+
+/// Clock skew tolerated between replicas for `iat` and `nbf` (seconds).
+const LEEWAY_SECS: i64 = 30;
+
+/// What a valid access token names.
+#[derive(Debug, Clone)]
+pub struct AccessClaims {
+    pub user_id: String,
+    pub session_id: String,
 }
 
 /// The HMAC key of access tokens.
@@ -54,7 +69,11 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         // Expiry is checked against the application clock below, not the system's.
         validation.validate_exp = false;
-        validation.required_spec_claims = ["sub", "exp"].into_iter().map(String::from).collect();
+        validation.validate_nbf = false;
+        validation.required_spec_claims = ["sub", "exp", "iat"]
+            .into_iter()
+            .map(String::from)
+            .collect();
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -136,24 +155,51 @@ fn sha256_hex(s: &str) -> String {
         .collect()
 }
 
-/// Checks an access token and returns its user id (the middleware then loads the user).
-pub fn decode_access_token(st: &AppState, token: &str, now: DateTime<Utc>) -> AppResult<String> {
+/// Checks an access token against the application clock: signed with our key, of kind
+/// `access`, not expired, not issued or valid from the future, and living no longer than the
+/// configured lifetime (a token minted with a far `exp` is refused even with the right key).
+pub fn decode_access_token(
+    st: &AppState,
+    token: &str,
+    now: DateTime<Utc>,
+) -> AppResult<AccessClaims> {
     let data = jsonwebtoken::decode::<Claims>(token, &st.jwt.decoding, &st.jwt.validation)
         .map_err(|_| invalid_token())?;
-    if data.claims.typ != "access" || data.claims.exp <= now.timestamp() {
+    let c = data.claims;
+    let ttl = i64::try_from(st.config.access_token_ttl.as_secs()).unwrap_or(i64::MAX);
+    let now = now.timestamp();
+    let fresh = c.typ == "access"
+        && c.exp > now
+        && c.iat <= now + LEEWAY_SECS
+        && c.nbf.is_none_or(|nbf| nbf <= now + LEEWAY_SECS)
+        && c.exp.saturating_sub(c.iat) <= ttl.saturating_add(LEEWAY_SECS)
+        && c.exp.saturating_sub(now) <= ttl.saturating_add(LEEWAY_SECS)
+        && !c.sid.is_empty();
+    if !fresh {
         return Err(invalid_token());
     }
-    Ok(data.claims.sub)
+    Ok(AccessClaims {
+        user_id: c.sub,
+        session_id: c.sid,
+    })
 }
 
-/// Loads the principal of a token's user; a missing or disabled account is refused.
-pub fn load_principal(conn: &mut DbConn, user_id: &str) -> AppResult<Principal> {
-    let user = repo::users::find(conn, user_id)?.ok_or_else(invalid_token)?;
+/// Loads the principal behind a checked token: its sign-in must still be open, and its
+/// account present and enabled.
+pub fn load_principal(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<Principal> {
+    let user = repo::users::find(conn, &claims.user_id)?.ok_or_else(invalid_token)?;
     if user.disabled {
         return Err(AppError::unauthorized(
             "account_disabled",
             "Tài khoản đã bị khóa.",
             "The account is disabled.",
+        ));
+    }
+    if !repo::tokens::session_open(conn, &claims.session_id, &claims.user_id)? {
+        return Err(AppError::unauthorized(
+            "session_ended",
+            "Phiên đăng nhập đã kết thúc. Vui lòng đăng nhập lại.",
+            "The sign-in has ended. Sign in again.",
         ));
     }
     let role = Role::parse(&user.role)
@@ -173,13 +219,16 @@ fn issue(
     now: DateTime<Utc>,
 ) -> AppResult<TokenPair> {
     let ttl = TimeDelta::from_std(st.config.access_token_ttl).map_err(AppError::internal)?;
+    let family = family.unwrap_or_else(new_id);
     let claims = Claims {
         sub: user.id.clone(),
         role: user.role.clone(),
         agency: user.agency_id.clone(),
         iat: now.timestamp(),
+        nbf: None,
         exp: (now + ttl).timestamp(),
         typ: "access".into(),
+        sid: family.clone(),
     };
     let access_token =
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &st.jwt.encoding)
@@ -192,7 +241,7 @@ fn issue(
         &RefreshTokenRow {
             id: new_id(),
             user_id: user.id.clone(),
-            family_id: family.unwrap_or_else(new_id),
+            family_id: family,
             token_hash: sha256_hex(&refresh_token),
             issued_at: now.naive_utc(),
             expires_at: (now + refresh_ttl).naive_utc(),
@@ -207,11 +256,19 @@ fn issue(
     })
 }
 
+/// Before a sign-in: 429 for an address over its limits, or how long the attempt must wait
+/// because its account is under attack (the caller waits, then calls `login`).
+pub fn login_delay(st: &AppState, login: &str, address: &str) -> AppResult<std::time::Duration> {
+    let id = LoginId::parse(login);
+    st.throttle.check_login(id.key(), address, st.clock.now())
+}
+
 /// Signs in with a user name, phone number or e-mail address and a password.
 pub fn login(st: &AppState, login: &str, password: &str, address: &str) -> AppResult<TokenPair> {
     let id = LoginId::parse(login);
     let now = st.clock.now();
-    st.throttle.check(id.key(), address, now)?;
+    // Checked again: the wait may have let other failures in.
+    st.throttle.check_login(id.key(), address, now)?;
     let mut conn = st.pool.get()?;
     let user = repo::users::find_by_login(&mut conn, &id)?;
     let ok = match &user {
@@ -222,7 +279,7 @@ pub fn login(st: &AppState, login: &str, password: &str, address: &str) -> AppRe
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        st.throttle.record_failure(id.key(), address, now);
+        st.throttle.login_failed(id.key(), address, now);
         return Err(invalid_credentials());
     };
     if user.disabled {
@@ -232,7 +289,7 @@ pub fn login(st: &AppState, login: &str, password: &str, address: &str) -> AppRe
             "The account is disabled.",
         ));
     }
-    st.throttle.record_success(id.key());
+    st.throttle.login_succeeded(id.key(), address);
     write_tx(&mut conn, |c| issue(st, c, &user, None, now))
 }
 
@@ -243,8 +300,9 @@ enum RefreshOutcome {
 
 /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used
 /// one again means it was stolen or replayed, and its whole family is revoked.
-pub fn refresh(st: &AppState, refresh_token: &str) -> AppResult<TokenPair> {
+pub fn refresh(st: &AppState, refresh_token: &str, address: &str) -> AppResult<TokenPair> {
     let now = st.clock.now();
+    st.throttle.check_refresh(address, now)?;
     let hash = sha256_hex(refresh_token);
     let mut conn = st.pool.get()?;
     let outcome = write_tx(&mut conn, |c| -> AppResult<RefreshOutcome> {
@@ -277,7 +335,10 @@ pub fn refresh(st: &AppState, refresh_token: &str) -> AppResult<TokenPair> {
     })?;
     match outcome {
         RefreshOutcome::Issued(p) => Ok(p),
-        RefreshOutcome::Refused(e) => Err(e),
+        RefreshOutcome::Refused(e) => {
+            st.throttle.refresh_failed(address, now);
+            Err(e)
+        }
     }
 }
 
@@ -360,7 +421,12 @@ pub fn taken_error(fields: Vec<&'static str>) -> AppError {
     e
 }
 
-pub fn register(st: &AppState, r: Registration) -> AppResult<UserRow> {
+/// Registers a citizen. `address` is the client's, counted against the registration limit;
+/// `None` for the service's own callers (demo data).
+pub fn register(st: &AppState, r: Registration, address: Option<&str>) -> AppResult<UserRow> {
+    if let Some(address) = address {
+        st.throttle.register_attempt(address, st.clock.now())?;
+    }
     let mut errors = Vec::new();
     let (phone, email) = normalize_contacts(r.phone.as_deref(), r.email.as_deref(), &mut errors);
     if phone.is_none() && email.is_none() && errors.is_empty() {

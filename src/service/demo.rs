@@ -204,6 +204,7 @@ pub fn seed(
                         email: None,
                         password: DEMO_PASSWORD.into(),
                     },
+                    None,
                 )?;
                 Principal {
                     user_id: u.id,

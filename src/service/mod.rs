@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod calendar;
+pub mod csv;
 pub mod demo;
 pub mod directory;
 pub mod reports;

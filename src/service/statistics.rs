@@ -995,21 +995,7 @@ pub fn export_page(
         None
     };
     let mut out = String::new();
-    let line = |fields: Vec<String>| {
-        let mut l = fields
-            .iter()
-            .map(|f| {
-                if f.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", f.replace('"', "\"\""))
-                } else {
-                    f.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(",");
-        l.push_str("\r\n");
-        l
-    };
+    let line = |fields: Vec<String>| crate::service::csv::rows([fields]);
     if cursor.is_none() {
         let mut h: Vec<String> = [
             "Mã phản ánh",

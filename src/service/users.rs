@@ -90,6 +90,12 @@ fn check_agency(
             "Vai trò này phải thuộc một cơ quan.",
             "This role must belong to an agency.",
         )),
+        // Operators, the province, admins and citizens belong to no agency.
+        Some(_) if !role.needs_agency() => errors.push(agency_error(
+            "agency_not_allowed",
+            "Vai trò này không thuộc cơ quan nào; bỏ trống agency_id.",
+            "This role belongs to no agency; leave agency_id empty.",
+        )),
         Some(id) if repo::agencies::find(conn, id)?.is_none() => errors.push(agency_error(
             "unknown_agency",
             "Cơ quan không tồn tại.",
@@ -199,8 +205,11 @@ pub fn update_user(
                 ),
             ));
         }
+        // A role without an agency drops the old one; between agency roles it stays unless
+        // the patch names another.
         let agency = match &patch.agency_id {
             Some(a) => a.clone(),
+            None if !role.needs_agency() => None,
             None => user.agency_id.clone(),
         };
         check_agency(c, role, agency.as_deref(), &mut errors)?;
@@ -231,7 +240,7 @@ pub fn update_user(
             email: new_email,
             phone: new_phone,
             role: patch.role.map(|r| r.as_str().to_string()),
-            agency_id: patch.agency_id.clone(),
+            agency_id: (agency != user.agency_id).then(|| agency.clone()),
             disabled: patch.disabled,
             password_hash: password_hash.clone(),
             updated_at: Some(now),

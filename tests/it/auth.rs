@@ -101,29 +101,50 @@ async fn wrong_credentials_are_refused_alike() {
 }
 
 #[actix_web::test]
-async fn login_is_rate_limited_per_account() {
-    let t = TestApp::with_config(|c| c.login_max_failures_per_account = 3).await;
+async fn failures_refuse_the_failing_address_and_never_lock_the_account() {
+    let t = TestApp::with_config(|c| {
+        c.login_max_failures = 3;
+        c.login_slowdown_after = 3;
+        c.login_slowdown_max = std::time::Duration::from_millis(5);
+    })
+    .await;
     t.citizen("0922222222").await;
     for _ in 0..3 {
         t.post("/api/v1/auth/login")
+            .peer("203.0.113.9:4000")
             .json(&json!({"login": "0922222222", "password": "wrong-pass1"}))
             .send()
             .await
             .problem(401, "invalid_credentials");
     }
-    // Even the right password waits now.
+    // The address that failed waits, even with the right password.
     let res = t
         .post("/api/v1/auth/login")
+        .peer("203.0.113.9:4001")
         .json(&json!({"login": "0922222222", "password": PASSWORD}))
         .send()
         .await;
     res.problem(429, "rate_limited");
     let retry: i64 = res.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry), "{retry}");
-    // Other accounts are not affected.
+    // The owner, from an address that has not failed, signs in (slowed down, not refused).
+    let ok = t
+        .post("/api/v1/auth/login")
+        .peer("198.51.100.20:5000")
+        .json(&json!({"login": "0922222222", "password": PASSWORD}))
+        .send()
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+    // Other accounts are not affected, and the window ends the refusal.
     t.login("admin", ADMIN_PASSWORD).await;
     t.clock.advance(TimeDelta::seconds(retry + 1));
-    t.login("0922222222", PASSWORD).await;
+    let later = t
+        .post("/api/v1/auth/login")
+        .peer("203.0.113.9:4002")
+        .json(&json!({"login": "0922222222", "password": PASSWORD}))
+        .send()
+        .await;
+    assert_eq!(later.status, StatusCode::OK);
 }
 
 #[actix_web::test]
@@ -201,7 +222,9 @@ async fn concurrent_refreshes_of_one_token_have_one_winner() {
     let token = tokens["refresh_token"].as_str().unwrap().to_string();
     let results: Vec<bool> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..4)
-            .map(|_| s.spawn(|| paht::service::auth::refresh(&t.state, &token).is_ok()))
+            .map(|_| {
+                s.spawn(|| paht::service::auth::refresh(&t.state, &token, "127.0.0.1").is_ok())
+            })
             .collect();
         hs.into_iter().map(|h| h.join().unwrap()).collect()
     });

@@ -71,6 +71,68 @@ fn every_operation_is_documented() {
     }
 }
 
+/// Every `$ref` in a document.
+fn refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r.clone());
+            }
+            m.values().for_each(|x| refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_reference_resolves_and_every_component_is_used() {
+    let doc = generated();
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(!all.is_empty());
+    for r in &all {
+        let pointer = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("{r} is local"));
+        assert!(doc.pointer(pointer).is_some(), "{r} does not resolve");
+    }
+    for kind in ["schemas", "responses"] {
+        for name in doc["components"][kind].as_object().unwrap().keys() {
+            let r = format!("#/components/{kind}/{name}");
+            assert!(all.contains(&r), "{r} is never used");
+        }
+    }
+}
+
+#[test]
+fn tags_servers_license_and_security_are_declared() {
+    let doc = generated();
+    assert!(doc["info"]["license"]["identifier"].is_string());
+    assert!(doc["servers"][0]["url"].is_string());
+    let declared: Vec<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            assert!(t["description"].is_string(), "{t}");
+            t["name"].as_str().unwrap()
+        })
+        .collect();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for tag in op["tags"].as_array().unwrap() {
+                assert!(
+                    declared.contains(&tag.as_str().unwrap()),
+                    "{method} {path}: {tag}"
+                );
+            }
+            // Public operations say so with `security: []` (or an optional bearer).
+            assert!(op["security"].is_array(), "{method} {path}: security");
+        }
+    }
+}
+
 #[actix_web::test]
 async fn every_documented_path_is_served() {
     let t = TestApp::new().await;

@@ -6,6 +6,7 @@ mod calendar;
 mod contract;
 mod directory;
 mod errors;
+mod hardening;
 mod migrations;
 mod ops;
 mod reports;

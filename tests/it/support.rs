@@ -342,7 +342,29 @@ impl Req<'_> {
     }
     pub async fn send(self) -> Res {
         let req = self.inner.to_request();
-        let res = self.app.svc.call(req).await.expect("the service answers");
+        self.app.call(req).await
+    }
+
+    /// Sends a body whose first bytes arrive and whose rest never does (a stalled client).
+    pub async fn send_stalled(self, first: &'static [u8]) -> Res {
+        use futures_util::StreamExt;
+        let stream: actix_http::BoxedPayloadStream = Box::pin(
+            futures_util::stream::once(async move {
+                Ok::<_, actix_http::error::PayloadError>(actix_web::web::Bytes::from_static(first))
+            })
+            .chain(futures_util::stream::pending()),
+        );
+        let (req, _) = self
+            .inner
+            .to_request()
+            .replace_payload(actix_http::Payload::from(stream));
+        self.app.call(req).await
+    }
+}
+
+impl TestApp {
+    async fn call(&self, req: Request) -> Res {
+        let res = self.svc.call(req).await.expect("the service answers");
         let status = res.status();
         let headers = res.headers().clone();
         let body = actix_web::body::to_bytes(res.into_body())

@@ -53,3 +53,15 @@ pub fn revoke_user(conn: &mut DbConn, user_id: &str, at: NaiveDateTime) -> Query
     .set(rt::revoked_at.eq(at))
     .execute(conn)
 }
+
+/// Whether a sign-in (a refresh-token family) of the user is still open: it was not revoked
+/// (sign-out, a reused token, a password change or a disabled account revoke every token).
+pub fn session_open(conn: &mut DbConn, family: &str, user_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        rt::table
+            .filter(rt::family_id.eq(family))
+            .filter(rt::user_id.eq(user_id))
+            .filter(rt::revoked_at.is_null()),
+    ))
+    .get_result(conn)
+}

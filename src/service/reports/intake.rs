@@ -98,6 +98,7 @@ pub struct NewReport {
     pub incident_at: Option<DateTime<Utc>>,
     /// The reporter (Art. 4.2).
     #[validate(nested)]
+    #[serde(deserialize_with = "crate::json::object")]
     pub reporter: ReporterInput,
     /// Whether the processing agency may see the contact details (Art. 4.5).
     #[serde(default)]

@@ -328,9 +328,10 @@ async fn a_lead_with_a_coordinator() {
 
 #[actix_web::test]
 async fn deadlines_on_the_friday_afternoon_before_tet() {
-    let w = World::new().await;
+    let mut w = World::new().await;
     // Friday 13 February 2026, 15:00 local: Tết Bính Ngọ is 16–20/2.
     w.t.clock.set(at("2026-02-13T08:00:00Z"));
+    w.sign_in_again().await;
     let mut body = report_body();
     body["incident_at"] = json!("2026-02-13T07:00:00Z");
     let res =

@@ -49,6 +49,21 @@ pub struct World {
 }
 
 impl World {
+    /// Signs everyone in again: after the test clock was set back before the first sign-in,
+    /// the old tokens were issued "in the future" and are refused.
+    pub async fn sign_in_again(&mut self) {
+        use crate::support::{ADMIN_PASSWORD, PASSWORD};
+        self.admin = self.t.login("admin", ADMIN_PASSWORD).await;
+        self.op = self.t.login("ioc.op", PASSWORD).await;
+        self.citizen = self.t.login("0987000111", PASSWORD).await;
+        self.staff = self.t.login("gtvt.staff", PASSWORD).await;
+        self.leader = self.t.login("gtvt.leader", PASSWORD).await;
+        self.co_staff = self.t.login("sxd.staff", PASSWORD).await;
+        self.co_leader = self.t.login("sxd.leader", PASSWORD).await;
+        self.outsider = self.t.login("syt.staff", PASSWORD).await;
+        self.province = self.t.login("ubnd.tinh", PASSWORD).await;
+    }
+
     pub async fn new() -> World {
         // Stories run over days of the test clock: tokens last long enough.
         let t = TestApp::with_config(|c| {
