@@ -42,12 +42,14 @@ pub struct InboxQuery {
     /// `lead` or `coordinator`.
     pub role: Option<AssignmentRole>,
     /// `newest` (default) or `due`: soonest running deadline first.
-    pub sort: Option<String>,
+    pub sort: Option<crate::api::reports::ListOrder>,
     /// From `next_cursor` of the previous page.
     #[validate(length(max = 200))]
+    #[param(max_length = 200)]
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -82,23 +84,7 @@ pub async fn inbox(
         })?;
         statuses.push(s.as_str().to_string());
     }
-    let by_due = match q.sort.as_deref() {
-        None | Some("newest") => false,
-        Some("due") => true,
-        Some(_) => {
-            return Err(AppError::bad_parameter(
-                "invalid_query",
-                vec![FieldError::new(
-                    "sort",
-                    "invalid_value",
-                    Msg::new(
-                        "Thứ tự phải là newest hoặc due.",
-                        "sort must be newest or due.",
-                    ),
-                )],
-            ));
-        }
-    };
+    let by_due = q.sort == Some(crate::api::reports::ListOrder::Due);
     let filter = InboxFilter {
         by_due,
         statuses,

@@ -22,10 +22,10 @@ pub struct RegisterRequest {
     #[schema(example = "Trần Thị Bình", min_length = 1, max_length = 200)]
     pub full_name: String,
     /// Vietnamese phone number (e.g. `0912345678` or `+84912345678`).
-    #[schema(example = "0912345678")]
+    #[schema(example = "0912345678", pattern = r"^[0-9+ .()\-]+$")]
     pub phone: Option<String>,
     /// E-mail address.
-    #[schema(example = "binh@example.vn")]
+    #[schema(example = "binh@example.vn", format = Email)]
     pub email: Option<String>,
     /// 8–128 characters with letters and digits.
     #[schema(min_length = 8, max_length = 128)]

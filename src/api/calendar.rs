@@ -82,7 +82,7 @@ pub async fn list_days(
 
 /// Add a day to the calendar (409 if the date is already in it).
 #[utoipa::path(tag = "calendar", operation_id = "createCalendarDay", security(("bearer" = [])),
-    params(("date" = String, Path, format = Date, description = "Local date")), request_body = DayInput,
+    params(("date" = String, Path, format = Date, pattern = "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", description = "Local date, in 2000–2099")), request_body = DayInput,
     responses((status = 201, description = "Stored.", body = CalendarDayView),
         (status = 409, description = "The date is already in the calendar (`day_exists`).", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/calendar/days/{date}")]
@@ -99,7 +99,7 @@ pub async fn create_day(
 
 /// Store or replace a day of the calendar.
 #[utoipa::path(tag = "calendar", operation_id = "putCalendarDay", security(("bearer" = [])),
-    params(("date" = String, Path, format = Date, description = "Local date")), request_body = DayInput,
+    params(("date" = String, Path, format = Date, pattern = "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", description = "Local date, in 2000–2099")), request_body = DayInput,
     responses((status = 200, description = "Stored.", body = CalendarDayView)))]
 #[put("/calendar/days/{date}")]
 pub async fn put_day(
@@ -116,7 +116,7 @@ pub async fn put_day(
 
 /// Remove a day from the calendar (a weekday becomes a working day, a weekend day a day off).
 #[utoipa::path(tag = "calendar", operation_id = "deleteCalendarDay", security(("bearer" = [])),
-    params(("date" = String, Path, format = Date, description = "Local date")),
+    params(("date" = String, Path, format = Date, pattern = "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", description = "Local date, in 2000–2099")),
     responses((status = 204, description = "Removed."), (status = 404, description = "The date is not stored.", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[delete("/calendar/days/{date}")]
 pub async fn delete_day(
@@ -131,7 +131,7 @@ pub async fn delete_day(
 
 /// Confirm a stored day as official.
 #[utoipa::path(tag = "calendar", operation_id = "confirmCalendarDay", security(("bearer" = [])),
-    params(("date" = String, Path, format = Date, description = "Local date")),
+    params(("date" = String, Path, format = Date, pattern = "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", description = "Local date, in 2000–2099")),
     responses((status = 200, description = "Confirmed.", body = CalendarDayView), (status = 404, description = "The date is not stored.", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/calendar/days/{date}/confirm")]
 pub async fn confirm_day(
@@ -148,7 +148,7 @@ pub async fn confirm_day(
 /// Store the statutory days of a year (Labor Code Art. 112 and 111.3, from the lunar calendar) as
 /// unconfirmed proposals for the admin to confirm or change.
 #[utoipa::path(tag = "calendar", operation_id = "proposeCalendarYear", security(("bearer" = [])),
-    params(("year" = i32, Path, description = "Year, 2000–2099")),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2099, description = "Year, 2000–2099")),
     responses((status = 200, description = "The year's days after storing the proposal.", body = Vec<CalendarDayView>),
         (status = 409, description = "The year already has confirmed days (`year_decided`).", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/calendar/years/{year}/proposal")]

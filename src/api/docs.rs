@@ -5,6 +5,7 @@
 use utoipa::OpenApi as _;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
@@ -26,7 +27,11 @@ Authenticated operations take `Authorization: Bearer <access_token>` from `POST 
     Problem,
     ProblemField,
     crate::domain::report::AssignmentRole,
-    crate::domain::attachment::AttachmentKind
+    crate::domain::attachment::AttachmentKind,
+    crate::api::reports::ListOrder,
+    crate::api::statistics::Format,
+    crate::api::statistics::SeriesBucket,
+    crate::domain::periods::PeriodKind
 )))]
 struct Base;
 
@@ -126,6 +131,88 @@ const TAGS: &[(&str, &str)] = &[
     ("operations", "Health, readiness and metrics."),
 ];
 
+/// The control characters the server refuses (see `middleware::is_refused_control`), as
+/// patterns: none at all in a parameter; tab and line breaks allowed in body text.
+const NO_CONTROL: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+const NO_CONTROL_TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
+/// Gives a plain string schema (no format, enum or pattern of its own) a pattern.
+fn restrict_string(schema: &mut RefOr<Schema>, pattern: &str) {
+    if let RefOr::T(Schema::Array(a)) = schema
+        && let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &mut a.items
+    {
+        restrict_string(items, pattern);
+    }
+    if let RefOr::T(Schema::Object(o)) = schema {
+        let string = match &o.schema_type {
+            SchemaType::Type(t) => *t == Type::String,
+            SchemaType::Array(types) => types.contains(&Type::String),
+            SchemaType::AnyValue => false,
+        };
+        if string && o.pattern.is_none() && o.format.is_none() && o.enum_values.is_none() {
+            o.pattern = Some(pattern.to_string());
+        }
+    }
+}
+
+fn component_name(r: &Ref) -> Option<String> {
+    r.ref_location
+        .strip_prefix("#/components/schemas/")
+        .map(str::to_string)
+}
+
+/// States in the document that control characters are refused: in every string parameter,
+/// and in every string of a request body (and of the objects it nests).
+fn refuse_control_characters(doc: &mut OpenApi) {
+    let mut bodies: Vec<String> = Vec::new();
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for param in op.parameters.iter_mut().flatten() {
+                if let RefOr::T(param) = param
+                    && let Some(schema) = param.schema.as_mut()
+                {
+                    restrict_string(schema, NO_CONTROL);
+                }
+            }
+            if let Some(RefOr::T(body)) = &op.request_body {
+                for content in body.content.values() {
+                    if let RefOr::T(content) = content
+                        && let Some(RefOr::Ref(r)) = &content.schema
+                    {
+                        bodies.extend(component_name(r));
+                    }
+                }
+            }
+        }
+    }
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let mut seen = std::collections::HashSet::new();
+    while let Some(name) = bodies.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(&name) {
+            for prop in o.properties.values_mut() {
+                match prop {
+                    RefOr::Ref(r) => bodies.extend(component_name(r)),
+                    _ => restrict_string(prop, NO_CONTROL_TEXT),
+                }
+            }
+        }
+    }
+}
+
 /// Drops the components no operation reaches (a schema only another unused one refers to
 /// included), so that tools see exactly what the API uses.
 fn prune_unused(doc: &mut OpenApi) {
@@ -185,7 +272,8 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
             RefOr::T(problem_response(description)),
         );
     }
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let has_path_parameter = path.contains('{');
         for op in [
             &mut item.get,
             &mut item.post,
@@ -198,10 +286,15 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
         {
             let id = op.operation_id.clone().unwrap_or_default();
             add_problem(op, "400");
+            if has_path_parameter {
+                // An unknown (or invisible) resource.
+                add_problem(op, "404");
+            }
             if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
                 add_problem(op, "401");
                 add_problem(op, "403");
             } else if OPTIONAL_AUTH.contains(&id.as_str()) {
+                add_problem(op, "403");
                 // Anonymous, or signed in for more.
                 op.security = Some(vec![
                     SecurityRequirement::default(),
@@ -234,6 +327,7 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
             })
             .collect(),
     );
+    refuse_control_characters(&mut doc);
     prune_unused(&mut doc);
     doc
 }

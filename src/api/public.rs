@@ -24,12 +24,15 @@ pub struct PublicQuery {
     pub admin_unit: Option<String>,
     /// Text in the code, title or content.
     #[validate(length(max = 200))]
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// From `next_cursor` of the previous page.
     #[validate(length(max = 200))]
+    #[param(max_length = 200)]
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

@@ -33,7 +33,7 @@ async fn view(st: Data<AppState>, who: Principal, id: String) -> AppResult<Json<
 /// retried submission answer the first report instead of creating a second (same key with a
 /// different body → 422). The IOC's dispatch clock (4 working hours) starts now.
 #[utoipa::path(tag = "reports", operation_id = "submitReport", security(("bearer" = [])), request_body = NewReport,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key (≤ 100 characters) that makes retries safe")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 100, pattern = "^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$", description = "A client-chosen key (1–100 visible ASCII characters) that makes retries safe")),
     responses((status = 201, description = "Created (or, for a retried key, the first report with `Idempotent-Replayed: true`).", body = ReportView)))]
 #[post("/reports")]
 pub async fn submit(
@@ -109,15 +109,28 @@ pub struct ReportQuery {
     pub to: Option<DateTime<Utc>>,
     /// Text in the code, title or content.
     #[validate(length(max = 200))]
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// `newest` (default) or `due` (soonest running deadline first: the IOC's queue).
-    pub sort: Option<String>,
+    pub sort: Option<ListOrder>,
     /// From `next_cursor` of the previous page.
     #[validate(length(max = 200))]
+    #[param(max_length = 200)]
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 20).
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ListOrder {
+    /// Newest first (default).
+    Newest,
+    /// Soonest running deadline first.
+    Due,
 }
 
 fn bad_query(field: &str, vi: &'static str, en: &'static str) -> AppError {
@@ -151,16 +164,9 @@ pub async fn list(
             .ok_or_else(|| bad_query("status", "Trạng thái không hợp lệ.", "Unknown status."))?;
         statuses.push(s.as_str().to_string());
     }
-    let sort = match q.sort.as_deref() {
-        None | Some("newest") => Sort::Newest,
-        Some("due") => Sort::DueSoonest,
-        Some(_) => {
-            return Err(bad_query(
-                "sort",
-                "Thứ tự phải là newest hoặc due.",
-                "sort must be newest or due.",
-            ));
-        }
+    let sort = match q.sort.unwrap_or(ListOrder::Newest) {
+        ListOrder::Newest => Sort::Newest,
+        ListOrder::Due => Sort::DueSoonest,
     };
     let now = st.clock.now();
     let filter = ReportFilter {
@@ -428,6 +434,7 @@ pub struct UploadQuery {
     pub kind: crate::domain::attachment::AttachmentKind,
     /// The file's name.
     #[validate(length(min = 1, max = 255))]
+    #[param(min_length = 1, max_length = 255)]
     pub name: String,
 }
 
@@ -437,7 +444,9 @@ pub struct UploadQuery {
 /// agencies at work while it is being processed. At most 10 per report.
 #[utoipa::path(tag = "reports", operation_id = "addReportAttachment", security(("bearer" = [])),
     params(("id" = String, Path, description = "Report id"), UploadQuery),
-    request_body(content = Vec<u8>, description = "The file", content_type = "application/octet-stream"),
+    request_body(description = "The file, in one of the accepted types", content(
+        (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"), (Vec<u8> = "video/mp4"),
+        (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/wav"), (Vec<u8> = "application/pdf"))),
     responses((status = 201, description = "Attached.", body = AttachmentView),
         (status = 404, description = "No such report, or not visible.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The state does not allow it, or 10 files already.", body = Problem, content_type = "application/problem+json")))]

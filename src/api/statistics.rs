@@ -42,10 +42,10 @@ pub struct StatsParams {
     pub area: Option<String>,
     /// Only this channel.
     pub channel: Option<Channel>,
-    /// `json` (default) or `csv` (Vietnamese headers).
-    pub format: Option<String>,
+    /// `json` (default), `csv` or `xlsx` (Vietnamese headers).
+    pub format: Option<Format>,
     /// Series only: `day`, `week` or `month` (default `day`).
-    pub bucket: Option<String>,
+    pub bucket: Option<SeriesBucket>,
 }
 
 impl StatsParams {
@@ -63,30 +63,32 @@ impl StatsParams {
     }
 
     fn format(&self) -> AppResult<Format> {
-        match self.format.as_deref() {
-            None | Some("json") => Ok(Format::Json),
-            Some("csv") => Ok(Format::Csv),
-            Some("xlsx") => Ok(Format::Xlsx),
-            Some(_) => Err(AppError::bad_parameter(
-                "invalid_query",
-                vec![FieldError::new(
-                    "format",
-                    "invalid_value",
-                    Msg::new(
-                        "Định dạng phải là json, csv hoặc xlsx.",
-                        "format must be json, csv or xlsx.",
-                    ),
-                )],
-            )),
-        }
+        Ok(self.format.unwrap_or(Format::Json))
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+/// The format of a statistics answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// JSON (default).
     Json,
+    /// CSV with Vietnamese headers.
     Csv,
+    /// An Excel workbook.
     Xlsx,
+}
+
+/// The bucket of a time series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SeriesBucket {
+    /// Local days (default).
+    Day,
+    /// ISO weeks, Monday to Sunday.
+    Week,
+    /// Calendar months.
+    Month,
 }
 
 /// A table (header and rows) as a CSV or XLSX download.
@@ -294,23 +296,10 @@ pub async fn series(
     p: ValidQuery<StatsParams>,
 ) -> AppResult<Json<Vec<Point>>> {
     let p = p.into_inner();
-    let bucket = match p.bucket.as_deref() {
-        None | Some("day") => Bucket::Day,
-        Some("week") => Bucket::Week,
-        Some("month") => Bucket::Month,
-        Some(_) => {
-            return Err(AppError::bad_parameter(
-                "invalid_query",
-                vec![FieldError::new(
-                    "bucket",
-                    "invalid_value",
-                    Msg::new(
-                        "Nhóm phải là day, week hoặc month.",
-                        "bucket must be day, week or month.",
-                    ),
-                )],
-            ));
-        }
+    let bucket = match p.bucket.unwrap_or(SeriesBucket::Day) {
+        SeriesBucket::Day => Bucket::Day,
+        SeriesBucket::Week => Bucket::Week,
+        SeriesBucket::Month => Bucket::Month,
     };
     let q = p.query(&st);
     Ok(Json(
@@ -359,7 +348,7 @@ fn parse_period(kind: &str, year: i32, n: u32) -> AppResult<(PeriodKind, NaiveDa
 /// last month; a half-year from 15/12 (or 15/6) to 14/6 (or 14/12); a year from 15/12 to 14/12;
 /// nine months from 15/12 to 14/9.
 #[utoipa::path(tag = "statistics", operation_id = "statisticsPeriod", security(("bearer" = [])),
-    params(("kind" = String, Path, description = "month, quarter, half, nine_months, year"), ("year" = i32, Path, description = "Year"), ("n" = u32, Path, description = "Which period of the year, from 1")),
+    params(("kind" = PeriodKind, Path, description = "month, quarter, half, nine_months, year"), ("year" = i32, Path, minimum = 2000, maximum = 2099, description = "Year, 2000–2099"), ("n" = u32, Path, minimum = 1, maximum = 12, description = "Which period of the year, from 1 (12 months, 4 quarters, 2 halves, 1 nine-month and 1 year period)")),
     responses((status = 200, description = "The period and its figures.", body = PeriodView)))]
 #[get("/statistics/periods/{kind}/{year}/{n}")]
 pub async fn period_figures(
@@ -396,12 +385,15 @@ pub struct IssueInput {
     pub kind: PeriodKind,
     /// Year, 2000–2099.
     #[validate(range(min = 2000, max = 2099))]
+    #[schema(minimum = 2000, maximum = 2099)]
     pub year: i32,
     /// Which period of the year, from 1.
     #[validate(range(min = 1, max = 12))]
+    #[schema(minimum = 1, maximum = 12)]
     pub n: u32,
     /// A note.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

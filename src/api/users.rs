@@ -27,12 +27,15 @@ pub struct UserQuery {
     pub disabled: Option<bool>,
     /// Text in the name, user name, e-mail or phone.
     #[validate(length(max = 100))]
+    #[param(max_length = 100)]
     pub q: Option<String>,
     /// Page size, 1–200 (default 50).
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Items to skip (default 0).
     #[validate(range(min = 0, max = 1_000_000))]
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub offset: Option<i64>,
 }
 

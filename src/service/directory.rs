@@ -55,9 +55,11 @@ pub struct NewAgency {
     pub participating: bool,
     /// Official e-mail.
     #[validate(email, length(max = 254))]
+    #[schema(max_length = 254, format = Email)]
     pub email: Option<String>,
     /// Official phone.
     #[validate(length(max = 30))]
+    #[schema(max_length = 30)]
     pub phone: Option<String>,
 }
 
@@ -71,9 +73,11 @@ fn yes() -> bool {
 pub struct AgencyPatch {
     /// Short unique code.
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub code: Option<String>,
     /// Official name.
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub name: Option<String>,
     /// Kind of agency.
     pub kind: Option<AgencyKind>,
@@ -432,6 +436,7 @@ pub struct NewAdminUnit {
 pub struct AdminUnitPatch {
     /// Official name.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// Level.
     pub level: Option<UnitLevel>,
@@ -620,6 +625,7 @@ pub struct NewCategory {
     pub name: String,
     /// What the category covers.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// The agency the IOC usually dispatches these reports to.
     pub default_agency_id: Option<String>,
@@ -631,6 +637,7 @@ pub struct NewCategory {
 pub struct CategoryPatch {
     /// Name.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// Description; `null` to remove.
     #[serde(default, deserialize_with = "double_option")]

@@ -25,7 +25,12 @@ pub fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 #[serde(deny_unknown_fields)]
 pub struct NewStaff {
     /// The user name to sign in with: 3–50 of a-z, 0-9, `.`, `_`, `-`, starting with a letter.
-    #[schema(example = "ioc.tiepnhan1", min_length = 3, max_length = 50)]
+    #[schema(
+        example = "ioc.tiepnhan1",
+        min_length = 3,
+        max_length = 50,
+        pattern = r"^[A-Za-z][A-Za-z0-9._\-]*$"
+    )]
     pub username: String,
     /// Full name.
     #[validate(length(min = 1, max = 200))]
@@ -36,8 +41,10 @@ pub struct NewStaff {
     /// The agency: required for `agency_staff`, `agency_leader` and `supervisor`.
     pub agency_id: Option<String>,
     /// Work e-mail (optional; also a login).
+    #[schema(format = Email)]
     pub email: Option<String>,
     /// Work phone (optional; also a login).
+    #[schema(pattern = r"^[0-9+ .()\-]+$")]
     pub phone: Option<String>,
     /// Initial password: 8–128 characters with letters and digits.
     #[schema(min_length = 8, max_length = 128)]
@@ -60,11 +67,11 @@ pub struct UserPatch {
     pub agency_id: Option<Option<String>>,
     /// E-mail; `null` to remove.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Email)]
     pub email: Option<Option<String>>,
     /// Phone; `null` to remove.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^[0-9+ .()\-]+$")]
     pub phone: Option<Option<String>>,
     /// `true` disables the account and signs it out everywhere.
     pub disabled: Option<bool>,
@@ -108,7 +115,8 @@ fn check_agency(
 
 pub fn create_staff(st: &AppState, input: NewStaff) -> AppResult<UserRow> {
     let mut errors = Vec::new();
-    let username = input.username.trim().to_lowercase();
+    // Stored in lower case; spaces are refused, not trimmed (the contract's pattern says so).
+    let username = input.username.to_lowercase();
     if !valid_username(&username) {
         errors.push(FieldError::new(
             "username",

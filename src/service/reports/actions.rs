@@ -46,6 +46,7 @@ pub struct Note {
 pub struct AcceptInput {
     /// The content with its spelling corrected; the original is kept (Art. 7.2).
     #[validate(length(min = 10, max = 10000))]
+    #[schema(min_length = 10, max_length = 10000)]
     pub content_corrected: Option<String>,
     /// An emergency (Art. 8.6).
     pub emergency: Option<bool>,
@@ -53,6 +54,7 @@ pub struct AcceptInput {
     pub state_secret: Option<bool>,
     /// A note for the history.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -254,6 +256,7 @@ pub struct ForwardInput {
     pub agency_id: String,
     /// A note.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -295,6 +298,7 @@ pub struct DispatchInput {
     pub agency_id: String,
     /// A note for the agency.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

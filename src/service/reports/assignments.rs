@@ -215,10 +215,11 @@ pub fn give_back(st: &AppState, who: &Principal, id: &str, input: ReturnInput) -
 pub struct CoordinatorsInput {
     /// The coordinating agencies (1–10).
     #[validate(length(min = 1, max = 10))]
-    #[schema(min_items = 1, max_items = 10)]
+    #[schema(min_items = 1, max_items = 10, min_length = 1, max_length = 10)]
     pub agency_ids: Vec<String>,
     /// What the lead asks of them.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -447,6 +448,7 @@ pub struct ApprovalInput {
     pub decision: Decision,
     /// Required when sending back.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

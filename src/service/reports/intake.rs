@@ -38,16 +38,23 @@ pub struct ReporterInput {
     )]
     pub contact_address: String,
     /// Citizen ID (CCCD): 12 digits.
-    #[schema(example = "094085001234", min_length = 12, max_length = 12)]
+    #[schema(
+        example = "094085001234",
+        min_length = 12,
+        max_length = 12,
+        pattern = "^[0-9]{12}$"
+    )]
     pub cccd: String,
     /// Vietnamese phone number.
-    #[schema(example = "0912345678")]
+    #[schema(example = "0912345678", pattern = r"^[0-9+ .()\-]+$")]
     pub phone: String,
     /// E-mail, if any.
     #[validate(length(max = 254))]
+    #[schema(max_length = 254, format = Email)]
     pub email: Option<String>,
     /// The organisation reporting, if any.
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub organization: Option<String>,
 }
 
@@ -76,7 +83,7 @@ pub struct NewReport {
     pub content: String,
     /// Category code (lĩnh vực).
     #[validate(length(min = 1, max = 50))]
-    #[schema(example = "giao-thong")]
+    #[schema(example = "giao-thong", min_length = 1, max_length = 50)]
     pub category_code: String,
     /// Where, "clear and exact" (Art. 4.3).
     #[validate(length(min = 5, max = 300))]
@@ -88,7 +95,7 @@ pub struct NewReport {
     pub address: String,
     /// The administrative unit (commune or ward, or a district-level unit before 7/2025).
     #[validate(length(min = 1, max = 20))]
-    #[schema(example = "941")]
+    #[schema(example = "941", min_length = 1, max_length = 20)]
     pub admin_unit_code: String,
     /// Latitude, inside the province (with `longitude`).
     pub latitude: Option<f64>,
@@ -449,15 +456,19 @@ pub struct Supplement {
     pub note: String,
     /// A new title.
     #[validate(length(min = 5, max = 200))]
+    #[schema(min_length = 5, max_length = 200)]
     pub title: Option<String>,
     /// The new content (replaces the old one).
     #[validate(length(min = 10, max = 10000))]
+    #[schema(min_length = 10, max_length = 10000)]
     pub content: Option<String>,
     /// A more exact address.
     #[validate(length(min = 5, max = 300))]
+    #[schema(min_length = 5, max_length = 300)]
     pub address: Option<String>,
     /// Another administrative unit.
     #[validate(length(min = 1, max = 20))]
+    #[schema(min_length = 1, max_length = 20)]
     pub admin_unit_code: Option<String>,
     /// Latitude (with `longitude`).
     pub latitude: Option<f64>,
