@@ -439,14 +439,13 @@ pub struct UploadQuery {
 }
 
 /// Attach a file (the body is the file; `Content-Type` one of image/jpeg, image/png, image/webp,
-/// video/mp4, audio/mpeg, audio/wav, application/pdf; the bytes must match it). The reporter
+/// video/mp4, audio/mpeg, audio/wav, application/pdf, or application/octet-stream and the type is read
+/// from the bytes; the bytes must match it). The reporter
 /// attaches until dispatch; the operator (e.g. the hotline's call recording, Art. 7.2) and the
 /// agencies at work while it is being processed. At most 10 per report.
 #[utoipa::path(tag = "reports", operation_id = "addReportAttachment", security(("bearer" = [])),
     params(("id" = String, Path, description = "Report id"), UploadQuery),
-    request_body(description = "The file, in one of the accepted types", content(
-        (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"), (Vec<u8> = "video/mp4"),
-        (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/wav"), (Vec<u8> = "application/pdf"))),
+    request_body(content = Vec<u8>, description = "The file: its own type, or `application/octet-stream` and the type is read from the bytes", content_type = "application/octet-stream"),
     responses((status = 201, description = "Attached.", body = AttachmentView),
         (status = 404, description = "No such report, or not visible.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The state does not allow it, or 10 files already.", body = Problem, content_type = "application/problem+json")))]

@@ -40,6 +40,15 @@ pub const CONTENT_TYPES: &[(&str, &[AttachmentKind])] = &[
 pub const MAX_PER_REPORT: usize = 10;
 
 /// Whether the bytes start as the content type says they do.
+/// The type of a file sent as `application/octet-stream` (a client that cannot name it): the
+/// first accepted type whose signature the bytes carry and that fits the kind.
+pub fn sniff(kind: AttachmentKind, b: &[u8]) -> Option<&'static str> {
+    CONTENT_TYPES
+        .iter()
+        .find(|(t, kinds)| kinds.contains(&kind) && bytes_match(t, b))
+        .map(|(t, _)| *t)
+}
+
 pub fn bytes_match(content_type: &str, b: &[u8]) -> bool {
     match content_type {
         "image/jpeg" => b.starts_with(&[0xFF, 0xD8, 0xFF]),

@@ -120,3 +120,29 @@ async fn attachments_are_checked_and_kept_private() {
             .await;
     assert_eq!(res.status, StatusCode::CREATED);
 }
+
+#[actix_web::test]
+async fn a_file_sent_as_octet_stream_is_typed_by_its_bytes() {
+    let w = World::new().await;
+    let id = w.submit().await["id"].as_str().unwrap().to_string();
+    let res =
+        w.t.post(&format!(
+            "/api/v1/reports/{id}/attachments?kind=image&name=anh.jpg"
+        ))
+        .bearer(&w.citizen)
+        .raw("application/octet-stream", jpeg())
+        .send()
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    assert_eq!(res.json()["content_type"], "image/jpeg");
+    // Bytes of no accepted type stay refused.
+    let res =
+        w.t.post(&format!(
+            "/api/v1/reports/{id}/attachments?kind=image&name=x.bin"
+        ))
+        .bearer(&w.citizen)
+        .raw("application/octet-stream", vec![1u8; 64])
+        .send()
+        .await;
+    assert_eq!(res.status.as_u16(), 415, "{}", res.text());
+}
