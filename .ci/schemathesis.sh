@@ -32,7 +32,8 @@ status=0
 for role in citizen operator admin; do
   token=${!role}
   printf '\n--- schemathesis on %s as %s\n' "$label" "$role"
-  schemathesis run "$out/openapi.json" --url "$base" \
+  # In the output folder: schemathesis keeps a cache in its working directory.
+  (cd "$out" && schemathesis run "$out/openapi.json" --url "$base" \
     -H "Authorization: Bearer $token" \
     --checks "$checks" \
     --phases examples,coverage,fuzzing,stateful \
@@ -40,7 +41,7 @@ for role in citizen operator admin; do
     --max-examples "${PAHT_CI_SCHEMATHESIS_EXAMPLES:-10}" \
     --request-timeout 20 --no-color --output-truncate true \
     --report ndjson --report-ndjson-path "$out/$label-$role.ndjson" \
-    >"$out/$label-$role.log" 2>&1 || true
+    >"$out/$label-$role.log" 2>&1) || true
   python3 "$here/schemathesis_summary.py" "$out/$label-$role.ndjson" "$label" "$role" \
     "$here/../tests/CONTRACT.md" || status=1
 done
