@@ -115,7 +115,10 @@ pub fn build(
     app.app_data(web::Data::new(state.clone()))
         .app_data(web::Data::from(routes))
         .app_data(api::extract::payload_config(json_limit))
-        .app_data(api::extract::BodyLimit(json_limit))
+        .app_data(api::extract::BodyLimits {
+            bytes: json_limit,
+            timeout: state.config.body_timeout,
+        })
         .app_data(api::extract::path_config())
         .app_data(api::extract::query_config())
         .app_data(api::extract::json_config(json_limit))

@@ -94,6 +94,18 @@ impl FieldError {
             message,
         }
     }
+
+    /// A control character (U+0000 and the like) where the API takes none.
+    pub fn control_character(field: impl Into<String>) -> Self {
+        Self::new(
+            field,
+            "control_character",
+            Msg::new(
+                "Có ký tự điều khiển (ví dụ U+0000) không được phép.",
+                "Contains a control character (such as U+0000) that is not allowed.",
+            ),
+        )
+    }
 }
 
 /// The error of every fallible operation in the service (boxed: results stay small).
@@ -202,14 +214,7 @@ impl AppError {
             "Dữ liệu gửi lên chứa ký tự điều khiển không được phép.",
             "The request contains a control character that is not allowed.",
         );
-        e.errors.push(FieldError::new(
-            field,
-            "control_character",
-            Msg::new(
-                "Có ký tự điều khiển (ví dụ U+0000) không được phép.",
-                "Contains a control character (such as U+0000) that is not allowed.",
-            ),
-        ));
+        e.errors.push(FieldError::control_character(field));
         e
     }
 

@@ -37,7 +37,7 @@ fn is_staff(who: &Option<Principal>) -> bool {
 }
 
 /// List agencies. Staff also see focal points.
-#[utoipa::path(tag = "agencies", operation_id = "listAgencies", params(AgencyQuery),
+#[utoipa::path(tag = "agencies", operation_id = "listAgencies", security((), ("bearer" = [])), params(AgencyQuery),
     responses((status = 200, description = "The agencies, by name.", body = Vec<AgencyView>)))]
 #[get("/agencies")]
 pub async fn list(
@@ -69,7 +69,7 @@ pub async fn list(
 }
 
 /// One agency. Staff also see its focal points.
-#[utoipa::path(tag = "agencies", operation_id = "getAgency",
+#[utoipa::path(tag = "agencies", operation_id = "getAgency", security((), ("bearer" = [])),
     params(("id" = String, Path, description = "Agency id")),
     responses((status = 200, description = "The agency.", body = AgencyView), (status = 404, description = "No such agency.", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/agencies/{id}")]

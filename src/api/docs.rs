@@ -3,10 +3,9 @@
 //! Swagger UI (vendored, works offline) at `/docs`.
 
 use utoipa::OpenApi as _;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{Schema, SchemaType, Type};
-use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
     ContentBuilder, InfoBuilder, LicenseBuilder, OpenApi, Ref, RefOr, ServerBuilder, Tag,
@@ -79,6 +78,19 @@ fn problem_response(description: &str) -> Response {
         .build()
 }
 
+/// The operations of a path.
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.post,
+        &mut item.put,
+        &mut item.patch,
+        &mut item.delete,
+    ]
+    .into_iter()
+    .flatten()
+}
+
 fn add_problem(op: &mut Operation, status: &str) {
     if !op.responses.responses.contains_key(status) {
         op.responses.responses.insert(
@@ -87,12 +99,6 @@ fn add_problem(op: &mut Operation, status: &str) {
         );
     }
 }
-
-/// Public operations that also read an optional bearer token (staff see more).
-const OPTIONAL_AUTH: &[&str] = &["listAgencies", "getAgency"];
-
-/// Operations that count attempts per client and answer 429 past the limit.
-const THROTTLED: &[&str] = &["login", "refreshToken", "register"];
 
 /// Every tag an operation uses, with what it groups.
 const TAGS: &[(&str, &str)] = &[
@@ -131,7 +137,7 @@ const TAGS: &[(&str, &str)] = &[
     ("operations", "Health, readiness and metrics."),
 ];
 
-/// The control characters the server refuses (see `middleware::is_refused_control`), as
+/// The control characters the server refuses (see `control::is_refused_control`), as
 /// patterns: none at all in a parameter; tab and line breaks allowed in body text.
 const NO_CONTROL: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
 const NO_CONTROL_TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
@@ -166,16 +172,7 @@ fn component_name(r: &Ref) -> Option<String> {
 fn refuse_control_characters(doc: &mut OpenApi) {
     let mut bodies: Vec<String> = Vec::new();
     for item in doc.paths.paths.values_mut() {
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for op in operations_mut(item) {
             for param in op.parameters.iter_mut().flatten() {
                 if let RefOr::T(param) = param
                     && let Some(schema) = param.schema.as_mut()
@@ -234,9 +231,10 @@ fn prune_unused(doc: &mut OpenApi) {
     }
 }
 
-/// Completes the generated document: info, tags, the bearer scheme, and the problem responses
-/// each operation can give (400/500/503 everywhere; 401/403 where a token is required;
-/// 413/415/422 where there is a body).
+/// Completes the generated document: info, servers, tags, the bearer scheme, the problem
+/// responses each operation can give (400/500/503 everywhere; 404 where a path names a
+/// resource; 401/403 where a token is read; 408/413/415/422 where there is a body), the
+/// control characters refused, and no unused component.
 pub fn finish(mut doc: OpenApi) -> OpenApi {
     doc.merge(Base::openapi());
     doc.info = InfoBuilder::new()
@@ -274,39 +272,21 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
     }
     for (path, item) in doc.paths.paths.iter_mut() {
         let has_path_parameter = path.contains('{');
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let id = op.operation_id.clone().unwrap_or_default();
+        for op in operations_mut(item) {
             add_problem(op, "400");
             if has_path_parameter {
                 // An unknown (or invisible) resource.
                 add_problem(op, "404");
             }
-            if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
-                add_problem(op, "401");
-                add_problem(op, "403");
-            } else if OPTIONAL_AUTH.contains(&id.as_str()) {
-                add_problem(op, "403");
-                // Anonymous, or signed in for more.
-                op.security = Some(vec![
-                    SecurityRequirement::default(),
-                    SecurityRequirement::new("bearer", Vec::<String>::new()),
-                ]);
-                add_problem(op, "401");
-            } else {
-                // Public: no token needed.
-                op.security = Some(Vec::new());
-            }
-            if THROTTLED.contains(&id.as_str()) {
-                add_problem(op, "429");
+            match &op.security {
+                // A token, required or (with `security((), ("bearer" = []))`) optional, can
+                // be refused, and so can the role behind it.
+                Some(s) if !s.is_empty() => {
+                    add_problem(op, "401");
+                    add_problem(op, "403");
+                }
+                // Public: say so, for tools that would otherwise assume a token.
+                _ => op.security = Some(Vec::new()),
             }
             if op.request_body.is_some() {
                 add_problem(op, "408");

@@ -14,7 +14,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
-use crate::api::middleware::is_refused_control;
+use crate::api::control;
 use crate::app::AppState;
 use crate::domain::roles::Role;
 use crate::error::{AppError, FieldError, Msg};
@@ -149,41 +149,20 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
             })
             .unwrap_or(false);
-        let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
-        let timeout = req
-            .app_data::<web::Data<AppState>>()
-            .map_or(std::time::Duration::from_secs(30), |s| {
-                s.config.body_timeout
-            });
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let bytes = Bytes::from_request(req, payload);
+        let limits = req.app_data::<BodyLimits>().copied().unwrap_or(BodyLimits {
+            bytes: 1024 * 1024,
+            timeout: std::time::Duration::from_secs(30),
+        });
+        let declared = declared_length(req);
+        // Taking the payload cannot fail.
+        let payload = web::Payload::from_request(req, payload)
+            .into_inner()
+            .map_err(AppError::internal);
         Box::pin(async move {
-            if declared.is_some_and(|n| n > limit) {
-                return Err(AppError::payload_too_large(limit));
-            }
             if !is_json {
                 return Err(AppError::unsupported_media_type());
             }
-            let body = actix_web::rt::time::timeout(timeout, bytes)
-                .await
-                .map_err(|_| AppError::request_timeout(timeout))?
-                .map_err(|e| {
-                    if e.as_response_error().status_code()
-                        == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
-                    {
-                        AppError::payload_too_large(limit)
-                    } else {
-                        AppError::bad_request(
-                            "unreadable_body",
-                            "Không đọc được dữ liệu gửi lên.",
-                            "The request body could not be read.",
-                        )
-                    }
-                })?;
+            let body = read_body(payload?, declared, limits.bytes, limits.timeout).await?;
             let value = parse_json::<T>(&body)?;
             validate(&value)?;
             Ok(ValidJson(value))
@@ -191,48 +170,43 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     }
 }
 
-/// The JSON body limit, also used by `ValidJson`.
+/// The limits of a JSON body (`ValidJson`): its size, and the time it may take to arrive.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub struct BodyLimits {
+    pub bytes: usize,
+    pub timeout: std::time::Duration,
+}
 
-/// Whether a JSON document's strings hold a refused control character (see
-/// `middleware::is_refused_control`), escaped (`\u0000`) or raw (DEL, C1). Raw C0 characters
-/// inside strings are a syntax error that the parser reports.
-fn json_has_control_character(body: &[u8]) -> bool {
-    let refused = |code: u32| char::from_u32(code).is_some_and(|c| is_refused_control(c, true));
-    let (mut i, mut in_string) = (0, false);
-    while i < body.len() {
-        let b = body[i];
-        if !in_string {
-            in_string = b == b'"';
-            i += 1;
-            continue;
-        }
-        match b {
-            b'"' => in_string = false,
-            b'\\' => {
-                if body.get(i + 1) == Some(&b'u') {
-                    let code = body
-                        .get(i + 2..i + 6)
-                        .and_then(|h| std::str::from_utf8(h).ok())
-                        .and_then(|h| u32::from_str_radix(h, 16).ok());
-                    if code.is_some_and(refused) {
-                        return true;
-                    }
-                    i += 6;
-                } else {
-                    i += 2;
-                }
-                continue;
-            }
-            0x7f => return true,
-            // U+0080..U+009F in UTF-8.
-            0xc2 if body.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) => return true,
-            _ => {}
-        }
-        i += 1;
+/// The body's declared length (`Content-Length`), if any.
+pub fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// Reads a whole body: 413 at once when it declares more than `limit` bytes or when it sends
+/// more, 408 when it has not arrived within `timeout` (a slow or stalled client).
+pub async fn read_body(
+    payload: web::Payload,
+    declared: Option<usize>,
+    limit: usize,
+    timeout: std::time::Duration,
+) -> Result<Bytes, AppError> {
+    if declared.is_some_and(|n| n > limit) {
+        return Err(AppError::payload_too_large(limit));
     }
-    false
+    actix_web::rt::time::timeout(timeout, payload.to_bytes_limited(limit))
+        .await
+        .map_err(|_| AppError::request_timeout(timeout))?
+        .map_err(|_| AppError::payload_too_large(limit))?
+        .map_err(|_| {
+            AppError::bad_request(
+                "unreadable_body",
+                "Không đọc được dữ liệu gửi lên.",
+                "The request body could not be read.",
+            )
+        })
 }
 
 fn not_an_object(field: &str) -> AppError {
@@ -286,14 +260,9 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             },
         );
     }
-    if json_has_control_character(body) {
-        return Err(AppError::validation(vec![FieldError::new(
+    if control::in_json(body) {
+        return Err(AppError::validation(vec![FieldError::control_character(
             "body",
-            "control_character",
-            Msg::new(
-                "Có ký tự điều khiển (ví dụ U+0000) không được phép.",
-                "Contains a control character (such as U+0000) that is not allowed.",
-            ),
         )]));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
@@ -593,7 +562,7 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
         })
 }
 
-/// The body-size limit for raw payloads (and for `ValidJson` through `BodyLimit`).
+/// The body-size limit for raw payloads (`ValidJson` reads `BodyLimits`).
 pub fn payload_config(limit: usize) -> web::PayloadConfig {
     web::PayloadConfig::new(limit)
 }

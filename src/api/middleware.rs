@@ -10,6 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
 use tracing::Instrument;
 
+use crate::api::control;
 use crate::app::AppState;
 use crate::config::Config;
 use crate::error::{AppError, Lang};
@@ -79,51 +80,13 @@ pub async fn request_context(
     Ok(res)
 }
 
-/// A control character where no client has a reason to send one: C0 (but tab, line feed and
-/// carriage return in text), DEL and C1. PostgreSQL refuses U+0000 in text, and none of them
-/// belongs in a name, an address or a report, so both databases refuse them alike, here.
-pub fn is_refused_control(c: char, text: bool) -> bool {
-    match c {
-        '\t' | '\n' | '\r' => !text,
-        _ => c.is_control(),
-    }
-}
-
-/// Which part of the request carries a refused control character, if any: the path, a query
-/// parameter (name or value), or a header value. (JSON bodies are checked when they are read.)
-fn control_character_in(req: &ServiceRequest) -> Option<String> {
-    let has = |s: &str| s.chars().any(|c| is_refused_control(c, false));
-    let path = percent_encoding::percent_decode_str(req.path()).decode_utf8_lossy();
-    if has(&path) {
-        return Some("path".into());
-    }
-    for (name, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
-        if has(&name) || has(&value) {
-            return Some(if has(&name) {
-                "query".into()
-            } else {
-                name.into_owned()
-            });
-        }
-    }
-    for (name, value) in req.headers() {
-        let bytes = value.as_bytes();
-        if bytes.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
-            || std::str::from_utf8(bytes).is_ok_and(has)
-        {
-            return Some(name.as_str().to_string());
-        }
-    }
-    None
-}
-
 /// Refuses a request with a control character in its path, query or headers (400), before
 /// any handler or database sees it.
 pub async fn refuse_control_characters(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if let Some(field) = control_character_in(&req) {
+    if let Some(field) = control::in_request(&req) {
         return Ok(req.error_response(AppError::control_character(&field)));
     }
     next.call(req)

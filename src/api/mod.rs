@@ -7,6 +7,7 @@ pub mod assignments;
 pub mod auth;
 pub mod calendar;
 pub mod categories;
+pub mod control;
 pub mod docs;
 pub mod extract;
 pub mod fallback;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::api::extract::{ValidJson, ValidQuery, de};
+use crate::api::extract::{ValidJson, ValidQuery, de, declared_length, read_body};
 use crate::api::report_views::{DispatchView, EventView, ReportPage, ReportSummary, ReportView};
 use crate::app::AppState;
 use crate::db::repo::reports::ReportFilter;
@@ -458,33 +458,15 @@ pub async fn add_attachment(
     req: HttpRequest,
     payload: actix_web::web::Payload,
 ) -> AppResult<HttpResponse> {
-    let limit = st.config.attachment_limit;
-    let declared = req
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(AppError::payload_too_large(limit));
-    }
     let content_type = req
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let timeout = st.config.upload_timeout;
-    let data = actix_web::rt::time::timeout(timeout, payload.to_bytes_limited(limit))
-        .await
-        .map_err(|_| AppError::request_timeout(timeout))?
-        .map_err(|_| AppError::payload_too_large(limit))?
-        .map_err(|_| {
-            AppError::bad_request(
-                "unreadable_body",
-                "Không đọc được dữ liệu gửi lên.",
-                "The request body could not be read.",
-            )
-        })?
+    let (limit, timeout) = (st.config.attachment_limit, st.config.upload_timeout);
+    let data = read_body(payload, declared_length(&req), limit, timeout)
+        .await?
         .to_vec();
     let q = q.into_inner();
     let id = id.into_inner();

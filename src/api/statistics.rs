@@ -62,8 +62,8 @@ impl StatsParams {
         }
     }
 
-    fn format(&self) -> AppResult<Format> {
-        Ok(self.format.unwrap_or(Format::Json))
+    fn format(&self) -> Format {
+        self.format.unwrap_or(Format::Json)
     }
 }
 
@@ -218,7 +218,7 @@ pub async fn summary(
     p: ValidQuery<StatsParams>,
 ) -> AppResult<HttpResponse> {
     let p = p.into_inner();
-    let (format, q) = (p.format()?, p.query(&st));
+    let (format, q) = (p.format(), p.query(&st));
     let s = block(move || svc::summary(&st, &who, &q)).await??;
     if format == Format::Json {
         return Ok(HttpResponse::Ok().json(s));
@@ -244,7 +244,7 @@ pub async fn agencies(
     p: ValidQuery<StatsParams>,
 ) -> AppResult<HttpResponse> {
     let p = p.into_inner();
-    let (format, q) = (p.format()?, p.query(&st));
+    let (format, q) = (p.format(), p.query(&st));
     let rows = block(move || svc::agencies(&st, &who, &q)).await??;
     if format == Format::Json {
         return Ok(HttpResponse::Ok().json(rows));

@@ -39,7 +39,6 @@ pub const CONTENT_TYPES: &[(&str, &[AttachmentKind])] = &[
 /// At most this many attachments per report.
 pub const MAX_PER_REPORT: usize = 10;
 
-/// Whether the bytes start as the content type says they do.
 /// The type of a file sent as `application/octet-stream` (a client that cannot name it): the
 /// first accepted type whose signature the bytes carry and that fits the kind.
 pub fn sniff(kind: AttachmentKind, b: &[u8]) -> Option<&'static str> {
@@ -49,6 +48,7 @@ pub fn sniff(kind: AttachmentKind, b: &[u8]) -> Option<&'static str> {
         .map(|(t, _)| *t)
 }
 
+/// Whether the bytes start as the content type says they do.
 pub fn bytes_match(content_type: &str, b: &[u8]) -> bool {
     match content_type {
         "image/jpeg" => b.starts_with(&[0xFF, 0xD8, 0xFF]),

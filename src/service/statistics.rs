@@ -994,8 +994,7 @@ pub fn export_page(
     } else {
         None
     };
-    let mut out = String::new();
-    let line = |fields: Vec<String>| crate::service::csv::rows([fields]);
+    let mut lines: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
     if cursor.is_none() {
         let mut h: Vec<String> = [
             "Mã phản ánh",
@@ -1015,7 +1014,7 @@ pub fn export_page(
         if identity {
             h.extend(["Người phản ánh", "Số điện thoại", "Thư điện tử"].map(String::from));
         }
-        out.push_str(&line(h));
+        lines.push(h);
     }
     let reporters = if identity {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
@@ -1072,7 +1071,7 @@ pub fn export_page(
             l.push(p.map(|p| p.phone.clone()).unwrap_or_default());
             l.push(p.and_then(|p| p.email.clone()).unwrap_or_default());
         }
-        out.push_str(&line(l));
+        lines.push(l);
     }
-    Ok((out, next))
+    Ok((crate::service::csv::rows(lines), next))
 }

@@ -403,6 +403,14 @@ async fn refresh_and_registration_are_throttled_per_address() {
 
 // ---------------------------------------------------------------- roles and agencies
 
+async fn patch_user(t: &TestApp, admin: &str, id: &str, body: Value) -> crate::support::Res {
+    t.patch(&format!("/api/v1/users/{id}"))
+        .bearer(admin)
+        .json(&body)
+        .send()
+        .await
+}
+
 #[actix_web::test]
 async fn roles_without_an_agency_take_none() {
     let t = TestApp::new().await;
@@ -424,36 +432,20 @@ async fn roles_without_an_agency_take_none() {
     }
     let (staff, _) = t.staff("gtvt.nv", "agency_staff", Some("SGTVT")).await;
     // A role change to one without an agency drops the agency.
-    let res = t
-        .patch(&format!("/api/v1/users/{staff}"))
-        .bearer(&admin)
-        .json(&json!({"role": "operator"}))
-        .send()
-        .await;
+    let res = patch_user(&t, &admin, &staff, json!({"role": "operator"})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.json()["agency_id"], Value::Null);
     // Giving it one back is refused.
-    t.patch(&format!("/api/v1/users/{staff}"))
-        .bearer(&admin)
-        .json(&json!({"agency_id": sgtvt}))
-        .send()
+    patch_user(&t, &admin, &staff, json!({"agency_id": sgtvt}))
         .await
         .problem(422, "validation_failed");
     // Between agency roles the agency stays.
     let (lead, _) = t.staff("gtvt.ld", "agency_staff", Some("SGTVT")).await;
-    let res = t
-        .patch(&format!("/api/v1/users/{lead}"))
-        .bearer(&admin)
-        .json(&json!({"role": "agency_leader"}))
-        .send()
-        .await;
+    let res = patch_user(&t, &admin, &lead, json!({"role": "agency_leader"})).await;
     assert_eq!(res.json()["agency_id"], json!(sgtvt));
     // A citizen registers with none.
     let (citizen, _) = t.citizen("0966000777").await;
-    t.patch(&format!("/api/v1/users/{citizen}"))
-        .bearer(&admin)
-        .json(&json!({"agency_id": sgtvt}))
-        .send()
+    patch_user(&t, &admin, &citizen, json!({"agency_id": sgtvt}))
         .await
         .problem(422, "validation_failed");
 }
