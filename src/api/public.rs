@@ -1,4 +1,4 @@
-//! `/api/v1/public/*`: published results for anyone, with no personal data (SPEC §5, Art. 9.3).
+//! `/api/v1/public/*`: published results for anyone, with no personal data (Art. 4.5, 9.3).
 
 use actix_web::get;
 use actix_web::web::{Data, Json, Path, block};

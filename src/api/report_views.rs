@@ -237,7 +237,7 @@ pub struct ReportView {
     pub code: String,
     /// `app`, `portal`, `email`, `hotline`, `open311`.
     pub channel: String,
-    /// The state (SPEC §3).
+    /// The state (Art. 7–9).
     pub status: String,
     /// Title.
     pub title: String,

@@ -57,8 +57,8 @@ impl Manager {
             }
             DatabaseUrl::Sqlite(path) => {
                 let mut c = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
-                // WAL lets readers run beside the writer; FULL survives power loss (SPEC: no
-                // acknowledged write lost); the busy timeout queues writers instead of failing.
+                // WAL lets readers run beside the writer; FULL survives power loss (Art. 5.1:
+                // every report is kept; no acknowledged write lost); the busy timeout queues writers instead of failing.
                 c.batch_execute(&format!(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; \
                      PRAGMA busy_timeout = 10000;",

@@ -1,5 +1,5 @@
 //! The directory of agencies, administrative units and categories: the kinds it knows.
-//! Names and structure are data (SPEC §8); only the kinds are code.
+//! Names and structure are data; only the kinds are code (Art. 1.2a, 2.5).
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {

@@ -1,4 +1,4 @@
-//! Reporting periods of Decree 09/2019/NĐ-CP Art. 12 (SPEC §6), in local dates, both ends
+//! Reporting periods of Decree 09/2019/NĐ-CP Art. 12 (regulation Art. 11.8), in local dates, both ends
 //! included: a month runs from the 15th of the previous month to the 14th; a quarter from the
 //! 15th of the month before it to the 14th of its last month; a half-year from 15/12 (or 15/6)
 //! to 14/6 (or 14/12); a year from 15/12 of the previous year to 14/12; the nine-month report,

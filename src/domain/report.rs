@@ -1,5 +1,5 @@
 //! A report (phản ánh) and its assignments: states, who moves them, and the rules of intake
-//! (SPEC §2–§3; Art. 3–10).
+//! (Art. 3–10).
 
 use chrono::{DateTime, Datelike, Utc};
 
@@ -23,7 +23,7 @@ string_enum! {
 }
 
 string_enum! {
-    /// The state of a report (SPEC §3).
+    /// The state of a report (Art. 7–9).
     ReportStatus {
         /// Sent, waiting for the IOC's verification.
         Submitted = "submitted",
@@ -57,7 +57,7 @@ string_enum! {
 }
 
 string_enum! {
-    /// The state of an assignment (SPEC §3).
+    /// The state of an assignment (Art. 7.3, 8).
     AssignmentStatus {
         /// Given to the agency, not yet taken.
         Pending = "pending",
@@ -158,7 +158,7 @@ impl Transition {
     }
 }
 
-/// Whether a viewer may see the reporter's identity (SPEC §5, Art. 4.5): the reporter, and the
+/// Whether a viewer may see the reporter's identity (Art. 4.5): the reporter, and the
 /// IOC, province and admins always; agency staff and supervisors only with the reporter's consent.
 pub fn may_see_identity(role: Role, is_reporter: bool, consent_share_contact: bool) -> bool {
     is_reporter

@@ -1,4 +1,4 @@
-//! Who may do what (SPEC §1). Roles are data in tokens and rows; what each may do is here.
+//! Who may do what (Art. 2.4, 2.6, 3.8, 7–10, 15, 16). Roles are data in tokens and rows; what each may do is here.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

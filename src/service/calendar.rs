@@ -1,4 +1,4 @@
-//! The working calendar as data an admin keeps (SPEC §4), and the deadlines it gives.
+//! The working calendar as data an admin keeps, and the deadlines it gives (Art. 6.2, Annex II).
 //!
 //! The built calendar is cached per server and rebuilt when the calendar's revision counter
 //! (bumped in the same transaction as every change) moves, so several replicas agree.

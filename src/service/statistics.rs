@@ -1,4 +1,4 @@
-//! Statistics for the IOC dashboard and the periodic reports (Art. 11.6–11.8, 12; SPEC §6).
+//! Statistics for the IOC dashboard and the periodic reports (Art. 11.6–11.8, 12).
 //!
 //! # Metric definitions
 //! - A period is a range of local dates (Asia/Ho_Chi_Minh), both ends included.
@@ -1019,7 +1019,7 @@ pub fn export_page(
     let reporters = if identity {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let reps = repo::reports::reporters_in(&mut conn, &ids)?;
-        // SPEC §5: every read of a reporter's identity by staff is recorded.
+        // Art. 3.4, 4.5: personal data stays safe; every read of it by staff is recorded.
         let now = st.clock.now().naive_utc();
         crate::db::write_tx(&mut conn, |c| -> AppResult<()> {
             for r in &reps {

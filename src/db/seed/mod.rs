@@ -1,5 +1,5 @@
 //! Reference data loaded once at start: the province's administrative units, agencies and
-//! categories (SPEC §8: names and structure are data). A seed step runs once per database;
+//! categories (Art. 1.2a, 2.5; names and structure are data, since the 2025 merger changed them). A seed step runs once per database;
 //! `seed_runs` records it, so an admin's later edits and deletions are never undone.
 
 use chrono::{NaiveDate, NaiveDateTime};

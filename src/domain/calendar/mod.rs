@@ -1,4 +1,4 @@
-//! The working calendar and the deadline calculator (SPEC §4). Pure code: no I/O, no clock.
+//! The working calendar and the deadline calculator (Art. 6.2, Annex II: limits in working hours and days). Pure code: no I/O, no clock.
 //!
 //! - [`OfficeSessions`]: the daily sessions that working time counts in;
 //! - [`CalendarDay`]: a date that departs from the Monday–Friday rule (a holiday, a compensatory
@@ -87,8 +87,8 @@ pub fn check_day_kind(date: NaiveDate, kind: DayKind) -> Result<(), &'static str
 }
 
 /// The daily office sessions in local time (Asia/Ho_Chi_Minh), in order and not overlapping.
-/// Default 07:00–11:00 and 13:00–17:00, the hours of the province's public-service centres
-/// (SPEC §4); configurable with `PAHT_OFFICE_SESSIONS`.
+/// Default 07:00–11:00 and 13:00–17:00, the hours of the province's public-service centres;
+/// configurable with `PAHT_OFFICE_SESSIONS`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfficeSessions(Vec<(NaiveTime, NaiveTime)>);
 

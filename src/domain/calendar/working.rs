@@ -6,7 +6,7 @@
 //! instants is the difference of their positions. Both are a handful of array reads, so a
 //! deadline costs tens of nanoseconds.
 //!
-//! Rules (SPEC §4): a clock that starts outside a session starts at the next session's
+//! Rules (Annex II): a clock that starts outside a session starts at the next session's
 //! opening; a deadline that lands exactly at a session's close is that close (11:00, not
 //! 13:00; 17:00, not 07:00 the next working day).
 
@@ -241,7 +241,7 @@ impl WorkingCalendar {
         self.instant(self.position(start)? + micros, true)
     }
 
-    /// The deadline of a clock that starts at `start` and runs for `duration` (SPEC §4).
+    /// The deadline of a clock that starts at `start` and runs for `duration` (Annex II).
     pub fn add_working(
         &self,
         start: DateTime<Utc>,

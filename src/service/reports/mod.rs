@@ -1,4 +1,4 @@
-//! The report lifecycle (SPEC §2–§5; Art. 3–10, Annex II): one module per part of the story.
+//! The report lifecycle (Art. 3–10, Annex II): one module per part of the story.
 //!
 //! Every action runs in one write transaction: it loads the report, checks that the caller may
 //! see it (404 otherwise: no object is reachable by guessing its id) and act on it (403), asks

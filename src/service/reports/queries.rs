@@ -43,7 +43,7 @@ fn details(
     let reporter = if may_see_identity(who.role, is_reporter, r.consent_share_contact) {
         let rep = repo::reports::reporter(c, &r.id)?;
         if who.role != Role::Citizen && rep.is_some() {
-            // SPEC §5: every read of a reporter's identity by staff is recorded.
+            // Art. 3.4, 4.5: personal data stays safe; every read of it by staff is recorded.
             repo::reports::record_identity_read(
                 c,
                 &new_id(),
