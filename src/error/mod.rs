@@ -6,107 +6,20 @@
 //!   codes, everything else is an internal error whose cause is logged and never sent);
 //! - the request-context middleware re-renders the `detail` in English when the client asks
 //!   for it with `Accept-Language: en`; Vietnamese is the default.
+//!
+//! `message`: the two languages of a message and the invalid fields; `problem`: the document
+//! and the HTTP response.
+
+mod message;
+mod problem;
 
 use std::borrow::Cow;
 use std::fmt;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
-use utoipa::ToSchema;
 
-/// A message in both languages the API speaks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Msg {
-    pub vi: Cow<'static, str>,
-    pub en: Cow<'static, str>,
-}
-
-impl Msg {
-    pub fn new(vi: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Self {
-        Self {
-            vi: vi.into(),
-            en: en.into(),
-        }
-    }
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Vi => &self.vi,
-            Lang::En => &self.en,
-        }
-    }
-}
-
-/// The language of a response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
-
-impl Lang {
-    /// Picks the language from an `Accept-Language` header: English only when the client
-    /// prefers it to Vietnamese.
-    pub fn from_accept_language(value: Option<&str>) -> Self {
-        let Some(value) = value else { return Lang::Vi };
-        let (mut best_en, mut best_vi) = (-1.0f32, -1.0f32);
-        for item in value.split(',') {
-            let mut parts = item.trim().split(';');
-            let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = parts
-                .find_map(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .and_then(|q| q.parse::<f32>().ok())
-                })
-                .unwrap_or(1.0);
-            if tag == "en" || tag.starts_with("en-") {
-                best_en = best_en.max(q);
-            } else if tag == "vi" || tag.starts_with("vi-") || tag == "*" {
-                best_vi = best_vi.max(q);
-            }
-        }
-        if best_en > 0.0 && best_en > best_vi {
-            Lang::En
-        } else {
-            Lang::Vi
-        }
-    }
-}
-
-/// One invalid field of a request.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldError {
-    /// The field's path in the request, e.g. `email` or `reporter.phone`, or a parameter name.
-    pub field: String,
-    /// A stable snake_case code, e.g. `required`, `too_long`, `invalid_format`.
-    pub code: Cow<'static, str>,
-    pub message: Msg,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<Cow<'static, str>>, message: Msg) -> Self {
-        Self {
-            field: field.into(),
-            code: code.into(),
-            message,
-        }
-    }
-
-    /// A control character (U+0000 and the like) where the API takes none.
-    pub fn control_character(field: impl Into<String>) -> Self {
-        Self::new(
-            field,
-            "control_character",
-            Msg::new(
-                "Có ký tự điều khiển (ví dụ U+0000) không được phép.",
-                "Contains a control character (such as U+0000) that is not allowed.",
-            ),
-        )
-    }
-}
+pub use message::{FieldError, Lang, Msg};
+pub use problem::{Problem, ProblemField};
 
 /// The error of every fallible operation in the service (boxed: results stay small).
 #[derive(Debug)]
@@ -379,93 +292,6 @@ impl AppError {
         e.allow = Some(allow);
         e
     }
-
-    /// The problem document in the given language.
-    pub fn problem(&self, lang: Lang) -> Problem {
-        Problem {
-            r#type: format!("https://paht.vn/problems/{}", self.code.replace('_', "-")),
-            title: self
-                .status
-                .canonical_reason()
-                .unwrap_or("Error")
-                .to_string(),
-            status: self.status.as_u16(),
-            detail: self.detail.get(lang).to_string(),
-            code: self.code.to_string(),
-            errors: self
-                .errors
-                .iter()
-                .map(|f| ProblemField {
-                    field: f.field.clone(),
-                    code: f.code.to_string(),
-                    message: f.message.get(lang).to_string(),
-                })
-                .collect(),
-        }
-    }
-
-    /// The HTTP response in the given language.
-    pub fn to_response(&self, lang: Lang) -> HttpResponse {
-        let mut res = HttpResponse::build(self.status);
-        res.content_type("application/problem+json");
-        if let Some(secs) = self.retry_after {
-            res.insert_header((header::RETRY_AFTER, secs.to_string()));
-        }
-        if let Some(allow) = &self.allow
-            && let Ok(v) = HeaderValue::from_str(allow)
-        {
-            res.insert_header((header::ALLOW, v));
-        }
-        if self.status == StatusCode::UNAUTHORIZED {
-            res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        res.body(serde_json::to_vec(&self.problem(lang)).unwrap_or_default())
-    }
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if self.status.is_server_error() {
-            tracing::error!(code = %self.code, cause = self.cause.as_deref().unwrap_or(""), "request failed");
-        }
-        // The request-context middleware re-renders it in English when asked.
-        self.to_response(Lang::Vi)
-    }
-}
-
-/// An RFC 9457 problem document.
-#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
-pub struct Problem {
-    /// A URI naming the kind of problem.
-    #[schema(example = "https://paht.vn/problems/validation-failed")]
-    pub r#type: String,
-    /// The HTTP reason phrase.
-    pub title: String,
-    /// The HTTP status code.
-    pub status: u16,
-    /// What went wrong, for a person (Vietnamese unless `Accept-Language: en`).
-    pub detail: String,
-    /// A stable snake_case code for programs.
-    #[schema(example = "validation_failed")]
-    pub code: String,
-    /// The invalid fields, for validation failures.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ProblemField>,
-}
-
-/// One invalid field in a problem document.
-#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
-pub struct ProblemField {
-    /// The field's path in the request body, or the parameter's name.
-    pub field: String,
-    /// A stable snake_case code.
-    pub code: String,
-    /// What is wrong with it.
-    pub message: String,
 }
 
 impl From<diesel::result::Error> for AppError {
@@ -500,32 +326,5 @@ impl From<diesel::r2d2::PoolError> for AppError {
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         AppError::internal(e)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn language_negotiation() {
-        assert_eq!(Lang::from_accept_language(None), Lang::Vi);
-        assert_eq!(Lang::from_accept_language(Some("en")), Lang::En);
-        assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
-        assert_eq!(Lang::from_accept_language(Some("vi,en;q=0.8")), Lang::Vi);
-        assert_eq!(
-            Lang::from_accept_language(Some("vi;q=0.5,en;q=0.8")),
-            Lang::En
-        );
-        assert_eq!(Lang::from_accept_language(Some("fr")), Lang::Vi);
-    }
-
-    #[test]
-    fn problem_document_hides_the_cause() {
-        let e = AppError::internal("password=hunter2 at db");
-        let p = serde_json::to_string(&e.problem(Lang::En)).unwrap();
-        assert!(!p.contains("hunter2"));
-        assert!(p.contains("\"code\":\"internal_error\""));
-        assert!(p.contains("\"status\":500"));
     }
 }

@@ -1,0 +1,148 @@
+//! Accounts: sign-in, token refresh with rotation, sign-out, and who is calling.
+//!
+//! - `tokens`: access tokens (what they claim, how they are checked) and the pair issued at
+//!   sign-in;
+//! - `passwords`: Argon2 hashes and random tokens;
+//! - `registration`: a citizen's self-registration and the contact keys of accounts.
+
+mod passwords;
+mod registration;
+mod tokens;
+
+use crate::app::AppState;
+use crate::db::{repo, write_tx};
+use crate::domain::account::LoginId;
+use crate::domain::roles::Role;
+use crate::error::{AppError, AppResult};
+
+pub use passwords::{hash_password, random_token, verify_password};
+pub use registration::{Registration, normalize_contacts, register, taken_error, unique_to_taken};
+pub use tokens::{AccessClaims, JwtKeys, TokenPair, decode_access_token, load_principal};
+
+use passwords::dummy_hash;
+use tokens::{issue, sha256_hex};
+
+/// Who is calling: the user behind a valid access token, as the database says now (a
+/// disabled account or a changed role takes effect on the next request).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: String,
+    pub role: Role,
+    pub agency_id: Option<String>,
+}
+
+fn invalid_credentials() -> AppError {
+    AppError::unauthorized(
+        "invalid_credentials",
+        "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "The login or the password is wrong.",
+    )
+}
+
+fn invalid_refresh() -> AppError {
+    AppError::unauthorized(
+        "invalid_refresh_token",
+        "Mã làm mới phiên không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.",
+        "The refresh token is invalid or expired. Sign in again.",
+    )
+}
+
+/// Before a sign-in: 429 for an address over its limits, or how long the attempt must wait
+/// because its account is under attack (the caller waits, then calls `login`).
+pub fn login_delay(st: &AppState, login: &str, address: &str) -> AppResult<std::time::Duration> {
+    let id = LoginId::parse(login);
+    st.throttle.check_login(id.key(), address, st.clock.now())
+}
+
+/// Signs in with a user name, phone number or e-mail address and a password.
+pub fn login(st: &AppState, login: &str, password: &str, address: &str) -> AppResult<TokenPair> {
+    let id = LoginId::parse(login);
+    let now = st.clock.now();
+    // Checked again: the wait may have let other failures in.
+    st.throttle.check_login(id.key(), address, now)?;
+    let mut conn = st.pool.get()?;
+    let user = repo::users::find_by_login(&mut conn, &id)?;
+    let ok = match &user {
+        Some(u) => verify_password(password, &u.password_hash),
+        None => {
+            verify_password(password, dummy_hash());
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        st.throttle.login_failed(id.key(), address, now);
+        return Err(invalid_credentials());
+    };
+    if user.disabled {
+        return Err(AppError::unauthorized(
+            "account_disabled",
+            "Tài khoản đã bị khóa.",
+            "The account is disabled.",
+        ));
+    }
+    st.throttle.login_succeeded(id.key(), address);
+    write_tx(&mut conn, |c| issue(st, c, &user, None, now))
+}
+
+enum RefreshOutcome {
+    Issued(TokenPair),
+    Refused(AppError),
+}
+
+/// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used
+/// one again means it was stolen or replayed, and its whole family is revoked.
+pub fn refresh(st: &AppState, refresh_token: &str, address: &str) -> AppResult<TokenPair> {
+    let now = st.clock.now();
+    st.throttle.check_refresh(address, now)?;
+    let hash = sha256_hex(refresh_token);
+    let mut conn = st.pool.get()?;
+    let outcome = write_tx(&mut conn, |c| -> AppResult<RefreshOutcome> {
+        let Some(row) = repo::tokens::find_by_hash(c, &hash)? else {
+            return Ok(RefreshOutcome::Refused(invalid_refresh()));
+        };
+        if row.revoked_at.is_some() || row.expires_at <= now.naive_utc() {
+            return Ok(RefreshOutcome::Refused(invalid_refresh()));
+        }
+        if row.used_at.is_some() || !repo::tokens::mark_used(c, &row.id, now.naive_utc())? {
+            repo::tokens::revoke_family(c, &row.family_id, now.naive_utc())?;
+            tracing::warn!(family = %row.family_id, "refresh token reused: family revoked");
+            return Ok(RefreshOutcome::Refused(AppError::unauthorized(
+                "refresh_token_reused",
+                "Mã làm mới phiên đã được dùng. Mọi phiên liên quan đã bị thu hồi; vui lòng đăng nhập lại.",
+                "The refresh token was already used. Its sessions are revoked; sign in again.",
+            )));
+        }
+        let user = match repo::users::find(c, &row.user_id)? {
+            Some(u) if !u.disabled => u,
+            _ => return Ok(RefreshOutcome::Refused(invalid_refresh())),
+        };
+        Ok(RefreshOutcome::Issued(issue(
+            st,
+            c,
+            &user,
+            Some(row.family_id),
+            now,
+        )?))
+    })?;
+    match outcome {
+        RefreshOutcome::Issued(p) => Ok(p),
+        RefreshOutcome::Refused(e) => {
+            st.throttle.refresh_failed(address, now);
+            Err(e)
+        }
+    }
+}
+
+/// Signs out: revokes the refresh token's family. Unknown tokens are ignored, so the answer
+/// says nothing about which tokens exist.
+pub fn logout(st: &AppState, refresh_token: &str) -> AppResult<()> {
+    let now = st.clock.now();
+    let hash = sha256_hex(refresh_token);
+    let mut conn = st.pool.get()?;
+    write_tx(&mut conn, |c| -> AppResult<()> {
+        if let Some(row) = repo::tokens::find_by_hash(c, &hash)? {
+            repo::tokens::revoke_family(c, &row.family_id, now.naive_utc())?;
+        }
+        Ok(())
+    })
+}
