@@ -4,6 +4,7 @@
 pub mod admin_units;
 pub mod agencies;
 pub mod assignments;
+pub mod attachments;
 pub mod auth;
 pub mod calendar;
 pub mod categories;
@@ -72,9 +73,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::list)
                 .service(reports::get_one)
                 .service(reports::events)
-                .service(reports::add_attachment)
-                .service(reports::list_attachments)
-                .service(reports::download_attachment)
+                .service(attachments::add_attachment)
+                .service(attachments::list_attachments)
+                .service(attachments::download_attachment)
                 .service(reports::accept)
                 .service(reports::correct)
                 .service(reports::flags)
@@ -105,11 +106,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(statistics::summary)
                 .service(statistics::agencies)
                 .service(statistics::series)
-                .service(statistics::period_figures)
-                .service(statistics::export_reports)
-                .service(statistics::issue)
-                .service(statistics::list_issued)
-                .service(statistics::get_issued)
+                .service(statistics::periodic::period_figures)
+                .service(statistics::exports::export_reports)
+                .service(statistics::periodic::issue)
+                .service(statistics::periodic::list_issued)
+                .service(statistics::periodic::get_issued)
                 .service(statistics::public)
                 .service(public::list)
                 .service(public::get_one),

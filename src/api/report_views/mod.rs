@@ -1,14 +1,25 @@
 //! Response bodies of reports. What each audience may see is decided here: staff and the
 //! reporter get [`ReportView`] (the identity only where the service loaded it), the public gets
 //! [`PublicReportView`], which has no field that could carry personal data.
+//!
+//! This file: one report as staff and the reporter see it; `lists`: pages, the history and the
+//! outcome of a dispatch; `public`: what anyone may read.
+
+mod lists;
+mod public;
+
+pub use lists::{AssignmentPage, DispatchView, EventView, ReportPage, ReportSummary};
+pub use public::{
+    PublicReportPage, PublicReportSummary, PublicReportView, PublicResult, PublicStep,
+};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::views::utc;
-use crate::db::models::{AssignmentRow, ClockRow, EventRow, ReportRow};
-use crate::service::reports::queries::{PublicDetails, ReportDetails};
+use crate::db::models::{AssignmentRow, ClockRow};
+use crate::service::reports::queries::ReportDetails;
 
 /// The reporter's identity (Art. 4.2): shown to the reporter, the IOC, and agencies with consent.
 #[derive(Debug, Serialize, ToSchema)]
@@ -391,276 +402,4 @@ impl From<ReportDetails> for ReportView {
             next_due_at: r.next_due_at.map(utc),
         }
     }
-}
-
-/// A report in a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReportSummary {
-    /// Report id.
-    pub id: String,
-    /// Tracking code.
-    pub code: String,
-    /// The state.
-    pub status: String,
-    /// Title.
-    pub title: String,
-    /// Category.
-    pub category_code: String,
-    /// Administrative unit.
-    pub admin_unit_code: String,
-    /// Channel.
-    pub channel: String,
-    /// The lead agency.
-    pub lead_agency_id: Option<String>,
-    /// An emergency.
-    pub emergency: bool,
-    /// When it was submitted.
-    pub submitted_at: DateTime<Utc>,
-    /// The earliest running deadline.
-    pub next_due_at: Option<DateTime<Utc>>,
-    /// Whether that deadline has passed.
-    pub overdue: bool,
-}
-
-impl ReportSummary {
-    pub fn new(r: ReportRow, now: DateTime<Utc>) -> Self {
-        Self {
-            overdue: r.next_due_at.is_some_and(|d| utc(d) < now),
-            id: r.id,
-            code: r.code,
-            status: r.status,
-            title: r.title,
-            category_code: r.category_code,
-            admin_unit_code: r.admin_unit_code,
-            channel: r.channel,
-            lead_agency_id: r.lead_agency_id,
-            emergency: r.emergency,
-            submitted_at: utc(r.submitted_at),
-            next_due_at: r.next_due_at.map(utc),
-        }
-    }
-}
-
-/// A page of reports.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReportPage {
-    /// The reports.
-    pub items: Vec<ReportSummary>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-}
-
-/// A page of assignments.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AssignmentPage {
-    /// The assignments.
-    pub items: Vec<AssignmentView>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-}
-
-/// An event of a report's history.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EventView {
-    /// Order within the report.
-    pub seq: i64,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// What happened, e.g. `submitted`, `accepted`, `dispatched`, `overdue`.
-    pub action: String,
-    /// The state before.
-    pub from_status: Option<String>,
-    /// The state after.
-    pub to_status: Option<String>,
-    /// Who (absent for the system).
-    pub actor_user_id: Option<String>,
-    /// Their role (`system` for the sweeper).
-    pub actor_role: Option<String>,
-    /// Their agency.
-    pub actor_agency_id: Option<String>,
-    /// The assignment concerned.
-    pub assignment_id: Option<String>,
-    /// The note.
-    pub note: Option<String>,
-}
-
-impl From<EventRow> for EventView {
-    fn from(e: EventRow) -> Self {
-        Self {
-            seq: e.seq,
-            at: utc(e.at),
-            action: e.action,
-            from_status: e.from_status,
-            to_status: e.to_status,
-            actor_user_id: e.actor_user_id,
-            actor_role: e.actor_role,
-            actor_agency_id: e.actor_agency_id,
-            assignment_id: e.assignment_id,
-            note: e.note,
-        }
-    }
-}
-
-/// The outcome of a dispatch or designation.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DispatchView {
-    /// The lead assignment created.
-    pub assignment_id: String,
-    /// The agency does not take part in the system yet: the IOC invites it (Art. 7.3).
-    pub agency_not_participating: bool,
-    /// The report after the dispatch.
-    pub report: ReportView,
-}
-
-/// A step of a published report's timeline: no actor, no note.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicStep {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// What happened.
-    pub action: String,
-    /// The state after.
-    pub status: Option<String>,
-}
-
-/// The published result.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicResult {
-    /// The lead agency.
-    pub agency_id: Option<String>,
-    /// Its name.
-    pub agency_name: Option<String>,
-    /// The answer.
-    pub answer: Option<String>,
-    /// The signer's title.
-    pub signer_title: Option<String>,
-}
-
-/// A published report as anyone may read it: no reporter identity (unless they consented to
-/// their name), no internal notes.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicReportView {
-    /// Tracking code.
-    pub code: String,
-    /// Title.
-    pub title: String,
-    /// Content (as corrected by the IOC).
-    pub content: String,
-    /// Category.
-    pub category_code: String,
-    /// Where.
-    pub address: String,
-    /// Administrative unit.
-    pub admin_unit_code: String,
-    /// Latitude.
-    pub latitude: Option<f64>,
-    /// Longitude.
-    pub longitude: Option<f64>,
-    /// The state.
-    pub status: String,
-    /// When it was submitted.
-    pub submitted_at: DateTime<Utc>,
-    /// When the result was published.
-    pub published_at: Option<DateTime<Utc>>,
-    /// The reporter's name, only when they agreed to show it.
-    pub reporter_name: Option<String>,
-    /// The result.
-    pub result: Option<PublicResult>,
-    /// The steps, without actors or notes.
-    pub timeline: Vec<PublicStep>,
-}
-
-impl From<PublicDetails> for PublicReportView {
-    fn from(d: PublicDetails) -> Self {
-        let r = d.report;
-        Self {
-            code: r.code,
-            title: r.title,
-            content: r.content_corrected.unwrap_or(r.content),
-            category_code: r.category_code,
-            address: r.address,
-            admin_unit_code: r.admin_unit_code,
-            latitude: r.latitude,
-            longitude: r.longitude,
-            status: r.status,
-            submitted_at: utc(r.submitted_at),
-            published_at: r.published_at.map(utc),
-            reporter_name: d.reporter_name,
-            result: d.lead.map(|a| PublicResult {
-                agency_id: Some(a.agency_id),
-                agency_name: d.lead_agency_name,
-                answer: a.result_answer,
-                signer_title: a.result_signer_title,
-            }),
-            timeline: d
-                .events
-                .into_iter()
-                .filter(|e| PUBLIC_ACTIONS.contains(&e.action.as_str()))
-                .map(|e| PublicStep {
-                    at: utc(e.at),
-                    action: e.action,
-                    status: e.to_status,
-                })
-                .collect(),
-        }
-    }
-}
-
-/// The history steps shown to the public.
-const PUBLIC_ACTIONS: [&str; 10] = [
-    "submitted",
-    "accepted",
-    "dispatched",
-    "designated",
-    "assignment_accepted",
-    "coordinator_assigned",
-    "result_approved",
-    "extension_confirmed",
-    "published",
-    "clarified",
-];
-
-/// A published report in the public list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicReportSummary {
-    /// Tracking code.
-    pub code: String,
-    /// Title.
-    pub title: String,
-    /// Category.
-    pub category_code: String,
-    /// Where.
-    pub address: String,
-    /// Administrative unit.
-    pub admin_unit_code: String,
-    /// The state.
-    pub status: String,
-    /// When it was submitted.
-    pub submitted_at: DateTime<Utc>,
-    /// When the result was published.
-    pub published_at: Option<DateTime<Utc>>,
-}
-
-impl From<ReportRow> for PublicReportSummary {
-    fn from(r: ReportRow) -> Self {
-        Self {
-            code: r.code,
-            title: r.title,
-            category_code: r.category_code,
-            address: r.address,
-            admin_unit_code: r.admin_unit_code,
-            status: r.status,
-            submitted_at: utc(r.submitted_at),
-            published_at: r.published_at.map(utc),
-        }
-    }
-}
-
-/// A page of published reports.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicReportPage {
-    /// The reports.
-    pub items: Vec<PublicReportSummary>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    pub next_cursor: Option<String>,
 }
