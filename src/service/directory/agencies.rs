@@ -1,0 +1,375 @@
+//! Agencies (Art. 2.5) and their focal points (Art. 15.1).
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::app::AppState;
+use crate::db::models::{AgencyChanges, AgencyRow, UserRow};
+use crate::db::repo::agencies::AgencyFilter;
+use crate::db::{DbConn, new_id, repo, write_tx};
+use crate::domain::directory::AgencyKind;
+use crate::domain::roles::Role;
+use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::auth::Principal;
+use crate::service::users::double_option;
+
+use super::*;
+
+/// A new agency.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAgency {
+    /// A short unique code, e.g. `SGTVT` or the agency's official identifier.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(example = "SGTVT", min_length = 1, max_length = 50)]
+    pub code: String,
+    /// Official name.
+    #[validate(length(min = 1, max = 300))]
+    #[schema(example = "Sở Giao thông vận tải", min_length = 1, max_length = 300)]
+    pub name: String,
+    /// Kind of agency.
+    pub kind: AgencyKind,
+    /// The supervising agency (its reports are visible to that agency's supervisors).
+    pub parent_id: Option<String>,
+    /// The administrative unit the agency serves (for People's Committees).
+    pub admin_unit_code: Option<String>,
+    /// Whether the agency already takes part in the system; one that does not is flagged on
+    /// dispatch so the IOC can invite it.
+    #[serde(default = "yes")]
+    pub participating: bool,
+    /// Official e-mail.
+    #[validate(email, length(max = 254))]
+    #[schema(max_length = 254, format = Email)]
+    pub email: Option<String>,
+    /// Official phone.
+    #[validate(length(max = 30))]
+    #[schema(max_length = 30)]
+    pub phone: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Changes to an agency; absent fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyPatch {
+    /// Short unique code.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub code: Option<String>,
+    /// Official name.
+    #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
+    pub name: Option<String>,
+    /// Kind of agency.
+    pub kind: Option<AgencyKind>,
+    /// Supervising agency; `null` for none.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
+    /// Administrative unit; `null` for none.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub admin_unit_code: Option<Option<String>>,
+    /// Whether the agency takes part in the system.
+    pub participating: Option<bool>,
+    /// Official e-mail; `null` to remove.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// Official phone; `null` to remove.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+}
+
+/// The focal points of an agency (Art. 15.1): one leader and one staff member.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FocalPoints {
+    /// An active `agency_leader` of the agency, or `null`.
+    pub leader_id: Option<String>,
+    /// An active `agency_staff` of the agency, or `null`.
+    pub staff_id: Option<String>,
+}
+
+/// An agency with its focal points resolved.
+#[derive(Debug, Clone)]
+pub struct AgencyDetails {
+    pub agency: AgencyRow,
+    pub focal_leader: Option<UserRow>,
+    pub focal_staff: Option<UserRow>,
+}
+
+impl AgencyDetails {
+    /// Which focal points are missing: not named, disabled, or no longer of this agency.
+    pub fn missing_focal_points(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.focal_leader.is_none() {
+            out.push("leader");
+        }
+        if self.focal_staff.is_none() {
+            out.push("staff");
+        }
+        out
+    }
+}
+
+fn check_agency_refs(
+    conn: &mut DbConn,
+    id: Option<&str>,
+    parent_id: Option<&str>,
+    unit: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> AppResult<()> {
+    if let Some(p) = parent_id {
+        if repo::agencies::find(conn, p)?.is_none() {
+            errors.push(field(
+                "parent_id",
+                "unknown_agency",
+                "Cơ quan cấp trên không tồn tại.",
+                "No such parent agency.",
+            ));
+        } else if let Some(id) = id
+            && (p == id || repo::agencies::ancestors(conn, p)?.iter().any(|a| a == id))
+        {
+            errors.push(field(
+                "parent_id",
+                "cycle",
+                "Cơ quan không thể là cấp trên của chính nó.",
+                "An agency cannot supervise itself.",
+            ));
+        }
+    }
+    if let Some(u) = unit
+        && repo::admin_units::find(conn, u)?.is_none()
+    {
+        errors.push(field(
+            "admin_unit_code",
+            "unknown_admin_unit",
+            "Đơn vị hành chính không tồn tại.",
+            "No such administrative unit.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn create_agency(st: &AppState, input: NewAgency) -> AppResult<AgencyRow> {
+    let now = st.clock.now().naive_utc();
+    let mut conn = st.pool.get()?;
+    write_tx(&mut conn, |c| -> AppResult<AgencyRow> {
+        let mut errors = Vec::new();
+        check_agency_refs(
+            c,
+            None,
+            input.parent_id.as_deref(),
+            input.admin_unit_code.as_deref(),
+            &mut errors,
+        )?;
+        if !errors.is_empty() {
+            return Err(AppError::validation(errors));
+        }
+        let code = input.code.trim().to_string();
+        if repo::agencies::find_by_code(c, &code)?.is_some() {
+            return Err(code_taken());
+        }
+        let row = AgencyRow {
+            id: new_id(),
+            code,
+            name: input.name.trim().to_string(),
+            kind: input.kind.as_str().into(),
+            parent_id: input.parent_id,
+            admin_unit_code: input.admin_unit_code,
+            participating: input.participating,
+            email: input.email,
+            phone: input.phone,
+            focal_leader_id: None,
+            focal_staff_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        repo::agencies::insert(c, &row)?;
+        Ok(row)
+    })
+}
+
+pub fn update_agency(st: &AppState, id: &str, patch: AgencyPatch) -> AppResult<AgencyRow> {
+    let now = st.clock.now().naive_utc();
+    let mut conn = st.pool.get()?;
+    write_tx(&mut conn, |c| -> AppResult<AgencyRow> {
+        repo::agencies::find(c, id)?.ok_or_else(agency_not_found)?;
+        let mut errors = Vec::new();
+        check_agency_refs(
+            c,
+            Some(id),
+            patch.parent_id.as_ref().and_then(|p| p.as_deref()),
+            patch.admin_unit_code.as_ref().and_then(|u| u.as_deref()),
+            &mut errors,
+        )?;
+        if !errors.is_empty() {
+            return Err(AppError::validation(errors));
+        }
+        let code = patch.code.as_ref().map(|c| c.trim().to_string());
+        if let Some(code) = &code
+            && repo::agencies::find_by_code(c, code)?.is_some_and(|a| a.id != id)
+        {
+            return Err(code_taken());
+        }
+        let changes = AgencyChanges {
+            code,
+            name: patch.name.map(|n| n.trim().to_string()),
+            kind: patch.kind.map(|k| k.as_str().to_string()),
+            parent_id: patch.parent_id,
+            admin_unit_code: patch.admin_unit_code,
+            participating: patch.participating,
+            email: patch.email,
+            phone: patch.phone,
+            updated_at: Some(now),
+            ..Default::default()
+        };
+        repo::agencies::update(c, id, &changes)?;
+        repo::agencies::find(c, id)?.ok_or_else(agency_not_found)
+    })
+}
+
+pub fn delete_agency(st: &AppState, id: &str) -> AppResult<()> {
+    let mut conn = st.pool.get()?;
+    write_tx(&mut conn, |c| -> AppResult<()> {
+        repo::agencies::find(c, id)?.ok_or_else(agency_not_found)?;
+        if repo::agencies::is_referenced(c, id)? {
+            return Err(AppError::conflict(
+                "agency_in_use",
+                "Cơ quan đang có tài khoản, cơ quan trực thuộc hoặc lĩnh vực gắn với nó; không thể xóa.",
+                "The agency still has users, child agencies or categories; it cannot be deleted.",
+            ));
+        }
+        repo::agencies::delete(c, id)?;
+        Ok(())
+    })
+}
+
+/// Resolves focal points for a list of agencies with one read of the users involved.
+fn with_focal_points(conn: &mut DbConn, agencies: Vec<AgencyRow>) -> AppResult<Vec<AgencyDetails>> {
+    let mut users: HashMap<String, Option<UserRow>> = HashMap::new();
+    for a in &agencies {
+        for id in [&a.focal_leader_id, &a.focal_staff_id]
+            .into_iter()
+            .flatten()
+        {
+            if !users.contains_key(id) {
+                let u = repo::users::find(conn, id)?;
+                users.insert(id.clone(), u);
+            }
+        }
+    }
+    let valid = |a: &AgencyRow, id: &Option<String>, role: Role| -> Option<UserRow> {
+        let u = users.get(id.as_ref()?)?.as_ref()?;
+        (!u.disabled && u.agency_id.as_deref() == Some(a.id.as_str()) && u.role == role.as_str())
+            .then(|| u.clone())
+    };
+    Ok(agencies
+        .into_iter()
+        .map(|a| AgencyDetails {
+            focal_leader: valid(&a, &a.focal_leader_id, Role::AgencyLeader),
+            focal_staff: valid(&a, &a.focal_staff_id, Role::AgencyStaff),
+            agency: a,
+        })
+        .collect())
+}
+
+pub fn get_agency(st: &AppState, id: &str) -> AppResult<AgencyDetails> {
+    let mut conn = st.pool.get()?;
+    let a = repo::agencies::find(&mut conn, id)?.ok_or_else(agency_not_found)?;
+    Ok(with_focal_points(&mut conn, vec![a])?.remove(0))
+}
+
+pub fn list_agencies(
+    st: &AppState,
+    filter: &AgencyFilter,
+    missing_focal_points: bool,
+) -> AppResult<Vec<AgencyDetails>> {
+    let mut conn = st.pool.get()?;
+    let rows = repo::agencies::list(&mut conn, filter)?;
+    let mut out = with_focal_points(&mut conn, rows)?;
+    if missing_focal_points {
+        out.retain(|a| !a.missing_focal_points().is_empty());
+    }
+    Ok(out)
+}
+
+/// Art. 15.1: names the agency's focal leader and focal staff member.
+pub fn set_focal_points(st: &AppState, id: &str, input: FocalPoints) -> AppResult<AgencyDetails> {
+    let now = st.clock.now().naive_utc();
+    let mut conn = st.pool.get()?;
+    write_tx(&mut conn, |c| -> AppResult<()> {
+        repo::agencies::find(c, id)?.ok_or_else(agency_not_found)?;
+        let mut errors = Vec::new();
+        for (f, uid, role) in [
+            ("leader_id", &input.leader_id, Role::AgencyLeader),
+            ("staff_id", &input.staff_id, Role::AgencyStaff),
+        ] {
+            let Some(uid) = uid else { continue };
+            let ok = repo::users::find(c, uid)?.is_some_and(|u| {
+                !u.disabled && u.agency_id.as_deref() == Some(id) && u.role == role.as_str()
+            });
+            if !ok {
+                errors.push(FieldError::new(
+                    f,
+                    "not_a_member",
+                    Msg::new(
+                        format!(
+                            "Phải là tài khoản đang hoạt động có vai trò {} của cơ quan này.",
+                            role.as_str()
+                        ),
+                        format!(
+                            "Must be an active {} account of this agency.",
+                            role.as_str()
+                        ),
+                    ),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::validation(errors));
+        }
+        let changes = AgencyChanges {
+            focal_leader_id: Some(input.leader_id.clone()),
+            focal_staff_id: Some(input.staff_id.clone()),
+            updated_at: Some(now),
+            ..Default::default()
+        };
+        repo::agencies::update(c, id, &changes)?;
+        Ok(())
+    })?;
+    get_agency(st, id)
+}
+
+/// Whether the caller may see the members of an agency: the IOC, the province and admins;
+/// the agency's own people; supervisors of an agency above it.
+pub fn may_see_members(conn: &mut DbConn, who: &Principal, agency_id: &str) -> AppResult<bool> {
+    Ok(match who.role {
+        Role::Operator | Role::Province | Role::Admin => true,
+        Role::AgencyStaff | Role::AgencyLeader => who.agency_id.as_deref() == Some(agency_id),
+        Role::Supervisor => match &who.agency_id {
+            Some(mine) => {
+                mine == agency_id || repo::agencies::ancestors(conn, agency_id)?.contains(mine)
+            }
+            None => false,
+        },
+        Role::Citizen => false,
+    })
+}
+
+pub fn members(st: &AppState, who: &Principal, agency_id: &str) -> AppResult<Vec<UserRow>> {
+    let mut conn = st.pool.get()?;
+    repo::agencies::find(&mut conn, agency_id)?.ok_or_else(agency_not_found)?;
+    if !may_see_members(&mut conn, who, agency_id)? {
+        return Err(agency_not_found());
+    }
+    Ok(repo::users::active_in_agency(&mut conn, agency_id)?)
+}

@@ -1,0 +1,225 @@
+//! The raw figures of a period, the same whichever way they are obtained: from the counters
+//! kept with every change (whole months and the days around them), or from the rows.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use crate::db::DbConn;
+use crate::db::repo::stats::{self, OverdueCount, StatsFilter, StepCounts};
+use crate::error::AppResult;
+use crate::service::stat_counts;
+
+use super::*;
+
+/// The raw figures of a period, the same whichever way they are obtained.
+pub(super) struct Figures {
+    pub(super) by_status: Vec<stats::KeyCount>,
+    pub(super) by_channel: Vec<stats::KeyCount>,
+    pub(super) by_category: Vec<stats::KeyCount>,
+    pub(super) by_area: Vec<stats::KeyCount>,
+    pub(super) by_agency: Vec<stats::KeyCount>,
+    pub(super) published_by_category: Vec<stats::KeyCount>,
+    pub(super) minutes: Vec<stats::MinuteCount>,
+    pub(super) ratings: Vec<stats::KeyCount>,
+    pub(super) steps: Vec<StepCounts>,
+    pub(super) overdue: Vec<OverdueCount>,
+    pub(super) leads: Vec<stats::LeadCounts>,
+    pub(super) extensions: i64,
+    pub(super) feedback: i64,
+}
+
+/// The counter scope that answers a filter, when one does: no filter on the report itself, and
+/// everything, the public subset, or exactly one agency's reports.
+pub(super) fn counter_scope(f: &StatsFilter) -> Option<String> {
+    if f.agency.is_some() || f.category.is_some() || f.area.is_some() || f.channel.is_some() {
+        return None;
+    }
+    match (&f.scope_agencies, f.public_only) {
+        (None, false) => Some(stat_counts::ALL.to_string()),
+        (None, true) => Some(stat_counts::PUBLIC.to_string()),
+        (Some(ids), false) if ids.len() == 1 => ids.first().cloned(),
+        _ => None,
+    }
+}
+
+/// A range of local dates cut into counter reads: whole months at the month grain, the days
+/// around them at the day grain. Each is `(grain, first, until)` with `until` excluded.
+pub(super) fn segments(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(&'static str, NaiveDate, NaiveDate)> {
+    let until = to + Duration::days(1);
+    let first_full = if from.day() == 1 {
+        from
+    } else {
+        stat_counts::month_of(from)
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(until)
+    };
+    let last_full = stat_counts::month_of(until);
+    if first_full < last_full {
+        vec![
+            ("d", from, first_full),
+            ("m", first_full, last_full),
+            ("d", last_full, until),
+        ]
+    } else {
+        vec![("d", from, until)]
+    }
+}
+
+impl Figures {
+    /// Straight from the reports, clocks and assignments: any filter.
+    pub(super) fn live(
+        conn: &mut DbConn,
+        f: &StatsFilter,
+        from: chrono::NaiveDateTime,
+        to: chrono::NaiveDateTime,
+        now: chrono::NaiveDateTime,
+    ) -> AppResult<Self> {
+        Ok(Self {
+            by_status: stats::received_by(conn, f, from, to, "status")?,
+            by_channel: stats::received_by(conn, f, from, to, "channel")?,
+            by_category: stats::received_by(conn, f, from, to, "category")?,
+            by_area: stats::received_by(conn, f, from, to, "area")?,
+            by_agency: stats::received_by(conn, f, from, to, "agency")?,
+            published_by_category: stats::published_by_category(conn, f, from, to)?,
+            minutes: stats::processing_minutes(conn, f, from, to)?,
+            ratings: stats::ratings(conn, f, from, to)?,
+            steps: stats::steps_due(conn, f, from, to, now, false)?,
+            overdue: stats::overdue_now(conn, f, now)?,
+            leads: stats::lead_assignments(conn, f, from, to)?,
+            extensions: stats::extensions_confirmed(conn, f, from, to)?,
+            feedback: stats::feedback_received(conn, f, from, to)?,
+        })
+    }
+
+    /// From the counters (`service::stat_counts`), plus the steps not done yet, read live.
+    pub(super) fn counted(
+        conn: &mut DbConn,
+        scope: &str,
+        q: &StatsQuery,
+        f: &StatsFilter,
+        now: chrono::NaiveDateTime,
+    ) -> AppResult<Self> {
+        let (from, to) = bounds(q.from, q.to)?;
+        let mut sums: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+        for (grain, a, b) in segments(q.from, q.to) {
+            for c in stats::counted(conn, scope, grain, a, b)? {
+                *sums.entry((c.metric, c.k1, c.k2)).or_insert(0) += c.n;
+            }
+        }
+        let key = |k: &str| (!k.is_empty()).then(|| k.to_string());
+        let by = |metric: &str| -> Vec<stats::KeyCount> {
+            sums.iter()
+                .filter(|((m, _, _), n)| m == metric && **n != 0)
+                .map(|((_, k1, _), n)| stats::KeyCount { k: key(k1), n: *n })
+                .collect()
+        };
+        let total = |metric: &str| -> i64 {
+            sums.iter()
+                .filter(|((m, _, _), _)| m == metric)
+                .map(|(_, n)| *n)
+                .sum()
+        };
+        let mut minutes: Vec<stats::MinuteCount> = sums
+            .iter()
+            .filter(|((m, _, _), n)| m == "minutes" && **n != 0)
+            .filter_map(|((_, k1, _), n)| {
+                k1.parse()
+                    .ok()
+                    .map(|minutes| stats::MinuteCount { minutes, n: *n })
+            })
+            .collect();
+        minutes.sort_by_key(|m| m.minutes);
+        let mut steps: BTreeMap<(String, String), StepCounts> = BTreeMap::new();
+        let mut leads: BTreeMap<String, stats::LeadCounts> = BTreeMap::new();
+        for ((metric, k1, k2), n) in &sums {
+            match metric.as_str() {
+                "step_on_time" | "step_late" | "step_extended" => {
+                    let s = steps
+                        .entry((k1.clone(), k2.clone()))
+                        .or_insert_with(|| StepCounts {
+                            step: k1.clone(),
+                            agency_id: key(k2),
+                            on_time: 0,
+                            late: 0,
+                            running: 0,
+                            extended: 0,
+                        });
+                    match metric.as_str() {
+                        "step_on_time" => s.on_time += n,
+                        "step_late" => s.late += n,
+                        _ => s.extended += n,
+                    }
+                }
+                "lead" => {
+                    let l = leads
+                        .entry(k1.clone())
+                        .or_insert_with(|| stats::LeadCounts {
+                            agency_id: k1.clone(),
+                            assigned: 0,
+                            approved: 0,
+                            returned: 0,
+                            very_satisfied: 0,
+                            satisfied: 0,
+                            dissatisfied: 0,
+                        });
+                    match k2.as_str() {
+                        "assigned" => l.assigned += n,
+                        "approved" => l.approved += n,
+                        "returned" => l.returned += n,
+                        "very_satisfied" => l.very_satisfied += n,
+                        "satisfied" => l.satisfied += n,
+                        "dissatisfied" => l.dissatisfied += n,
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut steps: Vec<StepCounts> = steps.into_values().collect();
+        steps.extend(stats::steps_due(conn, f, from, to, now, true)?);
+        Ok(Self {
+            by_status: by("status"),
+            by_channel: by("channel"),
+            by_category: by("category"),
+            by_area: by("area"),
+            by_agency: by("agency"),
+            published_by_category: by("published"),
+            minutes,
+            ratings: by("rating"),
+            steps,
+            overdue: stats::overdue_now(conn, f, now)?,
+            leads: leads.into_values().collect(),
+            extensions: total("extension"),
+            feedback: total("feedback"),
+        })
+    }
+
+    /// The counters when they answer the filter, else the rows.
+    pub(super) fn read(
+        conn: &mut DbConn,
+        q: &StatsQuery,
+        f: &StatsFilter,
+        now: chrono::NaiveDateTime,
+        source: Source,
+    ) -> AppResult<Self> {
+        match (source, counter_scope(f)) {
+            (Source::Best, Some(scope)) => Self::counted(conn, &scope, q, f, now),
+            _ => {
+                let (from, to) = bounds(q.from, q.to)?;
+                Self::live(conn, f, from, to, now)
+            }
+        }
+    }
+}
+
+/// Where figures come from: the counters when they can answer (always, in service), or the
+/// rows themselves (to check the counters against).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Best,
+    Rows,
+}
