@@ -1,0 +1,44 @@
+//! The IOC's actions on a report (Art. 7, 9), the province's designation (Art. 3.8), the
+//! reporter's feedback and rating (Art. 10), and emergencies (Art. 8.6).
+//!
+//! One file per part: `verification` (accept, correct, flag, ask for more, reject, forward),
+//! `dispatch` (to agencies, escalation, the province's designation), `publication`,
+//! `feedback` (feedback, clarification, rating) and `emergency`.
+
+mod dispatch;
+mod emergency;
+mod feedback;
+mod publication;
+mod verification;
+
+pub use dispatch::*;
+pub use emergency::*;
+pub use feedback::*;
+pub use publication::*;
+pub use verification::*;
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::domain::roles::Role;
+use crate::error::{AppError, AppResult};
+use crate::service::auth::Principal;
+
+fn require(who: &Principal, roles: &[Role]) -> AppResult<()> {
+    if roles.contains(&who.role) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+/// A note for the history.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    /// Why, for the history (internal: never public).
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}

@@ -1,0 +1,190 @@
+//! Extensions (Art. 8.3): asked once, before the deadline, with the notice; confirmed by the IOC.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::app::AppState;
+use crate::db::models::{ExtensionRow, ReportChanges};
+use crate::db::{new_id, repo};
+use crate::domain::report::AssignmentStatus;
+use crate::domain::roles::Role;
+use crate::domain::steps::Step;
+use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::auth::Principal;
+use crate::service::reports::{act, assignment_status, step_name};
+
+use super::*;
+
+/// An extension request (Art. 8.3).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionInput {
+    /// Why the case needs more time (complex, needs inspection or verification).
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+    /// Number of the notice document sent to the IOC.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(example = "125/TB-SGTVT", min_length = 1, max_length = 100)]
+    pub notice_number: String,
+    /// Date of the notice document (local), not in the future.
+    pub notice_date: NaiveDate,
+    /// The deadline the agency commits to; after the current one.
+    pub new_deadline: DateTime<Utc>,
+}
+
+/// The processing agency asks for its one extension, before its deadline (Art. 8.3).
+pub fn request_extension(
+    st: &AppState,
+    who: &Principal,
+    id: &str,
+    input: ExtensionInput,
+) -> AppResult<String> {
+    act_on_assignment(st, who, id, false, |ctx, c, r, a| {
+        if !matches!(
+            assignment_status(&a)?,
+            AssignmentStatus::Processing
+                | AssignmentStatus::ChangesRequested
+                | AssignmentStatus::PendingApproval
+        ) {
+            return Err(assignment_wrong_state(&a.status));
+        }
+        if r.extension_used || repo::reports::extension_of(c, &r.id)?.is_some() {
+            return Err(AppError::conflict(
+                "extension_exists",
+                "Phản ánh chỉ được gia hạn một lần (Điều 8.3).",
+                "A report may be extended once (Art. 8.3).",
+            ));
+        }
+        let process_steps = [
+            step_name(Step::LeadProcess),
+            step_name(Step::LeadConsolidate),
+            step_name(Step::CoordinatorProcess),
+        ];
+        let clock = repo::reports::clocks_of(c, &r.id)?
+            .into_iter()
+            .find(|k| {
+                k.assignment_id.as_deref() == Some(a.id.as_str())
+                    && process_steps.contains(&k.step.as_str())
+                    && k.done_at.is_none()
+                    && k.cancelled_at.is_none()
+            })
+            .ok_or_else(|| {
+                AppError::conflict(
+                    "no_running_deadline",
+                    "Không có thời hạn xử lý đang chạy để gia hạn.",
+                    "There is no running processing deadline to extend.",
+                )
+            })?;
+        if ctx.now_naive() >= clock.due_at {
+            return Err(AppError::conflict(
+                "deadline_passed",
+                "Đã quá hạn xử lý: không thể gia hạn (Điều 8.3).",
+                "The deadline has passed: it can no longer be extended (Art. 8.3).",
+            ));
+        }
+        let mut errors = Vec::new();
+        if input.new_deadline.naive_utc() <= clock.due_at {
+            errors.push(FieldError::new(
+                "new_deadline",
+                "not_later",
+                Msg::new(
+                    "Thời hạn mới phải sau thời hạn hiện tại.",
+                    "The new deadline must be after the current one.",
+                ),
+            ));
+        }
+        if input.new_deadline > ctx.now + chrono::TimeDelta::days(366) {
+            errors.push(FieldError::new(
+                "new_deadline",
+                "too_far",
+                Msg::new("Thời hạn mới quá xa.", "The new deadline is too far away."),
+            ));
+        }
+        if input.notice_date > ctx.now.with_timezone(&Ho_Chi_Minh).date_naive() {
+            errors.push(FieldError::new(
+                "notice_date",
+                "in_future",
+                Msg::new(
+                    "Ngày văn bản không thể ở tương lai.",
+                    "The notice cannot be dated in the future.",
+                ),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::validation(errors));
+        }
+        let e = ExtensionRow {
+            id: new_id(),
+            report_id: r.id.clone(),
+            assignment_id: a.id.clone(),
+            clock_id: clock.id.clone(),
+            reason: input.reason.trim().to_string(),
+            notice_number: input.notice_number.trim().to_string(),
+            notice_date: input.notice_date,
+            new_due_at: input.new_deadline.naive_utc(),
+            status: "requested".into(),
+            requested_by: who.user_id.clone(),
+            requested_at: ctx.now_naive(),
+            confirmed_by: None,
+            confirmed_at: None,
+            citizen_notified_at: None,
+        };
+        repo::reports::insert_extension(c, &e)?;
+        ctx.event(
+            c,
+            &r,
+            "extension_requested",
+            None,
+            Some(&a.id),
+            Some(format!("{} ({})", e.notice_number, e.reason)),
+        )?;
+        ctx.save(c, &r, ReportChanges::default())?;
+        Ok(e.id)
+    })
+}
+
+/// The IOC confirms an extension: the new deadline is set and the reporter told (Art. 8.3).
+pub fn confirm_extension(st: &AppState, who: &Principal, extension_id: &str) -> AppResult<String> {
+    if who.role != Role::Operator {
+        return Err(AppError::forbidden());
+    }
+    let report_id = {
+        let mut conn = st.pool.get()?;
+        repo::reports::extension(&mut conn, extension_id)?
+            .ok_or_else(|| AppError::not_found("yêu cầu gia hạn", "Extension"))?
+            .report_id
+    };
+    act(st, who, &report_id, |ctx, c, r| {
+        let e = repo::reports::extension(c, extension_id)?
+            .ok_or_else(|| AppError::not_found("yêu cầu gia hạn", "Extension"))?;
+        if !repo::reports::confirm_extension(c, &e.id, &who.user_id, ctx.now_naive())? {
+            return Err(AppError::conflict(
+                "already_confirmed",
+                "Yêu cầu gia hạn đã được xác nhận.",
+                "The extension is already confirmed.",
+            ));
+        }
+        repo::reports::set_clock_due(c, &e.clock_id, e.new_due_at)?;
+        ctx.event(
+            c,
+            &r,
+            "extension_confirmed",
+            None,
+            Some(&e.assignment_id),
+            Some("reporter notified of the new deadline".into()),
+        )?;
+        ctx.save(
+            c,
+            &r,
+            ReportChanges {
+                extension_used: Some(true),
+                ..Default::default()
+            },
+        )?;
+        Ok(r.id.clone())
+    })
+}

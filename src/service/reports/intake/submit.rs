@@ -1,0 +1,194 @@
+//! A report's submission: checked, numbered with a gapless tracking code, its dispatch clock
+//! started (Art. 7.3: 4 working hours); a retried `Idempotency-Key` answers the first report.
+
+use chrono::Datelike;
+use chrono_tz::Asia::Ho_Chi_Minh;
+use sha2::{Digest, Sha256};
+
+use crate::app::AppState;
+use crate::db::models::{IdempotencyRow, ReportChanges, ReportRow, ReporterRow};
+use crate::db::{new_id, repo, write_tx};
+use crate::domain::report::{Channel, ReportStatus, tracking_code};
+use crate::domain::roles::Role;
+use crate::domain::steps::Step;
+use crate::error::{AppError, AppResult};
+use crate::service::auth::Principal;
+use crate::service::reports::Act;
+
+use super::*;
+
+/// How a submission ended.
+pub enum Submitted {
+    Created(ReportRow),
+    /// The same `Idempotency-Key` and body were seen before: the first report.
+    Replayed(ReportRow),
+}
+
+fn idempotency_mismatch() -> AppError {
+    AppError::unprocessable(
+        "idempotency_key_reused",
+        "Idempotency-Key này đã được dùng cho một phản ánh có nội dung khác.",
+        "This Idempotency-Key was already used for a different report.",
+    )
+}
+
+/// Submits a report. The tracking code is the next of the year (local time), handed out in the
+/// transaction that inserts the report, so codes are unique and without gaps. The dispatch
+/// clock (4 working hours, Annex II step 1) starts at submission.
+pub fn submit(
+    st: &AppState,
+    who: &Principal,
+    input: NewReport,
+    idempotency_key: Option<&str>,
+) -> AppResult<Submitted> {
+    let now = st.clock.now();
+    let channel = match (who.role, input.channel) {
+        (Role::Citizen, None) => Channel::App,
+        (Role::Citizen, Some(c @ (Channel::App | Channel::Portal))) => c,
+        (Role::Operator, Some(c @ (Channel::Email | Channel::Hotline))) => c,
+        (Role::Citizen | Role::Operator, _) => {
+            return Err(AppError::validation(vec![field(
+                "channel",
+                "channel_not_allowed",
+                "Công dân gửi qua app hoặc portal; nhân sự tiếp nhận nhập phản ánh nhận qua email hoặc hotline.",
+                "Citizens submit through app or portal; operators enter reports received by email or hotline.",
+            )]));
+        }
+        _ => return Err(AppError::forbidden()),
+    };
+    let mut errors = Vec::new();
+    let reporter = check(st, &input, now, &mut errors);
+    let hash = {
+        let body = serde_json::to_vec(&input).map_err(AppError::internal)?;
+        Sha256::digest(&body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let mut conn = st.pool.get()?;
+    let cal = crate::service::calendar::current(st, &mut conn)?;
+    let ctx = Act { st, who, now, cal };
+    let outcome = write_tx(&mut conn, |c| -> AppResult<Submitted> {
+        if let Some(key) = idempotency_key
+            && let Some(prev) = repo::reports::idempotency(c, &who.user_id, key)?
+        {
+            if prev.request_hash != hash {
+                return Err(idempotency_mismatch());
+            }
+            let r = repo::reports::find(c, &prev.report_id)?
+                .ok_or_else(crate::service::reports::report_not_found)?;
+            return Ok(Submitted::Replayed(r));
+        }
+        check_directory(
+            c,
+            &input.category_code,
+            &input.admin_unit_code,
+            now,
+            &mut errors,
+        )?;
+        if !errors.is_empty() {
+            return Err(AppError::validation(std::mem::take(&mut errors)));
+        }
+        let year = now.with_timezone(&Ho_Chi_Minh).year();
+        let seq = repo::counters::next(c, &format!("report_seq:{year}"))?;
+        let nowv = now.naive_utc();
+        let row = ReportRow {
+            id: new_id(),
+            code: tracking_code(year, seq),
+            channel: channel.as_str().into(),
+            status: ReportStatus::Submitted.as_str().into(),
+            title: input.title.trim().to_string(),
+            content: input.content.trim().to_string(),
+            content_corrected: None,
+            category_code: input.category_code.clone(),
+            address: input.address.trim().to_string(),
+            admin_unit_code: input.admin_unit_code.clone(),
+            latitude: input.latitude,
+            longitude: input.longitude,
+            incident_at: input.incident_at.map(|t| t.naive_utc()),
+            reporter_user_id: (who.role == Role::Citizen).then(|| who.user_id.clone()),
+            consent_share_contact: input.consent_share_contact,
+            consent_public_name: input.consent_public_name,
+            confidential: input.confidential,
+            emergency: false,
+            state_secret: false,
+            entered_by: (who.role == Role::Operator).then(|| who.user_id.clone()),
+            lead_agency_id: None,
+            rejection_reason: None,
+            forward_kind: None,
+            forward_agency_id: None,
+            rating: None,
+            extension_used: false,
+            next_due_at: None,
+            submitted_at: nowv,
+            published_at: None,
+            version: 0,
+            created_at: nowv,
+            updated_at: nowv,
+        };
+        let rep = ReporterRow {
+            report_id: row.id.clone(),
+            full_name: reporter.full_name.clone(),
+            contact_address: reporter.contact_address.clone(),
+            cccd: reporter.cccd.clone(),
+            phone: reporter.phone.clone(),
+            email: reporter.email.clone(),
+            organization: reporter.organization.clone(),
+        };
+        repo::reports::insert(c, &row, &rep)?;
+        // Annex II step 1: receive and dispatch within 4 working hours of submission.
+        ctx.start_clock(c, &row.id, Step::Dispatch, None, now)?;
+        ctx.event(
+            c,
+            &row,
+            "submitted",
+            Some(ReportStatus::Submitted),
+            None,
+            Some(format!("channel: {}", channel.as_str())),
+        )?;
+        if let Some(key) = idempotency_key {
+            repo::reports::insert_idempotency(
+                c,
+                &IdempotencyRow {
+                    user_id: who.user_id.clone(),
+                    key: key.to_string(),
+                    request_hash: hash.clone(),
+                    report_id: row.id.clone(),
+                    created_at: nowv,
+                },
+            )
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => AppError::conflict("idempotency_race", "", ""),
+                other => other.into(),
+            })?;
+        }
+        ctx.save(c, &row, ReportChanges::default())?;
+        let facts = crate::service::stat_counts::Facts::load(c, &row.id)?;
+        crate::service::stat_counts::record(
+            c,
+            &crate::service::stat_counts::Facts::none(),
+            &facts,
+        )?;
+        let saved = repo::reports::find(c, &row.id)?
+            .ok_or_else(crate::service::reports::report_not_found)?;
+        Ok(Submitted::Created(saved))
+    });
+    match outcome {
+        // A concurrent submission with the same key won: answer with its report.
+        Err(e) if e.code == "idempotency_race" => {
+            let key = idempotency_key.unwrap_or_default();
+            let prev = repo::reports::idempotency(&mut conn, &who.user_id, key)?
+                .ok_or_else(|| AppError::internal("key vanished"))?;
+            if prev.request_hash != hash {
+                return Err(idempotency_mismatch());
+            }
+            let r = repo::reports::find(&mut conn, &prev.report_id)?
+                .ok_or_else(crate::service::reports::report_not_found)?;
+            Ok(Submitted::Replayed(r))
+        }
+        other => other,
+    }
+}
