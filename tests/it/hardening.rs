@@ -14,6 +14,14 @@ use crate::support::{ADMIN_PASSWORD, PASSWORD, TestApp};
 
 const TEST_SECRET: &[u8] = b"test-secret-test-secret-test-secret-0123";
 
+async fn submit_as_citizen(w: &World, body: &Value) -> crate::support::Res {
+    w.t.post("/api/v1/reports")
+        .bearer(&w.citizen)
+        .json(body)
+        .send()
+        .await
+}
+
 // ---------------------------------------------------------------- control characters
 
 #[actix_web::test]
@@ -66,20 +74,10 @@ async fn control_characters_are_refused_at_the_edge() {
     let mut body = report_body();
     body["content"] =
         json!("Ổ gà sâu khoảng 20 cm giữa làn xe máy.\r\n\tRất nguy hiểm vào ban đêm.");
-    let res =
-        w.t.post("/api/v1/reports")
-            .bearer(&w.citizen)
-            .json(&body)
-            .send()
-            .await;
+    let res = submit_as_citizen(&w, &body).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     body["reporter"]["full_name"] = json!("Trần Thị\u{0}Bình");
-    let res =
-        w.t.post("/api/v1/reports")
-            .bearer(&w.citizen)
-            .json(&body)
-            .send()
-            .await;
+    let res = submit_as_citizen(&w, &body).await;
     res.problem(422, "validation_failed");
 }
 
@@ -120,12 +118,7 @@ async fn an_array_is_not_an_object() {
         null,
         null
     ]);
-    let res = t
-        .post("/api/v1/reports")
-        .bearer(&w.citizen)
-        .json(&body)
-        .send()
-        .await;
+    let res = submit_as_citizen(&w, &body).await;
     let p = res.problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "reporter", "{p}");
     // A syntax error is still a syntax error.
@@ -170,12 +163,7 @@ async fn exported_text_never_runs_as_a_formula() {
     let mut body = report_body();
     body["title"] = json!("=HYPERLINK(\"http://x.vn\";\"Ổ gà trên đường\")");
     body["address"] = json!("@SUM(1+1) đường Trần Hưng Đạo");
-    let res =
-        w.t.post("/api/v1/reports")
-            .bearer(&w.citizen)
-            .json(&body)
-            .send()
-            .await;
+    let res = submit_as_citizen(&w, &body).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let csv =
         w.t.get("/api/v1/statistics/reports.csv?from=2026-03-01&to=2026-03-31")
