@@ -8,3 +8,4 @@ pub mod periods;
 pub mod report;
 pub mod roles;
 pub mod steps;
+pub mod visibility;

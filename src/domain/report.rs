@@ -4,7 +4,6 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::domain::directory::string_enum;
-use crate::domain::roles::Role;
 
 string_enum! {
     /// How a report reached the system (Art. 6.1).
@@ -158,18 +157,6 @@ impl Transition {
     }
 }
 
-/// Whether a viewer may see the reporter's identity (Art. 4.5): the reporter, and the
-/// IOC, province and admins always; agency staff and supervisors only with the reporter's consent.
-pub fn may_see_identity(role: Role, is_reporter: bool, consent_share_contact: bool) -> bool {
-    is_reporter
-        || matches!(role, Role::Operator | Role::Province | Role::Admin)
-        || (consent_share_contact
-            && matches!(
-                role,
-                Role::AgencyStaff | Role::AgencyLeader | Role::Supervisor
-            ))
-}
-
 /// A readable tracking code: `PA-2026-000123`.
 pub fn tracking_code(year: i32, seq: i64) -> String {
     format!("PA-{year}-{seq:06}")
@@ -309,15 +296,6 @@ mod tests {
         for s in ReportStatus::ALL {
             assert_eq!(ReportStatus::parse(s.as_str()), Some(*s));
         }
-    }
-
-    #[test]
-    fn identity_visibility() {
-        assert!(may_see_identity(Role::Operator, false, false));
-        assert!(!may_see_identity(Role::AgencyStaff, false, false));
-        assert!(may_see_identity(Role::AgencyStaff, false, true));
-        assert!(may_see_identity(Role::Citizen, true, false));
-        assert!(!may_see_identity(Role::Citizen, false, true));
     }
 
     #[test]

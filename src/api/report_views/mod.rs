@@ -21,15 +21,17 @@ use crate::api::views::utc;
 use crate::db::models::{AssignmentRow, ClockRow};
 use crate::service::reports::queries::ReportDetails;
 
-/// The reporter's identity (Art. 4.2): shown to the reporter, the IOC, and agencies with consent.
+/// The reporter's identity (Art. 4.2): shown in full to the reporter and the IOC operators; the
+/// processing agency, with the reporter's consent, gets the name and the means of contact
+/// without the identity number (Art. 4.5).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReporterView {
     /// Full name.
     pub full_name: String,
     /// Contact address.
     pub contact_address: String,
-    /// Citizen ID (CCCD).
-    pub cccd: String,
+    /// Citizen ID (CCCD): only for the reporter and the IOC.
+    pub cccd: Option<String>,
     /// Phone.
     pub phone: String,
     /// E-mail.
@@ -268,7 +270,8 @@ pub struct ReportView {
     pub longitude: Option<f64>,
     /// When it happened.
     pub incident_at: Option<DateTime<Utc>>,
-    /// The reporter: only for the reporter, the IOC, and agencies with consent.
+    /// The reporter: for the reporter and the IOC; the contact details for the processing agency
+    /// with consent; nobody else (Art. 4.5).
     pub reporter: Option<ReporterView>,
     /// The agency may see the contact details (Art. 4.5).
     pub consent_share_contact: bool,
@@ -319,11 +322,12 @@ impl From<ReportDetails> for ReportView {
         let deadlines: Vec<ClockView> = d.clocks.iter().map(|k| ClockView::new(k, d.now)).collect();
         let overdue = deadlines.iter().any(|k| k.state == "overdue");
         let r = d.report;
+        let full = d.identity == crate::domain::visibility::Identity::Full;
         Self {
             reporter: d.reporter.map(|p| ReporterView {
                 full_name: p.full_name,
                 contact_address: p.contact_address,
-                cccd: p.cccd,
+                cccd: full.then_some(p.cccd),
                 phone: p.phone,
                 email: p.email,
                 organization: p.organization,

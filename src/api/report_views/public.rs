@@ -92,7 +92,7 @@ impl From<PublicDetails> for PublicReportView {
             timeline: d
                 .events
                 .into_iter()
-                .filter(|e| PUBLIC_ACTIONS.contains(&e.action.as_str()))
+                .filter(|e| crate::domain::visibility::PUBLIC_ACTIONS.contains(&e.action.as_str()))
                 .map(|e| PublicStep {
                     at: utc(e.at),
                     action: e.action,
@@ -102,20 +102,6 @@ impl From<PublicDetails> for PublicReportView {
         }
     }
 }
-
-/// The history steps shown to the public.
-const PUBLIC_ACTIONS: [&str; 10] = [
-    "submitted",
-    "accepted",
-    "dispatched",
-    "designated",
-    "assignment_accepted",
-    "coordinator_assigned",
-    "result_approved",
-    "extension_confirmed",
-    "published",
-    "clarified",
-];
 
 /// A published report in the public list.
 #[derive(Debug, Serialize, ToSchema)]

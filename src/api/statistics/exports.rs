@@ -127,8 +127,8 @@ pub(super) fn summary_rows(s: &Summary) -> Vec<Vec<String>> {
 }
 
 /// Export the reports submitted in a period as CSV, streamed page by page (Vietnamese headers).
-/// The reporter's identity is included for the IOC and admins only, and each such read is
-/// recorded.
+/// The reporter's name and contact are included for the IOC, and for the processing agency on
+/// the reports whose reporter consented (Art. 4.5); each such read is recorded.
 #[utoipa::path(tag = "statistics", operation_id = "exportReports", security(("bearer" = [])), params(StatsParams),
     responses((status = 200, description = "CSV.", body = String, content_type = "text/csv")))]
 #[get("/statistics/reports.csv")]

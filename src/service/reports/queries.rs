@@ -13,8 +13,9 @@ use crate::db::models::{
 };
 use crate::db::repo::reports::{InboxFilter, Order, ReportFilter, Scope};
 use crate::db::{DbConn, new_id, repo, write_tx};
-use crate::domain::report::may_see_identity;
+use crate::domain::report::ReportStatus;
 use crate::domain::roles::Role;
+use crate::domain::visibility::{self, Audience, Identity};
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::auth::Principal;
 
@@ -24,6 +25,10 @@ pub struct ReportDetails {
     pub report: ReportRow,
     /// `None` when the caller may not see the reporter's identity.
     pub reporter: Option<ReporterRow>,
+    /// How much of it (the CCCD number only with [`Identity::Full`]).
+    pub identity: Identity,
+    /// Who is looking: the reporter sees no internal work.
+    pub audience: Audience,
     pub assignments: Vec<AssignmentRow>,
     pub clocks: Vec<ClockRow>,
     pub extension: Option<ExtensionRow>,
@@ -40,9 +45,13 @@ fn details(
     now: DateTime<Utc>,
 ) -> AppResult<ReportDetails> {
     let is_reporter = r.reporter_user_id.as_deref() == Some(who.user_id.as_str());
-    let reporter = if may_see_identity(who.role, is_reporter, r.consent_share_contact) {
-        let rep = repo::reports::reporter(c, &r.id)?;
-        if who.role != Role::Citizen && rep.is_some() {
+    let identity = visibility::identity_access(who.role, is_reporter, r.consent_share_contact);
+    let audience = visibility::audience(who.role, is_reporter);
+    let reporter = if identity == Identity::Hidden {
+        None
+    } else {
+        let mut rep = repo::reports::reporter(c, &r.id)?;
+        if !is_reporter && rep.is_some() {
             // Art. 3.4, 4.5: personal data stays safe; every read of it by staff is recorded.
             repo::reports::record_identity_read(
                 c,
@@ -52,13 +61,26 @@ fn details(
                 now.naive_utc(),
             )?;
         }
+        if identity == Identity::Contact
+            && let Some(p) = rep.as_mut()
+        {
+            // Consent shares the means of contact, not the identity number (Art. 4.5).
+            p.cccd.clear();
+        }
         rep
-    } else {
-        None
     };
+    let mut assignments = repo::reports::assignments_of(c, &r.id)?;
+    if audience == Audience::Reporter {
+        let released = ReportStatus::parse(&r.status).is_some_and(visibility::answer_released);
+        for a in &mut assignments {
+            for_reporter(a, released);
+        }
+    }
     Ok(ReportDetails {
         reporter,
-        assignments: repo::reports::assignments_of(c, &r.id)?,
+        identity,
+        audience,
+        assignments,
         clocks: repo::reports::clocks_of(c, &r.id)?,
         extension: repo::reports::extension_of(c, &r.id)?,
         feedback: repo::reports::feedback_of(c, &r.id)?,
@@ -67,6 +89,40 @@ fn details(
         report: r,
         now,
     })
+}
+
+/// What the reporter sees of an agency's part: who works on it and in which state; the answer
+/// only once it is published to them (Art. 9.3); never the leader's or the IOC's notes, the
+/// reasons agencies gave each other, or the staff who acted.
+fn for_reporter(a: &mut AssignmentRow, released: bool) {
+    a.assigned_by = None;
+    a.approved_by = None;
+    a.leader_note = None;
+    a.return_reason = None;
+    a.suggested_agency_id = None;
+    let published_answer = released
+        && a.role == "lead"
+        && a.status == crate::domain::report::AssignmentStatus::Approved.as_str();
+    if !published_answer {
+        a.result_addressee = None;
+        a.result_answer = None;
+        a.result_signer_title = None;
+    }
+}
+
+/// A step of the history as the reporter sees it: only the steps meant for them, the note only
+/// when it is addressed to them, no staff account.
+fn event_for_reporter(mut e: EventRow, reporter_id: &str) -> Option<EventRow> {
+    if !visibility::reporter_sees_step(&e.action) {
+        return None;
+    }
+    if !visibility::reporter_sees_note(&e.action) {
+        e.note = None;
+    }
+    if e.actor_user_id.as_deref() != Some(reporter_id) {
+        e.actor_user_id = None;
+    }
+    Some(e)
 }
 
 /// One report, for a caller who may see it (404 otherwise).
@@ -83,7 +139,15 @@ pub fn get(st: &AppState, who: &Principal, id: &str) -> AppResult<ReportDetails>
 pub fn events(st: &AppState, who: &Principal, id: &str) -> AppResult<Vec<EventRow>> {
     let mut conn = st.pool.get()?;
     let r = load_visible(&mut conn, who, id)?;
-    Ok(repo::reports::events_of(&mut conn, &r.id)?)
+    let rows = repo::reports::events_of(&mut conn, &r.id)?;
+    let is_reporter = r.reporter_user_id.as_deref() == Some(who.user_id.as_str());
+    Ok(match visibility::audience(who.role, is_reporter) {
+        Audience::Staff => rows,
+        Audience::Reporter => rows
+            .into_iter()
+            .filter_map(|e| event_for_reporter(e, &who.user_id))
+            .collect(),
+    })
 }
 
 /// An opaque position in a list: the sort key and the id of the last item.

@@ -1,5 +1,5 @@
-//! The report list of a period as CSV pages, with the reporter's identity for the IOC and
-//! admins only (each read recorded).
+//! The report list of a period as CSV pages, with the reporter's contact for the IOC and, where
+//! the reporter consented, the processing agency (Art. 4.5; each read recorded).
 
 use chrono_tz::Asia::Ho_Chi_Minh;
 
@@ -39,7 +39,12 @@ pub fn export_page(
     let (from, to) = bounds(q.from, q.to)?;
     let mut conn = st.pool.get()?;
     let sc = export_scope(&mut conn, who)?;
-    let identity = matches!(who.role, Role::Operator | Role::Admin);
+    // Art. 4.5: the same rule as a report's page: the IOC sees who reported; the processing agency
+    // sees the name and the means of contact of those who consented; nobody else sees a column.
+    let identity = matches!(
+        who.role,
+        Role::Operator | Role::AgencyStaff | Role::AgencyLeader
+    );
     let f = ReportFilter {
         category: q.category.clone(),
         admin_unit: q.area.clone(),
@@ -84,7 +89,16 @@ pub fn export_page(
     }
     let reporters = if identity {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let reps = repo::reports::reporters_in(&mut conn, &ids)?;
+        let consented: std::collections::HashSet<&str> = rows
+            .iter()
+            .filter(|r| {
+                crate::domain::visibility::identity_access(who.role, false, r.consent_share_contact)
+                    != crate::domain::visibility::Identity::Hidden
+            })
+            .map(|r| r.id.as_str())
+            .collect();
+        let mut reps = repo::reports::reporters_in(&mut conn, &ids)?;
+        reps.retain(|p| consented.contains(p.report_id.as_str()));
         // Art. 3.4, 4.5: personal data stays safe; every read of it by staff is recorded.
         let now = st.clock.now().naive_utc();
         crate::db::write_tx(&mut conn, |c| -> AppResult<()> {

@@ -185,7 +185,7 @@ async fn a_single_agency_story_from_submission_to_rating() {
 
     let events =
         w.t.get(&format!("/api/v1/reports/{id}/events"))
-            .bearer(&w.citizen)
+            .bearer(&w.op)
             .send()
             .await
             .json();
@@ -216,6 +216,34 @@ async fn a_single_agency_story_from_submission_to_rating() {
     assert_eq!(events[2]["from_status"], "accepted");
     assert_eq!(events[2]["to_status"], "in_progress");
     assert_eq!(events[2]["actor_role"], "operator");
+    // The reporter's history leaves out the agency's internal steps.
+    let own =
+        w.t.get(&format!("/api/v1/reports/{id}/events"))
+            .bearer(&w.citizen)
+            .send()
+            .await
+            .json();
+    let own: Vec<&str> = own
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        own,
+        [
+            "submitted",
+            "accepted",
+            "dispatched",
+            "assignment_accepted",
+            "result_approved",
+            "published",
+            "feedback_received",
+            "clarified",
+            "rated",
+            "rated"
+        ]
+    );
 }
 
 #[actix_web::test]

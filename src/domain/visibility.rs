@@ -1,0 +1,133 @@
+//! What each audience may see of a report (Art. 4.5, 9.3, 15.6): the reporter's identity, the
+//! internal work of the IOC and the agencies, and the answer before it is published.
+
+use crate::domain::report::ReportStatus;
+use crate::domain::roles::Role;
+
+/// How much of the reporter's identity a viewer may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// Nothing: the province, administrators, supervisors, agencies without consent.
+    Hidden,
+    /// The name and the means of contact (address, phone, e-mail, organisation), not the
+    /// identity number: the processing agency when the reporter consented (Art. 4.5).
+    Contact,
+    /// Everything, including the CCCD number: the reporter, and the IOC operators who verify it
+    /// (Art. 7.1).
+    Full,
+}
+
+/// Art. 4.5, 15.6: the identity is for the IOC operators who verify it, the reporter, and the
+/// processing agency with consent; nobody else (the province and administrators included).
+pub fn identity_access(role: Role, is_reporter: bool, consent_share_contact: bool) -> Identity {
+    if is_reporter || role == Role::Operator {
+        Identity::Full
+    } else if consent_share_contact && matches!(role, Role::AgencyStaff | Role::AgencyLeader) {
+        Identity::Contact
+    } else {
+        Identity::Hidden
+    }
+}
+
+/// Who is looking at a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Staff who may see the report: the whole internal record.
+    Staff,
+    /// The citizen who reported it: the state, the public steps, their own data, what they were
+    /// asked, and the answer once it is published to them (Art. 9.3).
+    Reporter,
+}
+
+pub fn audience(role: Role, is_reporter: bool) -> Audience {
+    if role == Role::Citizen && is_reporter {
+        Audience::Reporter
+    } else {
+        Audience::Staff
+    }
+}
+
+/// The history steps anyone may read of a published report.
+pub const PUBLIC_ACTIONS: [&str; 10] = [
+    "submitted",
+    "accepted",
+    "dispatched",
+    "designated",
+    "assignment_accepted",
+    "coordinator_assigned",
+    "result_approved",
+    "extension_confirmed",
+    "published",
+    "clarified",
+];
+
+/// Steps the reporter also sees on their own report: what was asked of them, what they did,
+/// where the report went. Internal steps (drafts, send-backs, returns between agencies, flags,
+/// extension requests) are not among them; a new step is internal until listed here.
+const REPORTER_ACTIONS: [&str; 11] = [
+    "info_requested",
+    "supplemented",
+    "rejected",
+    "forwarded",
+    "escalated",
+    "attachment_added",
+    "feedback_received",
+    "rated",
+    "emergency_call_forwarded",
+    "emergency_recorded",
+    "closed",
+];
+
+/// Whether the reporter sees a step of their report's history.
+pub fn reporter_sees_step(action: &str) -> bool {
+    PUBLIC_ACTIONS.contains(&action) || REPORTER_ACTIONS.contains(&action)
+}
+
+/// Whether the reporter sees the note of a step: only the notes addressed to them, i.e. what the
+/// IOC asked them to supplement (Art. 7.1) and why the report was refused.
+pub fn reporter_sees_note(action: &str) -> bool {
+    matches!(action, "info_requested" | "rejected")
+}
+
+/// Whether the answer has been published to the reporter (Art. 9.3): before that, a draft or an
+/// approved answer is the agency's and the IOC's work, not the reporter's to read.
+pub fn answer_released(status: ReportStatus) -> bool {
+    status == ReportStatus::Published
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_follows_the_regulation() {
+        use Identity::*;
+        for role in Role::ALL {
+            assert_eq!(identity_access(role, true, false), Full, "{role:?}");
+        }
+        assert_eq!(identity_access(Role::Operator, false, false), Full);
+        for role in [Role::Province, Role::Admin, Role::Supervisor] {
+            assert_eq!(identity_access(role, false, true), Hidden, "{role:?}");
+        }
+        for role in [Role::AgencyStaff, Role::AgencyLeader] {
+            assert_eq!(identity_access(role, false, true), Contact);
+            assert_eq!(identity_access(role, false, false), Hidden);
+        }
+    }
+
+    #[test]
+    fn internal_steps_stay_internal() {
+        for a in [
+            "result_submitted",
+            "result_sent_back",
+            "result_returned",
+            "lead_returned",
+            "flags_set",
+            "extension_requested",
+        ] {
+            assert!(!reporter_sees_step(a), "{a}");
+        }
+        assert!(reporter_sees_step("info_requested") && reporter_sees_note("info_requested"));
+        assert!(reporter_sees_step("published") && !reporter_sees_note("published"));
+    }
+}
