@@ -40,6 +40,8 @@ pub struct StartReport {
     /// The generated password of the first admin, when none was configured.
     pub generated_admin_password: Option<String>,
     pub admin_created: bool,
+    /// `PAHT_ADMIN_PASSWORD` was set but not used: an admin already exists.
+    pub admin_password_ignored: bool,
     pub jwt_key_generated: bool,
 }
 
@@ -79,8 +81,9 @@ impl AppState {
         let mut conn = state.pool.get()?;
         report.reference_loaded = write_tx(&mut conn, |c| {
             let reference = db::seed::load_reference(c, now)?;
+            let units = db::seed::load_unit_lists(c, now)?;
             let calendar = db::seed::load_calendar(c, now)?;
-            Ok::<_, diesel::result::Error>(reference || calendar)
+            Ok::<_, diesel::result::Error>(reference || units || calendar)
         })
         .map_err(AppError::from)?;
         // Statistics counters of reports that predate them are built once.
@@ -88,6 +91,7 @@ impl AppState {
         let admin = bootstrap::ensure_admin(&state, &mut conn)?;
         report.admin_created = admin.created;
         report.generated_admin_password = admin.generated_password;
+        report.admin_password_ignored = admin.password_ignored;
         Ok((state, report))
     }
 }

@@ -1,6 +1,9 @@
 //! The `paht` command: `paht` (or `paht serve`) runs the service; `paht openapi` prints the
 //! API contract; `paht migrate` applies the migrations and the reference data, then exits;
-//! `paht seed-demo --reports N [--seed S]` fills the database with demo reports.
+//! `paht seed-demo --reports N [--seed S]` fills the database with demo reports;
+//! `paht admin reset-password [LOGIN]` gives an administrator a new password;
+//! `paht admin import-units FILE [--valid-from YYYY-MM-DD] [--parent CODE]` loads an official list
+//! of commune-level units.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,8 +15,11 @@ use paht::config::{Config, LogFormat};
 fn init_logging(config: &Config) {
     let filter =
         tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
+    use std::io::IsTerminal;
+    // Colour only on a terminal: a log file or a collector gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder
@@ -27,7 +33,9 @@ fn init_logging(config: &Config) {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: paht [serve | migrate | openapi | seed-demo --reports N [--seed S] [--total T]]"
+        "usage: paht [serve | migrate | openapi | seed-demo --reports N [--seed S] [--total T]\n\
+         \x20           | admin reset-password [LOGIN]\n\
+         \x20           | admin import-units FILE.csv [--valid-from YYYY-MM-DD] [--parent CODE]]"
     );
     ExitCode::from(2)
 }
@@ -121,6 +129,86 @@ fn seed_demo(config: Config, args: &[String]) -> ExitCode {
     }
 }
 
+/// `paht admin …`: maintenance commands run against the configured database.
+fn admin(config: Config, args: &[String]) -> ExitCode {
+    let sub = args.get(2).map(String::as_str);
+    if !matches!(sub, Some("reset-password" | "import-units")) {
+        return usage();
+    }
+    let (state, _) = match AppState::init(config, Arc::new(SystemClock)) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(error = %e, cause = e.cause.as_deref().unwrap_or(""), "cannot start");
+            return ExitCode::FAILURE;
+        }
+    };
+    if sub == Some("reset-password") {
+        let login = args
+            .get(3)
+            .filter(|a| !a.starts_with("--"))
+            .map_or("admin", String::as_str);
+        return match paht::service::bootstrap::reset_admin_password(&state, login) {
+            Ok(password) => {
+                // On standard output, not in the log: shown once.
+                println!("login: {login}\npassword: {password}");
+                eprintln!(
+                    "paht: new password set; every session of `{login}` has ended. Sign in and change it."
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("paht: {}", e.cause.as_deref().unwrap_or(&e.to_string()));
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let Some(file) = args.get(3).filter(|a| !a.starts_with("--")) else {
+        return usage();
+    };
+    let valid_from = match flag(args, "--valid-from").map(|d| d.parse::<chrono::NaiveDate>()) {
+        None => chrono::Utc::now()
+            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+            .date_naive(),
+        Some(Ok(d)) => d,
+        Some(Err(_)) => {
+            eprintln!("paht: --valid-from must be a date YYYY-MM-DD");
+            return ExitCode::from(2);
+        }
+    };
+    let parent = flag(args, "--parent").unwrap_or_else(|| "92".into());
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("paht: cannot read {file}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match paht::service::bootstrap::import_units(&state, &text, &parent, valid_from) {
+        Ok(r) => {
+            println!(
+                "units: {} added, {} updated, {} unchanged, {} ended on {}; successions: {}; \
+                 People's Committees: {} added, {} ended",
+                r.added,
+                r.updated,
+                r.unchanged,
+                r.ended,
+                valid_from - chrono::Duration::days(1),
+                r.successions,
+                r.agencies_added,
+                r.agencies_ended
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            eprintln!("paht: the list was not loaded (nothing changed):");
+            for p in problems {
+                eprintln!("  - {p}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let command = args.get(1).cloned().unwrap_or_else(|| "serve".into());
@@ -129,7 +217,10 @@ fn main() -> ExitCode {
         println!("{}", doc.to_pretty_json().expect("the document serialises"));
         return ExitCode::SUCCESS;
     }
-    if !matches!(command.as_str(), "serve" | "migrate" | "seed-demo") {
+    if !matches!(
+        command.as_str(),
+        "serve" | "migrate" | "seed-demo" | "admin"
+    ) {
         return usage();
     }
     let config = match Config::from_env() {
@@ -146,6 +237,9 @@ fn main() -> ExitCode {
     init_logging(&config);
     if command == "seed-demo" {
         return seed_demo(config, &args);
+    }
+    if command == "admin" {
+        return admin(config, &args);
     }
     tracing::info!(database = %config.database.redacted(), "starting");
     let (state, report) = match AppState::init(config.clone(), Arc::new(SystemClock)) {
@@ -165,6 +259,12 @@ fn main() -> ExitCode {
             path = %config.data_dir.join("jwt-secret").display(),
             "PAHT_JWT_SECRET is not set: a signing key was generated and kept in the data folder. \
              Production must set PAHT_JWT_SECRET, and every replica must share the same value."
+        );
+    }
+    if report.admin_password_ignored {
+        tracing::warn!(
+            "PAHT_ADMIN_PASSWORD is set but an administrator already exists: the variable was not \
+             used. To set a new password run `paht admin reset-password`."
         );
     }
     if report.admin_created {

@@ -133,6 +133,9 @@ pub struct AgencyView {
     pub email: Option<String>,
     /// Official phone.
     pub phone: Option<String>,
+    /// The last day it existed, if it ceased to (the district People's Committees: 30/6/2025);
+    /// nothing new goes to it after that.
+    pub valid_to: Option<chrono::NaiveDate>,
     /// Focal points: shown to staff only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub focal_points: Option<FocalPointsView>,
@@ -162,6 +165,7 @@ impl AgencyView {
             participating: a.participating,
             email: a.email,
             phone: a.phone,
+            valid_to: a.valid_to,
             focal_points,
         }
     }

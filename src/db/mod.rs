@@ -114,14 +114,42 @@ pub fn build_pool(
         .map_err(AppError::unavailable)
 }
 
+/// Creates the database's folder and an empty database file, both readable by the service's
+/// user only (the file holds identity numbers; SQLite gives its `-wal` and `-shm` files the
+/// database file's permissions).
 fn ensure_parent_dir(path: &Path) -> AppResult<()> {
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| AppError::internal(format!("cannot create {}: {e}", dir.display())))?;
+        create_private_dir(dir)?;
+    }
+    if !path.exists() {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        match opts.open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(AppError::internal(format!(
+                    "cannot create {}: {e}",
+                    path.display()
+                )));
+            }
+        }
     }
     Ok(())
+}
+
+/// Creates a folder (and its parents) readable by the service's user only.
+pub fn create_private_dir(dir: &Path) -> AppResult<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+        .map_err(|e| AppError::internal(format!("cannot create {}: {e}", dir.display())))
 }
 
 /// Applies the pending migrations on a dedicated connection.

@@ -67,6 +67,8 @@ pub struct AgencyRow {
     pub focal_staff_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The last day it existed (a district People's Committee: 30/6/2025).
+    pub valid_to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -82,6 +84,7 @@ pub struct AgencyChanges {
     pub phone: Option<Option<String>>,
     pub focal_leader_id: Option<Option<String>>,
     pub focal_staff_id: Option<Option<String>>,
+    pub valid_to: Option<Option<NaiveDate>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 

@@ -29,6 +29,16 @@ diesel::table! {
         focal_staff_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        valid_to -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    admin_unit_successions (old_code, old_valid_to, new_code) {
+        old_code -> Text,
+        old_valid_to -> Date,
+        new_code -> Text,
+        partial -> Bool,
     }
 }
 
@@ -325,6 +335,7 @@ diesel::joinable!(clocks -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     admin_units,
+    admin_unit_successions,
     agencies,
     users,
     refresh_tokens,

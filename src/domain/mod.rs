@@ -8,4 +8,6 @@ pub mod periods;
 pub mod report;
 pub mod roles;
 pub mod steps;
+pub mod text;
+pub mod unit_list;
 pub mod visibility;

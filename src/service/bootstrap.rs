@@ -23,9 +23,7 @@ pub fn jwt_secret(config: &Config) -> AppResult<(Vec<u8>, bool)> {
             return Ok((s.as_bytes().to_vec(), false));
         }
     }
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-        AppError::internal(format!("cannot create {}: {e}", config.data_dir.display()))
-    })?;
+    crate::db::create_private_dir(&config.data_dir)?;
     let secret = format!("{}{}", random_token(), random_token());
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
@@ -41,11 +39,20 @@ pub fn jwt_secret(config: &Config) -> AppResult<(Vec<u8>, bool)> {
 pub struct AdminBootstrap {
     pub created: bool,
     pub generated_password: Option<String>,
+    /// `PAHT_ADMIN_PASSWORD` is set but an admin already exists: it was not used.
+    pub password_ignored: bool,
 }
 
 /// Creates the account `admin` when no admin exists: its password from `PAHT_ADMIN_PASSWORD`,
 /// or a random one that the caller prints once.
 pub fn ensure_admin(st: &AppState, conn: &mut DbConn) -> AppResult<AdminBootstrap> {
+    if repo::users::any_admin(conn)? {
+        return Ok(AdminBootstrap {
+            created: false,
+            generated_password: None,
+            password_ignored: st.config.admin_password.is_some(),
+        });
+    }
     let (password, generated) = match &st.config.admin_password {
         Some(p) => (p.clone(), false),
         None => (format!("{}9", &random_token()[..19]), true),
@@ -87,5 +94,61 @@ pub fn ensure_admin(st: &AppState, conn: &mut DbConn) -> AppResult<AdminBootstra
     Ok(AdminBootstrap {
         created,
         generated_password: (created && generated).then_some(password),
+        password_ignored: !created && st.config.admin_password.is_some(),
     })
+}
+
+/// `paht admin reset-password [LOGIN]`: gives an administrator account (`admin` by default) a
+/// new random password, ends its sessions and re-enables it. Returns the login and the
+/// password, shown once.
+pub fn reset_admin_password(st: &AppState, login: &str) -> AppResult<String> {
+    let password = format!("{}9", &random_token()[..19]);
+    let hash = hash_password(&password)?;
+    let now = st.clock.now().naive_utc();
+    let mut conn = st.pool.get()?;
+    write_tx(&mut conn, |c| -> AppResult<()> {
+        let id = crate::domain::account::LoginId::parse(login);
+        let user = repo::users::find_by_login(c, &id)?
+            .filter(|u| u.role == Role::Admin.as_str())
+            .ok_or_else(|| {
+                AppError::internal(format!("no administrator account signs in as `{login}`"))
+            })?;
+        repo::users::update(
+            c,
+            &user.id,
+            &crate::db::models::UserChanges {
+                password_hash: Some(hash),
+                disabled: Some(false),
+                updated_at: Some(now),
+                ..Default::default()
+            },
+        )?;
+        repo::tokens::revoke_user(c, &user.id, now)?;
+        Ok(())
+    })?;
+    Ok(password)
+}
+
+/// `paht admin import-units FILE`: loads an official list of commune-level units (CSV with
+/// `code`, `name` and optionally `formed_from`) in force from `valid_from` under `parent`. The
+/// whole list is checked first; on any problem nothing is written and every problem is listed.
+pub fn import_units(
+    st: &AppState,
+    csv_text: &str,
+    parent: &str,
+    valid_from: chrono::NaiveDate,
+) -> Result<crate::db::seed::UnitImport, Vec<String>> {
+    let units = crate::domain::unit_list::parse(csv_text)
+        .map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let now = st.clock.now().naive_utc();
+    let mut conn = st.pool.get().map_err(|e| vec![e.to_string()])?;
+    write_tx(&mut conn, |c| {
+        match crate::db::seed::apply_unit_list(c, &units, parent, valid_from, now) {
+            Ok(r) => Ok(Ok(r)),
+            // Nothing was written before a refusal; the transaction ends cleanly.
+            Err(crate::db::seed::ImportError::Refused(why)) => Ok(Err(why)),
+            Err(crate::db::seed::ImportError::Db(e)) => Err(e),
+        }
+    })
+    .map_err(|e: diesel::result::Error| vec![e.to_string()])?
 }

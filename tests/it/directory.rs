@@ -61,7 +61,11 @@ async fn units_are_data_with_validity() {
     assert!(codes(&after).contains(&"92".to_string()));
 
     let admin = t.admin().await;
-    let ward = json!({"code": "31510", "name": "Phường Phú Lợi", "level": "commune", "parent_code": "92", "valid_from": "2025-07-01"});
+    assert!(
+        codes(&after).contains(&"31510".to_string()),
+        "the wards of 1/7/2025 are seeded"
+    );
+    let ward = json!({"code": "31999", "name": "Phường Thử Nghiệm", "level": "commune", "parent_code": "92", "valid_from": "2025-07-01"});
     let res = t
         .post("/api/v1/admin-units")
         .bearer(&admin)
@@ -78,7 +82,7 @@ async fn units_are_data_with_validity() {
     let p = t
         .post("/api/v1/admin-units")
         .bearer(&admin)
-        .json(&json!({"code": "1", "name": "X", "level": "district", "parent_code": "31510", "valid_from": "2026-01-02", "valid_to": "2026-01-01"}))
+        .json(&json!({"code": "1", "name": "X", "level": "district", "parent_code": "31999", "valid_from": "2026-01-02", "valid_to": "2026-01-01"}))
         .send()
         .await
         .problem(422, "validation_failed");
@@ -97,7 +101,7 @@ async fn units_are_data_with_validity() {
         .problem(422, "validation_failed");
 
     let res = t
-        .patch("/api/v1/admin-units/31510")
+        .patch("/api/v1/admin-units/31999")
         .bearer(&admin)
         .json(&json!({"valid_to": "2030-12-31"}))
         .send()
@@ -109,14 +113,14 @@ async fn units_are_data_with_validity() {
         .await
         .problem(409, "admin_unit_in_use");
     assert_eq!(
-        t.delete("/api/v1/admin-units/31510")
+        t.delete("/api/v1/admin-units/31999")
             .bearer(&admin)
             .send()
             .await
             .status,
         StatusCode::NO_CONTENT
     );
-    t.get("/api/v1/admin-units/31510")
+    t.get("/api/v1/admin-units/31999")
         .send()
         .await
         .problem(404, "not_found");

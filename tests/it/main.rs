@@ -8,6 +8,7 @@ mod directory;
 mod errors;
 mod hardening;
 mod migrations;
+mod newcomer;
 mod ops;
 mod reports;
 mod statistics;

@@ -10,7 +10,14 @@ use crate::db::models::{AdminUnitRow, AgencyRow, CalendarDayRow, CategoryRow};
 use crate::db::schema::seed_runs;
 use crate::db::{DbConn, new_id, repo};
 
+mod units;
+
+pub use units::{ImportError, UnitImport, apply as apply_unit_list};
+
 const REFERENCE: &str = include_str!("reference.json");
+/// The commune-level units of Cần Thơ city in force since 1/7/2025 (Resolution
+/// 1668/NQ-UBTVQH15; codes of Công văn 1027/CTK-CSCL).
+const UNITS_2025: &str = include_str!("admin-units-can-tho-2025.csv");
 const CALENDAR: &str = include_str!("calendar-2024-2026.json");
 
 #[derive(Deserialize)]
@@ -20,6 +27,16 @@ struct Reference {
     admin_units: Vec<UnitSeed>,
     agencies: Vec<AgencySeed>,
     categories: Vec<CategorySeed>,
+    unit_lists: Vec<UnitListSeed>,
+}
+
+/// An official unit list shipped with the release, loaded once as its own seed step.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitListSeed {
+    name: String,
+    parent: String,
+    valid_from: NaiveDate,
 }
 
 #[derive(Deserialize)]
@@ -31,6 +48,8 @@ struct UnitSeed {
     parent: Option<String>,
     valid_from: Option<NaiveDate>,
     valid_to: Option<NaiveDate>,
+    /// The one unit it became as a whole (the province of Sóc Trăng: Cần Thơ city).
+    successor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +72,39 @@ struct CategorySeed {
     name: String,
     description: Option<String>,
     default_agency: Option<String>,
+}
+
+/// Loads the unit lists shipped with the release that this database has not loaded yet (the
+/// units of 1/7/2025 on a database created before them, too). Returns whether it loaded any.
+pub fn load_unit_lists(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {
+    let data: Reference =
+        serde_json::from_str(REFERENCE).expect("reference.json is valid (checked by a test)");
+    let mut loaded = false;
+    for l in &data.unit_lists {
+        if has_run(conn, &l.name)? {
+            continue;
+        }
+        let units = crate::domain::unit_list::parse(UNITS_2025)
+            .expect("the shipped unit list is valid (checked by a test)");
+        match units::apply(conn, &units, &l.parent, l.valid_from, now) {
+            Ok(_) => {}
+            Err(ImportError::Db(e)) => return Err(e),
+            Err(ImportError::Refused(why)) => {
+                // An admin's own data conflicts with the shipped list: leave both as they are
+                // and say so; `paht admin import-units` loads it once the conflict is resolved.
+                tracing::warn!(list = %l.name, problems = ?why, "unit list not loaded");
+                continue;
+            }
+        }
+        for u in &data.admin_units {
+            if let (Some(to), Some(next)) = (u.valid_to, &u.successor) {
+                repo::admin_units::add_succession(conn, &u.code, to, next, false)?;
+            }
+        }
+        record_run(conn, &l.name, now)?;
+        loaded = true;
+    }
+    Ok(loaded)
 }
 
 /// Whether a named seed step has run.
@@ -117,6 +169,7 @@ pub fn load_reference(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool
                 focal_staff_id: None,
                 created_at: now,
                 updated_at: now,
+                valid_to: None,
             },
         )?;
     }
@@ -213,6 +266,23 @@ pub fn load_calendar(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool>
 mod tests {
     use super::*;
     use crate::domain::directory::{AgencyKind, UnitLevel};
+
+    #[test]
+    fn the_shipped_unit_list_is_valid() {
+        let units = crate::domain::unit_list::parse(UNITS_2025).unwrap();
+        assert_eq!(units.len(), 103);
+        let wards = units
+            .iter()
+            .filter(|u| u.name.starts_with("Phường"))
+            .count();
+        assert_eq!((wards, units.len() - wards), (31, 72));
+        assert!(units.iter().all(|u| !u.formed_from.is_empty()));
+        let partial: usize = units
+            .iter()
+            .map(|u| u.formed_from.iter().filter(|f| f.partial).count())
+            .sum();
+        assert_eq!(partial, 3, "three former wards were split");
+    }
 
     #[test]
     fn reference_data_is_consistent() {

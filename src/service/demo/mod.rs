@@ -161,9 +161,28 @@ pub fn seed(
     let mut conn = st.pool.get()?;
     let all = repo::agencies::list(&mut conn, &Default::default())?;
     let categories = repo::categories::list(&mut conn, Some(true))?;
+    // Reports after 1/7/2025 are filed under the communes and wards in force since then.
+    let communes: Vec<String> = repo::admin_units::list(
+        &mut conn,
+        &repo::admin_units::UnitFilter {
+            level: Some(crate::domain::directory::UnitLevel::Commune.as_str().into()),
+            parent_code: None,
+            valid_on: Some(chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default()),
+        },
+    )?
+    .into_iter()
+    .map(|u| u.code)
+    .collect();
     drop(conn);
     let mut agencies = Vec::new();
-    for a in all.iter().filter(|a| a.participating) {
+    // The departments and the other agencies in operation; not the 103 commune People's
+    // Committees, which would only multiply the demo accounts.
+    let in_demo = |a: &&crate::db::models::AgencyRow| {
+        a.participating
+            && a.valid_to.is_none()
+            && a.kind != crate::domain::directory::AgencyKind::CommuneCommittee.as_str()
+    };
+    for a in all.iter().filter(in_demo) {
         let code = a.code.to_lowercase();
         agencies.push(Agency {
             id: a.id.clone(),
@@ -232,6 +251,7 @@ pub fn seed(
             &citizens,
             &agencies,
             &categories,
+            &communes,
             at,
             end,
             i,

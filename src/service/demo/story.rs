@@ -31,6 +31,7 @@ pub(super) fn one_report(
     citizens: &[Principal],
     agencies: &[Agency],
     categories: &[crate::db::models::CategoryRow],
+    communes: &[String],
     at: DateTime<Utc>,
     end: DateTime<Utc>,
     i: usize,
@@ -58,8 +59,10 @@ pub(super) fn one_report(
             .to_utc()
     {
         *rng.pick(&DISTRICTS)
-    } else {
+    } else if communes.is_empty() {
         "92"
+    } else {
+        rng.pick(communes).as_str()
     };
     let channel = if by_operator {
         if rng.chance(70) {

@@ -192,6 +192,7 @@ pub fn create_agency(st: &AppState, input: NewAgency) -> AppResult<AgencyRow> {
             focal_staff_id: None,
             created_at: now,
             updated_at: now,
+            valid_to: None,
         };
         repo::agencies::insert(c, &row)?;
         Ok(row)

@@ -206,14 +206,63 @@ impl Figures {
         now: chrono::NaiveDateTime,
         source: Source,
     ) -> AppResult<Self> {
-        match (source, counter_scope(f)) {
-            (Source::Best, Some(scope)) => Self::counted(conn, &scope, q, f, now),
+        let mut fig = match (source, counter_scope(f)) {
+            (Source::Best, Some(scope)) => Self::counted(conn, &scope, q, f, now)?,
             _ => {
                 let (from, to) = bounds(q.from, q.to)?;
-                Self::live(conn, f, from, to, now)
+                Self::live(conn, f, from, to, now)?
             }
+        };
+        fig.by_area = roll_up_areas(conn, std::mem::take(&mut fig.by_area))?;
+        Ok(fig)
+    }
+}
+
+/// Reports filed under a former unit that became exactly one unit count under the unit in force
+/// (the province of Sóc Trăng under Cần Thơ city); a former unit divided among several keeps its
+/// line, since its reports cannot be told apart.
+fn roll_up_areas(conn: &mut DbConn, rows: Vec<stats::KeyCount>) -> AppResult<Vec<stats::KeyCount>> {
+    let map: std::collections::HashMap<String, String> = repo::admin_units::sole_successions(conn)?
+        .into_iter()
+        .collect();
+    let mut out: Vec<stats::KeyCount> = Vec::with_capacity(rows.len());
+    for mut r in rows {
+        if let Some(next) = r.k.as_ref().and_then(|k| successor_in_force(&map, k)) {
+            r.k = Some(next);
+        }
+        match out.iter_mut().find(|x| x.k == r.k) {
+            Some(x) => x.n += r.n,
+            None => out.push(r),
         }
     }
+    Ok(out)
+}
+
+/// Follows sole successions to the end (a unit may have changed more than once).
+fn successor_in_force(
+    map: &std::collections::HashMap<String, String>,
+    code: &str,
+) -> Option<String> {
+    let mut cur = map.get(code)?;
+    for _ in 0..8 {
+        match map.get(cur.as_str()) {
+            Some(n) if n != cur => cur = n,
+            _ => break,
+        }
+    }
+    Some(cur.clone())
+}
+
+/// The former units whose reports count under `area` (the reverse of [`roll_up_areas`]).
+pub(super) fn former_units_of(conn: &mut DbConn, area: &str) -> AppResult<Vec<String>> {
+    let map: std::collections::HashMap<String, String> = repo::admin_units::sole_successions(conn)?
+        .into_iter()
+        .collect();
+    Ok(map
+        .keys()
+        .filter(|k| successor_in_force(&map, k).as_deref() == Some(area))
+        .cloned()
+        .collect())
 }
 
 /// Where figures come from: the counters when they can answer (always, in service), or the

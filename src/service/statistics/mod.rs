@@ -210,15 +210,25 @@ pub fn scope(conn: &mut DbConn, who: &Principal) -> AppResult<Option<Vec<String>
     })
 }
 
-fn filter(q: &StatsQuery, scope: Option<Vec<String>>, public_only: bool) -> StatsFilter {
-    StatsFilter {
+fn filter(
+    conn: &mut DbConn,
+    q: &StatsQuery,
+    scope: Option<Vec<String>>,
+    public_only: bool,
+) -> AppResult<StatsFilter> {
+    let area_former = match &q.area {
+        Some(a) => figures::former_units_of(conn, a)?,
+        None => vec![],
+    };
+    Ok(StatsFilter {
         scope_agencies: scope,
         agency: q.agency.clone(),
         category: q.category.clone(),
         area: q.area.clone(),
+        area_former,
         channel: q.channel.clone(),
         public_only,
-    }
+    })
 }
 
 fn keyed(rows: Vec<stats::KeyCount>) -> Vec<Keyed> {

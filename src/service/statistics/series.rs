@@ -50,7 +50,7 @@ pub fn series(st: &AppState, who: &Principal, q: &StatsQuery, b: Bucket) -> AppR
     };
     let mut conn = st.pool.get()?;
     let sc = scope(&mut conn, who)?;
-    let f = filter(q, sc, false);
+    let f = filter(&mut conn, q, sc, false)?;
     let (from, to) = bounds(q.from, q.to)?;
     let mut points: BTreeMap<NaiveDate, Point> = BTreeMap::new();
     let mut d = bucket_start(q.from, b);
@@ -143,7 +143,7 @@ pub struct PublicStats {
 
 pub fn public(st: &AppState, q: &StatsQuery) -> AppResult<PublicStats> {
     let mut conn = st.pool.get()?;
-    let f = filter(q, None, true);
+    let f = filter(&mut conn, q, None, true)?;
     let fig = Figures::read(&mut conn, q, &f, st.clock.now().naive_utc(), Source::Best)?;
     let s = summary_of(q, &fig);
     let (on, late) = s

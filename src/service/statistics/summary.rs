@@ -67,7 +67,7 @@ pub fn summary_from(
 ) -> AppResult<Summary> {
     let mut conn = st.pool.get()?;
     let sc = scope(&mut conn, who)?;
-    let f = filter(q, sc, false);
+    let f = filter(&mut conn, q, sc, false)?;
     let fig = Figures::read(&mut conn, q, &f, st.clock.now().naive_utc(), source)?;
     Ok(summary_of(q, &fig))
 }
@@ -122,7 +122,7 @@ pub fn agencies_from(
 ) -> AppResult<Vec<AgencyStats>> {
     let mut conn = st.pool.get()?;
     let sc = scope(&mut conn, who)?;
-    let f = filter(q, sc.clone(), false);
+    let f = filter(&mut conn, q, sc.clone(), false)?;
     let now = st.clock.now().naive_utc();
     let Figures {
         leads,

@@ -27,6 +27,8 @@ pub struct StatsFilter {
     pub agency: Option<String>,
     pub category: Option<String>,
     pub area: Option<String>,
+    /// Former units whose reports count under `area` (they became it as a whole).
+    pub area_former: Vec<String>,
     pub channel: Option<String>,
     /// Leave out confidential and state-secret reports.
     pub public_only: bool,
@@ -114,7 +116,15 @@ impl Sql {
             self.eq("r.category_code", c);
         }
         if let Some(a) = &f.area {
-            self.eq("r.admin_unit_code", a);
+            if f.area_former.is_empty() {
+                self.eq("r.admin_unit_code", a);
+            } else {
+                let ps: Vec<String> = std::iter::once(a)
+                    .chain(&f.area_former)
+                    .map(|c| self.placeholder(Bind::Text(c.clone())))
+                    .collect();
+                self.and(&format!("r.admin_unit_code IN ({})", ps.join(", ")));
+            }
         }
         if let Some(c) = &f.channel {
             self.eq("r.channel", c);

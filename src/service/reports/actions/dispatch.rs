@@ -16,14 +16,35 @@ use crate::service::reports::{Act, act, transition};
 
 use super::*;
 
-pub fn check_agency(c: &mut DbConn, id: &str, f: &str) -> AppResult<crate::db::models::AgencyRow> {
-    repo::agencies::find(c, id)?.ok_or_else(|| {
+/// An agency a report can go to: it exists, and has not ceased to exist (the district People's
+/// Committees ended on 30/6/2025 with their districts).
+pub fn check_agency(
+    c: &mut DbConn,
+    id: &str,
+    f: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<crate::db::models::AgencyRow> {
+    let a = repo::agencies::find(c, id)?.ok_or_else(|| {
         AppError::validation(vec![FieldError::new(
             f,
             "unknown_agency",
             Msg::new("Cơ quan không tồn tại.", "No such agency."),
         )])
-    })
+    })?;
+    let today = now
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .date_naive();
+    if a.valid_to.is_some_and(|d| d < today) {
+        return Err(AppError::validation(vec![FieldError::new(
+            f,
+            "agency_dissolved",
+            Msg::new(
+                "Cơ quan này đã giải thể hoặc sắp xếp lại; hãy chọn cơ quan đang hoạt động.",
+                "This agency no longer exists; choose one in operation.",
+            ),
+        )]));
+    }
+    Ok(a)
 }
 
 /// A dispatch to a lead agency (Art. 7.3).
@@ -78,7 +99,7 @@ pub fn dispatch(
     require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Dispatch)?;
-        let agency = check_agency(c, &input.agency_id, "agency_id")?;
+        let agency = check_agency(c, &input.agency_id, "agency_id", ctx.now)?;
         let a = assign_lead(ctx, c, &r, &agency.id)?;
         ctx.close(c, &r.id, &[Step::Dispatch], None)?;
         let mut note = input.note.unwrap_or_default();
@@ -131,7 +152,7 @@ pub fn designate(
     require(who, &[Role::Province])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Designate)?;
-        let agency = check_agency(c, &input.agency_id, "agency_id")?;
+        let agency = check_agency(c, &input.agency_id, "agency_id", ctx.now)?;
         let a = assign_lead(ctx, c, &r, &agency.id)?;
         ctx.event(c, &r, "designated", Some(to), Some(&a.id), input.note)?;
         ctx.save(

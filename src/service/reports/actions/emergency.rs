@@ -57,7 +57,7 @@ pub fn emergency_call(
                 Msg::new("Không thể ở tương lai.", "Cannot be in the future."),
             ));
         }
-        check_agency(c, &input.agency_id, "agency_id")?;
+        check_agency(c, &input.agency_id, "agency_id", ctx.now)?;
         repo::reports::insert_emergency(
             c,
             &EmergencyRow {

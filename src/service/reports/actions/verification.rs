@@ -243,7 +243,7 @@ pub fn forward(st: &AppState, who: &Principal, id: &str, input: ForwardInput) ->
     require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Forward)?;
-        check_agency(c, &input.agency_id, "agency_id")?;
+        check_agency(c, &input.agency_id, "agency_id", ctx.now)?;
         ctx.close(c, &r.id, &[Step::Dispatch], None)?;
         ctx.event(c, &r, "forwarded", Some(to), None, input.note)?;
         ctx.save(

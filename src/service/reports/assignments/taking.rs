@@ -75,7 +75,7 @@ pub fn give_back(st: &AppState, who: &Principal, id: &str, input: ReturnInput) -
             ));
         }
         if let Some(sid) = &input.suggested_agency_id {
-            check_agency(c, sid, "suggested_agency_id")?;
+            check_agency(c, sid, "suggested_agency_id", ctx.now)?;
         }
         let step = if is_lead(&a) {
             Step::LeadReturn

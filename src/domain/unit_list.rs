@@ -1,0 +1,175 @@
+//! An official list of commune-level units (a CSV such as the one of Công văn 1027/CTK-CSCL for
+//! the units in force since 1/7/2025, Resolution 1668/NQ-UBTVQH15): what each row says, checked
+//! before anything is written.
+
+use crate::domain::text;
+
+/// One unit of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedUnit {
+    /// The official 5-digit code.
+    pub code: String,
+    /// The official name with its type ("Phường Ninh Kiều"), in NFC.
+    pub name: String,
+    /// The former units it was formed from.
+    pub formed_from: Vec<FormerUnit>,
+}
+
+/// A unit before the change, as the resolution names it: `Name [code, District]`, with
+/// `(một phần / part)` when only part of it went to the new unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormerUnit {
+    pub name: String,
+    pub code: String,
+    /// The former district it belonged to.
+    pub district: String,
+    /// Only part of it went to the new unit.
+    pub partial: bool,
+}
+
+/// A problem with one line of the list (1-based, the header is line 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListError {
+    pub line: u64,
+    pub message: String,
+}
+
+impl std::fmt::Display for ListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "dòng {}: {}", self.line, self.message)
+    }
+}
+
+/// Reads the list: a header with at least `code` and `name` (`formed_from` is optional; other
+/// columns are ignored), one unit per row. Every problem is reported, not only the first.
+pub fn parse(csv_text: &str) -> Result<Vec<ListedUnit>, Vec<ListError>> {
+    let mut rd = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.as_bytes());
+    let err = |line: u64, m: &str| ListError {
+        line,
+        message: m.to_string(),
+    };
+    let headers = match rd.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(vec![err(1, &format!("không đọc được tiêu đề: {e}"))]),
+    };
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == n)
+    };
+    let (Some(code_col), Some(name_col)) = (col("code"), col("name")) else {
+        return Err(vec![err(1, "thiếu cột `code` hoặc `name`")]);
+    };
+    let formed_col = col("formed_from");
+    let mut units = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, rec) in rd.records().enumerate() {
+        let line = i as u64 + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(err(line, &format!("dòng CSV không hợp lệ: {e}")));
+                continue;
+            }
+        };
+        let code = rec.get(code_col).unwrap_or("").to_string();
+        let name = text::nfc(rec.get(name_col).unwrap_or(""));
+        if code.len() != 5 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            errors.push(err(line, &format!("mã `{code}` không phải 5 chữ số")));
+            continue;
+        }
+        let lower = text::fold(&name);
+        if !(lower.starts_with("phuong ")
+            || lower.starts_with("xa ")
+            || lower.starts_with("thi tran ")
+            || lower.starts_with("dac khu "))
+        {
+            errors.push(err(
+                line,
+                &format!("tên `{name}` không bắt đầu bằng Phường, Xã, Thị trấn hoặc Đặc khu"),
+            ));
+            continue;
+        }
+        if !seen.insert(code.clone()) {
+            errors.push(err(line, &format!("mã `{code}` lặp lại")));
+            continue;
+        }
+        let formed_from = match formed_col.and_then(|c| rec.get(c)) {
+            None | Some("") => Vec::new(),
+            Some(s) => match parse_formed_from(s) {
+                Ok(v) => v,
+                Err(m) => {
+                    errors.push(err(line, &m));
+                    continue;
+                }
+            },
+        };
+        units.push(ListedUnit {
+            code,
+            name,
+            formed_from,
+        });
+    }
+    if units.is_empty() && errors.is_empty() {
+        errors.push(err(2, "danh sách không có đơn vị nào"));
+    }
+    if errors.is_empty() {
+        Ok(units)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `Phường Tân An [31135, Quận Ninh Kiều]; Phường Bùi Hữu Nghĩa [31178, Quận Bình Thuỷ] (một phần / part)`.
+fn parse_formed_from(s: &str) -> Result<Vec<FormerUnit>, String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let bad = || format!("`formed_from` không đọc được: `{p}`");
+            let (name, rest) = p.split_once('[').ok_or_else(bad)?;
+            let (inside, tail) = rest.split_once(']').ok_or_else(bad)?;
+            let (code, district) = inside.split_once(',').ok_or_else(bad)?;
+            let code = code.trim();
+            if code.len() != 5 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            Ok(FormerUnit {
+                name: text::nfc(name.trim()),
+                code: code.to_string(),
+                district: text::nfc(district.trim()),
+                partial: tail.contains("part") || tail.contains("một phần"),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rows_and_their_origins() {
+        let csv = "code,name,level,formed_from\n\
+            31120,Phường Cái Khế,ward,\"Phường An Hòa [31120, Quận Ninh Kiều]; Phường Bùi Hữu Nghĩa [31178, Quận Bình Thuỷ] (một phần / part)\"\n\
+            31147,Phường Tân An,ward,\n";
+        let u = parse(csv).unwrap();
+        assert_eq!(u.len(), 2);
+        assert_eq!(u[0].formed_from.len(), 2);
+        assert_eq!(u[0].formed_from[1].code, "31178");
+        assert_eq!(u[0].formed_from[1].district, "Quận Bình Thuỷ");
+        assert!(u[0].formed_from[1].partial && !u[0].formed_from[0].partial);
+        assert!(u[1].formed_from.is_empty());
+    }
+
+    #[test]
+    fn reports_every_bad_row() {
+        let csv = "code,name\n123,Phường A\n31120,Khu B\n31120,Phường C\n31120,Phường D\n";
+        let e = parse(csv).unwrap_err();
+        assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 3, 5]);
+        assert!(parse("id,label\n1,x\n").is_err());
+    }
+}
