@@ -134,6 +134,9 @@ pub fn build(
         ))
         .wrap(cors)
         .wrap(actix_web::middleware::from_fn(
+            api::middleware::cors_problem,
+        ))
+        .wrap(actix_web::middleware::from_fn(
             api::middleware::refuse_control_characters,
         ))
         .wrap(actix_web::middleware::from_fn(

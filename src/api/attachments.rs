@@ -10,7 +10,7 @@ use validator::Validate;
 
 use crate::api::extract::{ValidQuery, declared_length, read_body};
 use crate::app::AppState;
-use crate::error::{AppResult, Problem};
+use crate::error::{AppError, AppResult, FieldError, Msg, Problem};
 use crate::service::auth::Principal;
 
 /// An attachment's description.
@@ -46,27 +46,126 @@ impl From<crate::db::models::AttachmentMeta> for AttachmentView {
     }
 }
 
-/// What an upload is.
+/// What an upload is, as query parameters (with a raw body) or as form fields (multipart).
 #[derive(Debug, Deserialize, Validate, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// What the file is.
-    pub kind: crate::domain::attachment::AttachmentKind,
-    /// The file's name.
+    /// What the file is (required, here or as a form field).
+    pub kind: Option<crate::domain::attachment::AttachmentKind>,
+    /// The file's name (required, here or as a form field; a multipart file's own name serves).
     #[validate(length(min = 1, max = 255))]
     #[param(min_length = 1, max_length = 255)]
-    pub name: String,
+    pub name: Option<String>,
 }
 
-/// Attach a file (the body is the file; `Content-Type` one of image/jpeg, image/png, image/webp,
-/// video/mp4, audio/mpeg, audio/wav, application/pdf, or application/octet-stream and the type is read
-/// from the bytes; the bytes must match it). The reporter
-/// attaches until dispatch; the operator (e.g. the hotline's call recording, Art. 7.2) and the
-/// agencies at work while it is being processed. At most 10 per report.
+/// An upload as `multipart/form-data`, as phones and browsers send it.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file. Its part's `Content-Type` is its type (or `application/octet-stream`: read from
+    /// the bytes); its `filename` serves as `name`.
+    #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
+    /// What the file is.
+    kind: crate::domain::attachment::AttachmentKind,
+    /// The file's name.
+    #[schema(min_length = 1, max_length = 255)]
+    name: Option<String>,
+}
+
+fn required(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "required",
+        Msg::new("Trường này là bắt buộc.", "This field is required."),
+    )
+}
+
+/// The parts of a `multipart/form-data` upload: the file (its type and name) and the fields.
+struct FormParts {
+    file: Option<(String, Option<String>, Vec<u8>)>,
+    kind: Option<String>,
+    name: Option<String>,
+}
+
+async fn read_form(req: &HttpRequest, body: actix_web::web::Bytes) -> AppResult<FormParts> {
+    use futures_util::StreamExt;
+    let unreadable = || {
+        AppError::bad_request(
+            "unreadable_body",
+            "Không đọc được dữ liệu multipart/form-data gửi lên.",
+            "The multipart/form-data body could not be read.",
+        )
+    };
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, actix_web::error::PayloadError>(body) });
+    let mut form = actix_multipart::Multipart::new(req.headers(), stream);
+    let mut parts = FormParts {
+        file: None,
+        kind: None,
+        name: None,
+    };
+    let mut errors = Vec::new();
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|_| unreadable())?;
+        let field_name = field.name().unwrap_or("").to_string();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_string);
+        let content_type = field.content_type().map(|m| m.essence_str().to_string());
+        let mut data = Vec::new();
+        while let Some(chunk) = field.next().await {
+            data.extend_from_slice(&chunk.map_err(|_| unreadable())?);
+        }
+        let text = || String::from_utf8(data.clone()).ok();
+        match field_name.as_str() {
+            "file" if parts.file.is_none() => {
+                parts.file = Some((content_type.unwrap_or_default(), file_name, data))
+            }
+            "kind" if parts.kind.is_none() => parts.kind = Some(text().unwrap_or_default()),
+            "name" if parts.name.is_none() => parts.name = Some(text().unwrap_or_default()),
+            "file" | "kind" | "name" => errors.push(FieldError::new(
+                field_name,
+                "duplicate_field",
+                Msg::new(
+                    "Trường này chỉ được gửi một lần.",
+                    "This field may be sent once.",
+                ),
+            )),
+            _ => errors.push(FieldError::new(
+                field_name,
+                "unknown_field",
+                Msg::new(
+                    "Trường này không được chấp nhận.",
+                    "This field is not accepted.",
+                ),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(parts)
+    } else {
+        Err(AppError::validation(errors))
+    }
+}
+
+/// Attach a file, in either of two ways:
+/// - `multipart/form-data` with the parts `file`, `kind` and `name` (the file's own name serves
+///   when `name` is absent), as phones and browsers send it;
+/// - the file as the body, with `kind` and `name` as query parameters.
+///
+/// The type is the file's `Content-Type` (or, for `application/octet-stream`, read from the
+/// bytes): image/jpeg, image/png, image/webp, image/heic (HEIF), video/mp4, video/quicktime (MOV),
+/// video/3gpp (3GP), audio/mpeg, audio/wav, audio/mp4 (M4A), audio/amr, application/pdf. The bytes
+/// must be of that type. Every missing part is reported at once. The reporter attaches until
+/// dispatch; the operator (e.g. the hotline's call recording, Art. 7.2) and the agencies at work
+/// while it is being processed. At most 10 per report.
 #[utoipa::path(tag = "reports", operation_id = "addReportAttachment", security(("bearer" = [])),
     params(("id" = String, Path, description = "Report id"), UploadQuery),
-    request_body(content = Vec<u8>, description = "The file: its own type, or `application/octet-stream` and the type is read from the bytes", content_type = "application/octet-stream"),
+    request_body(description = "The file as a form (`multipart/form-data`) or as the body (its own type, or `application/octet-stream` and the type is read from the bytes)",
+        content((UploadForm = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
     responses((status = 201, description = "Attached.", body = AttachmentView),
         (status = 404, description = "No such report, or not visible.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The state does not allow it, or 10 files already.", body = Problem, content_type = "application/problem+json")))]
@@ -85,16 +184,81 @@ pub async fn add_attachment(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let multipart = content_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data");
     let (limit, timeout) = (st.config.attachment_limit, st.config.upload_timeout);
-    let data = read_body(payload, declared_length(&req), limit, timeout)
-        .await?
-        .to_vec();
+    // A form carries a little more than its file: its boundaries and its two small fields.
+    let limit = if multipart { limit + 16 * 1024 } else { limit };
+    let body = read_body(payload, declared_length(&req), limit, timeout).await?;
     let q = q.into_inner();
+    let (mut kind, mut name) = (q.kind.map(|k| k.as_str().to_string()), q.name);
+    let (file_type, data) = if multipart {
+        let parts = read_form(&req, body).await?;
+        kind = parts.kind.or(kind);
+        name = parts.name.or(name);
+        match parts.file {
+            Some((t, file_name, data)) => {
+                name = name.or(file_name);
+                (t, Some(data))
+            }
+            None => (String::new(), None),
+        }
+    } else {
+        (content_type, Some(body.to_vec()))
+    };
+    let mut errors = Vec::new();
+    if data.as_ref().is_none_or(|d| d.is_empty()) {
+        errors.push(required("file"));
+    }
+    let kind = match kind.as_deref() {
+        None | Some("") => {
+            errors.push(required("kind"));
+            None
+        }
+        Some(k) => match crate::domain::attachment::AttachmentKind::parse(k) {
+            Some(k) => Some(k),
+            None => {
+                errors.push(FieldError::new(
+                    "kind",
+                    "invalid_value",
+                    Msg::new(
+                        "Giá trị không hợp lệ; cần một trong: image, video, audio, call_recording, document.",
+                        "Invalid value; expected one of image, video, audio, call_recording, document.",
+                    ),
+                ));
+                None
+            }
+        },
+    };
+    match name.as_deref() {
+        None | Some("") => errors.push(required("name")),
+        Some(n) if n.chars().count() > 255 => errors.push(FieldError::new(
+            "name",
+            "too_long",
+            Msg::new(
+                "Tên tệp dài quá 255 ký tự.",
+                "The file name is longer than 255 characters.",
+            ),
+        )),
+        Some(n)
+            if n.chars()
+                .any(|c| crate::api::control::is_refused_control(c, false)) =>
+        {
+            errors.push(FieldError::control_character("name"))
+        }
+        Some(_) => {}
+    }
+    let (Some(kind), Some(file_name), Some(data), true) = (kind, name, data, errors.is_empty())
+    else {
+        return Err(AppError::validation(errors));
+    };
     let id = id.into_inner();
     let up = crate::service::reports::files::Upload {
-        kind: q.kind,
-        content_type,
-        file_name: q.name,
+        kind,
+        content_type: file_type,
+        file_name,
         data,
     };
     let meta = block(move || crate::service::reports::files::upload(&st, &who, &id, up)).await??;

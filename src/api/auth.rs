@@ -112,7 +112,7 @@ pub async fn login(
     st: Data<AppState>,
     addr: ClientAddr,
     body: ValidJson<LoginRequest>,
-) -> AppResult<Json<TokenResponse>> {
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let (st2, login, address) = (st.clone(), b.login.clone(), addr.0.clone());
     let wait = block(move || svc::login_delay(&st2, &login, &address)).await??;
@@ -120,7 +120,15 @@ pub async fn login(
         actix_web::rt::time::sleep(wait).await;
     }
     let pair = block(move || svc::login(&st, &b.login, &b.password, &addr.0)).await??;
-    Ok(Json(pair.into()))
+    Ok(tokens(pair.into()))
+}
+
+/// Tokens are never cached, by the browser or by anything in between (RFC 6749 §5.1).
+fn tokens(body: TokenResponse) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .insert_header((actix_web::http::header::PRAGMA, "no-cache"))
+        .json(body)
 }
 
 /// Exchange a refresh token for a new pair.
@@ -142,10 +150,10 @@ pub async fn refresh(
     st: Data<AppState>,
     addr: ClientAddr,
     body: ValidJson<RefreshRequest>,
-) -> AppResult<Json<TokenResponse>> {
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let pair = block(move || svc::refresh(&st, &b.refresh_token, &addr.0)).await??;
-    Ok(Json(pair.into()))
+    Ok(tokens(pair.into()))
 }
 
 /// Sign out: revoke the refresh token and every token of its sign-in.

@@ -210,6 +210,29 @@ fn refuse_control_characters(doc: &mut OpenApi) {
     }
 }
 
+/// A JSON body whose fields are all optional may be left out (the server reads no body as
+/// `{}`): say so, so that generated clients do not demand one.
+fn optional_bodies(doc: &mut OpenApi) {
+    let Some(components) = doc.components.as_ref() else {
+        return;
+    };
+    let all_optional = |name: &str| matches!(components.schemas.get(name), Some(RefOr::T(Schema::Object(o))) if o.required.is_empty());
+    for item in doc.paths.paths.values_mut() {
+        for op in operations_mut(item) {
+            if let Some(RefOr::T(body)) = op.request_body.as_mut() {
+                let optional = body.content.len() == 1
+                    && body.content.iter().all(|(mime, c)| {
+                        mime == "application/json"
+                            && matches!(c, RefOr::T(c) if matches!(&c.schema, Some(RefOr::Ref(r)) if component_name(r).is_some_and(|n| all_optional(&n))))
+                    });
+                if optional {
+                    body.required = Some(utoipa::openapi::Required::False);
+                }
+            }
+        }
+    }
+}
+
 /// Drops the components no operation reaches (a schema only another unused one refers to
 /// included), so that tools see exactly what the API uses.
 fn prune_unused(doc: &mut OpenApi) {
@@ -308,6 +331,7 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
             .collect(),
     );
     refuse_control_characters(&mut doc);
+    optional_bodies(&mut doc);
     prune_unused(&mut doc);
     doc
 }

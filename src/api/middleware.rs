@@ -7,7 +7,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, web};
+use actix_web::{HttpMessage, ResponseError, web};
 use tracing::Instrument;
 
 use crate::api::control;
@@ -143,6 +143,40 @@ pub async fn authenticate(
     next.call(req)
         .await
         .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// A cross-origin request the CORS policy refuses (an origin, method or header not allowed)
+/// gets a problem document like every other error, not the CORS layer's plain text.
+pub async fn cors_problem(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let cross_origin = req.headers().contains_key(header::ORIGIN);
+    let refused = || {
+        AppError::bad_request(
+            "cors_refused",
+            "Trang web gửi yêu cầu không được phép gọi API này (CORS): nguồn gốc, phương thức hoặc tiêu đề không nằm trong danh sách cho phép.",
+            "The calling site may not use this API (CORS): its origin, method or headers are not allowed.",
+        )
+    };
+    // The CORS layer answers a refusal itself (an error response, not an `Err`).
+    let res = next.call(req).await?;
+    let plain = res.status() == actix_web::http::StatusCode::BAD_REQUEST
+        && res
+            .response()
+            .error()
+            .is_none_or(|e| e.as_error::<AppError>().is_none())
+        && !res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("json"));
+    if cross_origin && plain {
+        return Ok(res
+            .into_response(refused().error_response())
+            .map_into_boxed_body());
+    }
+    Ok(res.map_into_boxed_body())
 }
 
 /// CORS for the configured origins (none by default: same-origin only).

@@ -19,12 +19,19 @@ string_enum! {
     }
 }
 
-/// The content types taken, with the kinds they may be.
+/// The content types taken, with the kinds they may be: what phones produce (JPEG, HEIC, MP4,
+/// MOV, 3GP, M4A, AMR) and the usual formats of the web and of the hotline's recorder.
 pub const CONTENT_TYPES: &[(&str, &[AttachmentKind])] = &[
     ("image/jpeg", &[AttachmentKind::Image]),
     ("image/png", &[AttachmentKind::Image]),
     ("image/webp", &[AttachmentKind::Image]),
+    ("image/heif", &[AttachmentKind::Image]),
     ("video/mp4", &[AttachmentKind::Video]),
+    ("video/quicktime", &[AttachmentKind::Video]),
+    (
+        "video/3gpp",
+        &[AttachmentKind::Video, AttachmentKind::Audio],
+    ),
     (
         "audio/mpeg",
         &[AttachmentKind::Audio, AttachmentKind::CallRecording],
@@ -33,33 +40,72 @@ pub const CONTENT_TYPES: &[(&str, &[AttachmentKind])] = &[
         "audio/wav",
         &[AttachmentKind::Audio, AttachmentKind::CallRecording],
     ),
+    (
+        "audio/mp4",
+        &[AttachmentKind::Audio, AttachmentKind::CallRecording],
+    ),
+    (
+        "audio/amr",
+        &[AttachmentKind::Audio, AttachmentKind::CallRecording],
+    ),
     ("application/pdf", &[AttachmentKind::Document]),
 ];
+
+/// The one name each accepted type is stored under, from the names clients and file-type
+/// detectors use for it.
+pub fn canonical_type(content_type: &str) -> Option<&'static str> {
+    let t = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    Some(match t.as_str() {
+        "image/jpeg" | "image/jpg" | "image/pjpeg" => "image/jpeg",
+        "image/png" => "image/png",
+        "image/webp" => "image/webp",
+        "image/heif" | "image/heic" | "image/heif-sequence" | "image/heic-sequence" => "image/heif",
+        "video/mp4" | "video/x-m4v" => "video/mp4",
+        "video/quicktime" => "video/quicktime",
+        "video/3gpp" | "video/3gpp2" | "audio/3gpp" | "audio/3gpp2" => "video/3gpp",
+        "audio/mpeg" | "audio/mp3" => "audio/mpeg",
+        "audio/wav" | "audio/x-wav" | "audio/wave" | "audio/vnd.wave" => "audio/wav",
+        "audio/mp4" | "audio/m4a" | "audio/x-m4a" | "audio/aac-mp4" => "audio/mp4",
+        "audio/amr" | "audio/amr-wb" => "audio/amr",
+        "application/pdf" => "application/pdf",
+        _ => return None,
+    })
+}
+
+/// 3GPP files (phones' video and voice recordings): an ISO media file of brand `3gp…`/`3g2…`.
+fn is_3gpp(b: &[u8]) -> bool {
+    b.len() >= 12 && &b[4..8] == b"ftyp" && (&b[8..11] == b"3gp" || &b[8..11] == b"3g2")
+}
+
+/// The type the bytes carry, as [`canonical_type`] names it, if it is one that is taken.
+pub fn detect(b: &[u8]) -> Option<&'static str> {
+    let mut infer = infer::Infer::new();
+    infer.add("video/3gpp", "3gp", is_3gpp);
+    infer.get(b).and_then(|t| canonical_type(t.mime_type()))
+}
 
 /// At most this many attachments per report.
 pub const MAX_PER_REPORT: usize = 10;
 
 /// The type of a file sent as `application/octet-stream` (a client that cannot name it): the
-/// first accepted type whose signature the bytes carry and that fits the kind.
+/// type its bytes carry, when that type is taken for the kind.
 pub fn sniff(kind: AttachmentKind, b: &[u8]) -> Option<&'static str> {
-    CONTENT_TYPES
-        .iter()
-        .find(|(t, kinds)| kinds.contains(&kind) && bytes_match(t, b))
-        .map(|(t, _)| *t)
+    detect(b).filter(|t| {
+        CONTENT_TYPES
+            .iter()
+            .any(|(c, kinds)| c == t && kinds.contains(&kind))
+    })
 }
 
-/// Whether the bytes start as the content type says they do.
+/// Whether the bytes are what the content type says they are.
 pub fn bytes_match(content_type: &str, b: &[u8]) -> bool {
-    match content_type {
-        "image/jpeg" => b.starts_with(&[0xFF, 0xD8, 0xFF]),
-        "image/png" => b.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]),
-        "image/webp" => b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP",
-        "video/mp4" => b.len() >= 8 && &b[4..8] == b"ftyp",
-        "audio/mpeg" => {
-            b.starts_with(b"ID3") || (b.len() >= 2 && b[0] == 0xFF && b[1] & 0xE0 == 0xE0)
-        }
-        "audio/wav" => b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WAVE",
-        "application/pdf" => b.starts_with(b"%PDF-"),
+    match (canonical_type(content_type), detect(b)) {
+        (Some(declared), Some(found)) => declared == found,
         _ => false,
     }
 }
@@ -96,6 +142,38 @@ mod tests {
         ));
         assert!(bytes_match("audio/wav", b"RIFF\0\0\0\0WAVEfmt "));
         assert!(!bytes_match("text/html", b"<html>"));
+    }
+
+    /// What phones produce is recognised by its bytes, and refused under another type.
+    #[test]
+    fn phone_formats() {
+        let ftyp = |brand: &[u8; 4]| {
+            let mut v = vec![0, 0, 0, 0x18];
+            v.extend_from_slice(b"ftyp");
+            v.extend_from_slice(brand);
+            v.extend_from_slice(&[0, 0, 0, 0]);
+            v.extend_from_slice(brand);
+            v.extend_from_slice(b"mif1isom");
+            v
+        };
+        assert_eq!(detect(&ftyp(b"heic")), Some("image/heif"));
+        assert_eq!(detect(&ftyp(b"qt  ")), Some("video/quicktime"));
+        assert_eq!(detect(&ftyp(b"3gp4")), Some("video/3gpp"));
+        assert_eq!(detect(&ftyp(b"M4A ")), Some("audio/mp4"));
+        assert_eq!(detect(&ftyp(b"isom")), Some("video/mp4"));
+        assert_eq!(
+            detect(b"#!AMR\n\x3c\x00\x00\x00\x00\x00\x00\x00"),
+            Some("audio/amr")
+        );
+        assert!(bytes_match("image/heic", &ftyp(b"heic")));
+        assert!(bytes_match("audio/x-m4a", &ftyp(b"M4A ")));
+        assert!(!bytes_match("image/jpeg", &ftyp(b"heic")));
+        assert!(!bytes_match("video/mp4", b"%PDF-1.7\n"));
+        assert_eq!(
+            sniff(AttachmentKind::Image, &ftyp(b"heic")),
+            Some("image/heif")
+        );
+        assert_eq!(sniff(AttachmentKind::Document, &ftyp(b"heic")), None);
     }
 
     #[test]

@@ -437,3 +437,94 @@ async fn roles_without_an_agency_take_none() {
         .await
         .problem(422, "validation_failed");
 }
+
+/// Token responses are never cached (RFC 6749 §5.1).
+#[actix_web::test]
+async fn tokens_are_not_cached() {
+    let t = crate::support::TestApp::new().await;
+    let res = t
+        .post("/api/v1/auth/login")
+        .json(&serde_json::json!({"login": "admin", "password": crate::support::ADMIN_PASSWORD}))
+        .send()
+        .await;
+    assert_eq!(res.status, actix_web::http::StatusCode::OK);
+    assert_eq!(res.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(res.header("pragma").as_deref(), Some("no-cache"));
+    let refresh = res.json()["refresh_token"].as_str().unwrap().to_string();
+    let res = t
+        .post("/api/v1/auth/refresh")
+        .json(&serde_json::json!({"refresh_token": refresh}))
+        .send()
+        .await;
+    assert_eq!(res.header("cache-control").as_deref(), Some("no-store"));
+}
+
+/// A refused CORS pre-flight answers a problem document, like every other error.
+#[actix_web::test]
+async fn a_refused_cors_preflight_is_a_problem_document() {
+    let t = crate::support::TestApp::with_config(|c| {
+        c.cors_origins = vec!["https://congdan.soctrang.gov.vn".into()]
+    })
+    .await;
+    let res = t
+        .req(actix_web::http::Method::OPTIONS, "/api/v1/reports")
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await;
+    let p = res.problem(400, "cors_refused");
+    assert!(p["detail"].as_str().unwrap().contains("CORS"));
+    let ok = t
+        .req(actix_web::http::Method::OPTIONS, "/api/v1/reports")
+        .header("origin", "https://congdan.soctrang.gov.vn")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await;
+    assert!(ok.status.is_success(), "{}", ok.status);
+}
+
+/// An action whose fields are all optional takes no body at all.
+#[actix_web::test]
+async fn an_action_with_optional_fields_needs_no_body() {
+    let w = crate::reports::World::new().await;
+    let id = w.submit().await["id"].as_str().unwrap().to_string();
+    let res =
+        w.t.post(&format!("/api/v1/reports/{id}/accept"))
+            .bearer(&w.op)
+            .send()
+            .await;
+    assert_eq!(
+        res.status,
+        actix_web::http::StatusCode::OK,
+        "{}",
+        res.text()
+    );
+    assert_eq!(res.json()["status"], "accepted");
+    // A body that is not JSON is still refused.
+    w.t.post(&format!("/api/v1/reports/{id}/flags"))
+        .bearer(&w.op)
+        .raw("text/plain", "emergency")
+        .send()
+        .await
+        .problem(415, "unsupported_media_type");
+}
+
+/// The container reports healthy only when the service can reach its database; the licence
+/// the package declares is in the repository.
+#[test]
+fn the_container_checks_readiness_and_the_licence_is_there() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let docker = std::fs::read_to_string(format!("{root}/Dockerfile")).unwrap();
+    let check = docker
+        .lines()
+        .skip_while(|l| !l.starts_with("HEALTHCHECK"))
+        .take(2)
+        .collect::<String>();
+    assert!(
+        check.contains("/readyz") && !check.contains("/healthz"),
+        "{check}"
+    );
+    let licence = std::fs::read_to_string(format!("{root}/LICENSE")).unwrap();
+    assert!(licence.starts_with("MIT License"));
+    assert_eq!(env!("CARGO_PKG_LICENSE"), "MIT");
+}

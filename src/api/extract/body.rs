@@ -44,17 +44,27 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             bytes: 1024 * 1024,
             timeout: std::time::Duration::from_secs(30),
         });
+        let has_type = req.headers().contains_key(header::CONTENT_TYPE);
         let declared = declared_length(req);
         // Taking the payload cannot fail.
         let payload = web::Payload::from_request(req, payload)
             .into_inner()
             .map_err(AppError::internal);
         Box::pin(async move {
-            if !is_json {
+            if !is_json && has_type {
                 return Err(AppError::unsupported_media_type());
             }
             let body = read_body(payload?, declared, limits.bytes, limits.timeout).await?;
-            let value = parse_json::<T>(&body)?;
+            // No body at all is the empty object: an action whose fields are all optional
+            // needs none. Anything else must say it is JSON.
+            let body: &[u8] = if body.is_empty() {
+                b"{}"
+            } else if !is_json {
+                return Err(AppError::unsupported_media_type());
+            } else {
+                &body
+            };
+            let value = parse_json::<T>(body)?;
             validate(&value)?;
             Ok(ValidJson(value))
         })

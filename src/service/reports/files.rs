@@ -37,12 +37,15 @@ pub fn upload(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    // Generated clients send files as octet-stream: the type is then read from the bytes.
+    // Generated clients (and multipart parts without a type) send files as octet-stream: the
+    // type is then read from the bytes. A named type is taken under any of its usual names.
     let content_type = match content_type.as_str() {
-        "application/octet-stream" => crate::domain::attachment::sniff(up.kind, &up.data)
+        "application/octet-stream" | "" => crate::domain::attachment::sniff(up.kind, &up.data)
             .map(str::to_string)
             .unwrap_or(content_type),
-        _ => content_type,
+        named => crate::domain::attachment::canonical_type(named)
+            .map(str::to_string)
+            .unwrap_or(content_type),
     };
     let Some((_, kinds)) = CONTENT_TYPES.iter().find(|(t, _)| *t == content_type) else {
         return Err(AppError::unsupported_media_type_of(
