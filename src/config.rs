@@ -113,6 +113,9 @@ pub struct Config {
     pub attachment_limit: usize,
     /// How often the overdue sweeper runs; 0 turns it off (another replica runs it).
     pub sweep_interval: Duration,
+    /// The latest deadline an extension may commit to, in working days after the current one
+    /// (Art. 8.3 sets no bound).
+    pub extension_max_working_days: u32,
 }
 
 impl Config {
@@ -186,6 +189,7 @@ impl Config {
             Duration::from_millis(num("PAHT_UPLOAD_TIMEOUT_MS", 300_000, 10, 3_600_000));
         let login_window = Duration::from_secs(num("PAHT_LOGIN_WINDOW_SECS", 900, 1, 86_400));
         let sweep_interval = Duration::from_secs(num("PAHT_SWEEP_INTERVAL_SECS", 60, 0, 86_400));
+        let extension_max_working_days = num("PAHT_EXTENSION_MAX_WORKING_DAYS", 10, 1, 250) as u32;
         let attachment_limit = num(
             "PAHT_ATTACHMENT_LIMIT_BYTES",
             10 * 1024 * 1024,
@@ -296,6 +300,7 @@ impl Config {
             geo_bounds,
             attachment_limit,
             sweep_interval,
+            extension_max_working_days,
         })
     }
 }

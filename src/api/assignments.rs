@@ -15,7 +15,8 @@ use crate::domain::report::{AssignmentRole, AssignmentStatus};
 use crate::error::{AppError, AppResult, FieldError, Msg, Problem};
 use crate::service::auth::Principal;
 use crate::service::reports::assignments::{
-    self as svc, ApprovalInput, CoordinatorsInput, ExtensionInput, ResultInput, ReturnInput,
+    self as svc, ApprovalInput, CoordinatorsInput, ExtensionInput, ExtensionRefusal, ResultInput,
+    ReturnInput,
 };
 use crate::service::reports::queries;
 
@@ -182,7 +183,7 @@ assignment_action!(
     params(("id" = String, Path, description = "Extension id")),
     responses((status = 200, description = "The report with its new deadline.", body = ReportView),
         (status = 404, description = "No such extension.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already confirmed.", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Already confirmed or refused.", body = Problem, content_type = "application/problem+json")))]
 #[post("/extensions/{id}/confirm")]
 pub async fn confirm_extension(
     st: Data<AppState>,
@@ -192,6 +193,27 @@ pub async fn confirm_extension(
     let id = id.into_inner();
     let (st2, who2) = (st.clone(), who.clone());
     let report_id = block(move || svc::confirm_extension(&st2, &who2, &id)).await??;
+    let v = block(move || queries::get(&st, &who, &report_id)).await??;
+    Ok(HttpResponse::Ok().json(ReportView::from(v)))
+}
+
+/// Operator: refuse an extension, with the reason (Art. 8.3); the deadline stays as it was, and
+/// the request was the report's one extension.
+#[utoipa::path(tag = "assignments", operation_id = "refuseExtension", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Extension id")), request_body = ExtensionRefusal,
+    responses((status = 200, description = "The report, its deadline unchanged.", body = ReportView),
+        (status = 404, description = "No such extension.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already confirmed or refused.", body = Problem, content_type = "application/problem+json")))]
+#[post("/extensions/{id}/refusal")]
+pub async fn refuse_extension(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+    body: ValidJson<ExtensionRefusal>,
+) -> AppResult<HttpResponse> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    let (st2, who2) = (st.clone(), who.clone());
+    let report_id = block(move || svc::refuse_extension(&st2, &who2, &id, b)).await??;
     let v = block(move || queries::get(&st, &who, &report_id)).await??;
     Ok(HttpResponse::Ok().json(ReportView::from(v)))
 }

@@ -103,6 +103,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assignments::approval)
                 .service(assignments::extension)
                 .service(assignments::confirm_extension)
+                .service(assignments::refuse_extension)
                 .service(statistics::summary)
                 .service(statistics::agencies)
                 .service(statistics::series)

@@ -99,6 +99,8 @@ pub struct ReportQuery {
     pub channel: Option<Channel>,
     /// Only reports with a running step past its deadline (`true`), or none (`false`).
     pub overdue: Option<bool>,
+    /// Only emergencies (`true`, Art. 8.6), or none (`false`).
+    pub emergency: Option<bool>,
     /// Submitted at or after (RFC 3339).
     #[serde(default, deserialize_with = "de::opt_instant")]
     #[param(value_type = Option<String>, format = DateTime)]
@@ -176,6 +178,7 @@ pub async fn list(
         agency: q.agency,
         channel: q.channel.map(|c| c.as_str().to_string()),
         overdue_at: q.overdue.map(|o| (o, now.naive_utc())),
+        emergency: q.emergency,
         submitted_from: q.from.map(|t| t.naive_utc()),
         submitted_to: q.to.map(|t| t.naive_utc()),
         text: q.q.filter(|t| !t.trim().is_empty()),

@@ -357,6 +357,9 @@ pub struct ExtensionRow {
     pub confirmed_by: Option<String>,
     pub confirmed_at: Option<NaiveDateTime>,
     pub citizen_notified_at: Option<NaiveDateTime>,
+    pub refused_by: Option<String>,
+    pub refused_at: Option<NaiveDateTime>,
+    pub refusal_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

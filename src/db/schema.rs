@@ -227,6 +227,9 @@ diesel::table! {
         confirmed_by -> Nullable<Text>,
         confirmed_at -> Nullable<Timestamp>,
         citizen_notified_at -> Nullable<Timestamp>,
+        refused_by -> Nullable<Text>,
+        refused_at -> Nullable<Timestamp>,
+        refusal_reason -> Nullable<Text>,
     }
 }
 

@@ -42,6 +42,11 @@ string_enum! {
         AwaitingPublication = "awaiting_publication",
         /// The result is published (Art. 9.3).
         Published = "published",
+        /// An emergency: the IOC forwarded the call to the competent agency, which handles it on
+        /// the ground (Art. 8.6 steps 1–2). The IOC's dispatch step is done.
+        EmergencyForwarded = "emergency_forwarded",
+        /// An emergency whose handling the agency recorded (Art. 8.6 step 3): its end.
+        EmergencyHandled = "emergency_handled",
     }
 }
 
@@ -128,6 +133,8 @@ pub enum Transition {
     LeadApproved,
     ResultReturned,
     Publish,
+    EmergencyCall,
+    EmergencyRecorded,
 }
 
 impl Transition {
@@ -147,6 +154,9 @@ impl Transition {
             Transition::LeadApproved => (&[InProgress], AwaitingPublication),
             Transition::ResultReturned => (&[AwaitingPublication], InProgress),
             Transition::Publish => (&[AwaitingPublication], Published),
+            // Art. 8.6: an emergency is forwarded at once, before or after verification.
+            Transition::EmergencyCall => (&[Submitted, Accepted], EmergencyForwarded),
+            Transition::EmergencyRecorded => (&[EmergencyForwarded], EmergencyHandled),
         }
     }
 

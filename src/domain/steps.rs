@@ -26,6 +26,9 @@ pub enum Step {
     LeadConsolidate,
     /// An agency leader approves or sends back a draft result.
     LeaderApproval,
+    /// The lead agency answers again, its leader's approval included, after the IOC returned a
+    /// result that had no answer (Art. 9.4).
+    LeadRedraft,
     /// The IOC publishes an approved result, or returns one without an answer.
     Publish,
     /// The lead agency clarifies its result after the reporter's feedback.
@@ -138,6 +141,16 @@ pub const STEPS: &[StepRule] = &[
         limit: Working(Hours(4)),
         starts: "result approved",
         article: "Art. 9.2, 9.4; Annex II step 5",
+    },
+    // The regulation sets no limit for the redraft after Art. 9.4; the lead gets what Annex II
+    // gives it to put an answer together and submit it (step 3, 1 day) plus its leader's
+    // approval (step 4, 1 day).
+    StepRule {
+        step: Step::LeadRedraft,
+        actor: Actor::Lead,
+        limit: Working(Days(2)),
+        starts: "result without an answer returned by the IOC",
+        article: "Art. 9.4; Annex II steps 3 and 4 (1 + 1)",
     },
     StepRule {
         step: Step::Clarify,

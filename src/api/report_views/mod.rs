@@ -192,7 +192,7 @@ pub struct ExtensionView {
     pub notice_date: chrono::NaiveDate,
     /// The committed deadline.
     pub new_deadline: DateTime<Utc>,
-    /// `requested` or `confirmed`.
+    /// `requested`, `confirmed` or `refused`.
     pub status: String,
     /// When it was asked.
     pub requested_at: DateTime<Utc>,
@@ -200,6 +200,10 @@ pub struct ExtensionView {
     pub confirmed_at: Option<DateTime<Utc>>,
     /// When the reporter was told of the new deadline.
     pub reporter_notified_at: Option<DateTime<Utc>>,
+    /// When the IOC refused it.
+    pub refused_at: Option<DateTime<Utc>>,
+    /// Why the IOC refused it.
+    pub refusal_reason: Option<String>,
 }
 
 /// The reporter's feedback and the agency's clarification (Art. 10).
@@ -348,6 +352,8 @@ impl From<ReportDetails> for ReportView {
                 requested_at: utc(e.requested_at),
                 confirmed_at: e.confirmed_at.map(utc),
                 reporter_notified_at: e.citizen_notified_at.map(utc),
+                refused_at: e.refused_at.map(utc),
+                refusal_reason: e.refusal_reason,
             }),
             feedback: d
                 .feedback

@@ -132,6 +132,7 @@ pub fn copy_reports(
                         ne.requested_at = sh(e.requested_at);
                         ne.confirmed_at = sho(e.confirmed_at);
                         ne.citizen_notified_at = sho(e.citizen_notified_at);
+                        ne.refused_at = sho(e.refused_at);
                         copy.extension = Some(ne);
                     }
                     for fb in &f.feedback {

@@ -221,6 +221,7 @@ pub fn step_name(step: Step) -> &'static str {
         Step::CoordinatorProcess => "coordinator_process",
         Step::LeadConsolidate => "lead_consolidate",
         Step::LeaderApproval => "leader_approval",
+        Step::LeadRedraft => "lead_redraft",
         Step::Publish => "publish",
         Step::Clarify => "clarify",
         Step::EmergencyRecord => "emergency_record",

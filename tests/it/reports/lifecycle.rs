@@ -526,8 +526,66 @@ async fn an_extension_before_the_deadline_once() {
         .bearer(&w.op)
         .send()
         .await
-        .problem(409, "already_confirmed");
+        .problem(409, "already_decided");
     let _ = id;
+
+    // The committed deadline is bounded: 10 working days after the current one by default.
+    let (_, c) = w.dispatched().await;
+    w.post(
+        &w.staff,
+        &format!("/api/v1/assignments/{c}/accept"),
+        json!({}),
+    )
+    .await;
+    let p =
+        w.t.post(&format!("/api/v1/assignments/{c}/extensions"))
+            .bearer(&w.staff)
+            .json(&json!({"reason": "x", "notice_number": "1", "notice_date": "2026-03-02", "new_deadline": "2026-03-25T10:00:00Z"}))
+            .send()
+            .await
+            .problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["code"], "too_far", "{p}");
+    // The IOC may refuse, with its reason: the deadline stays, the one request is spent.
+    let r = w
+        .post(
+            &w.staff,
+            &format!("/api/v1/assignments/{c}/extensions"),
+            json!({"reason": "Cần thêm thời gian", "notice_number": "7/TB", "notice_date": "2026-03-02", "new_deadline": "2026-03-24T02:00:00Z"}),
+        )
+        .await;
+    let ext = r["extension"]["id"].as_str().unwrap().to_string();
+    let before = clock(&r, "lead_process")["due_at"].clone();
+    w.t.post(&format!("/api/v1/extensions/{ext}/refusal"))
+        .bearer(&w.op)
+        .json(&json!({}))
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    let r = w
+        .post(
+            &w.op,
+            &format!("/api/v1/extensions/{ext}/refusal"),
+            json!({"reason": "Văn bản thông báo không nêu lý do cần kiểm tra, xác minh"}),
+        )
+        .await;
+    assert_eq!(r["extension"]["status"], "refused");
+    assert_eq!(
+        r["extension"]["refusal_reason"],
+        "Văn bản thông báo không nêu lý do cần kiểm tra, xác minh"
+    );
+    assert_eq!(clock(&r, "lead_process")["due_at"], before);
+    assert_eq!(r["extension_used"], false);
+    w.t.post(&format!("/api/v1/extensions/{ext}/confirm"))
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(409, "already_decided");
+    w.t.post(&format!("/api/v1/assignments/{c}/extensions"))
+        .bearer(&w.staff)
+        .json(&body)
+        .send()
+        .await
+        .problem(409, "extension_exists");
 
     // Never after the deadline.
     let (_, b) = w.dispatched().await;
@@ -704,6 +762,20 @@ async fn a_result_without_an_answer_goes_back() {
             Some("Chưa trả lời nội dung phản ánh")
         )
     );
+    // Art. 9.4: the redraft has a clock on the lead: 2 working days, its leader's approval
+    // included.
+    let k = clock(&r, "lead_redraft");
+    assert_eq!(k["state"], "running");
+    assert_eq!(k["assignment_id"], lead["id"]);
+    let cal =
+        w.t.get(&format!(
+            "/api/v1/calendar/deadline?start={}&days=2",
+            k["started_at"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .json();
+    assert_eq!(k["due_at"], cal["deadline"], "{cal}");
     let a = lead["id"].as_str().unwrap().to_string();
     w.post(
         &w.staff,
@@ -719,6 +791,7 @@ async fn a_result_without_an_answer_goes_back() {
         )
         .await;
     assert_eq!(r["status"], "awaiting_publication");
+    assert_eq!(clock(&r, "lead_redraft")["state"], "on_time");
 }
 
 #[actix_web::test]
@@ -737,12 +810,38 @@ async fn an_emergency() {
         json!({"emergency": true}),
     )
     .await;
-    w.post(
-        &w.op,
-        &format!("/api/v1/reports/{id}/emergency/call"),
-        json!({"agency_id": w.gtvt}),
-    )
-    .await;
+    let other = w.submit().await["id"].as_str().unwrap().to_string();
+    let r = w
+        .post(
+            &w.op,
+            &format!("/api/v1/reports/{id}/emergency/call"),
+            json!({"agency_id": w.gtvt}),
+        )
+        .await;
+    // Art. 8.6: the forward is the IOC's dispatch; no 4-hour dispatch clock keeps running.
+    assert_eq!(r["status"], "emergency_forwarded");
+    assert_eq!(clock(&r, "dispatch")["state"], "on_time");
+    w.t.clock.advance(TimeDelta::days(3));
+    let r = w.report(&w.op, &id).await;
+    assert_eq!(r["overdue"], false, "{}", r["deadlines"]);
+    // Staff lists filter emergencies.
+    let list = |q: &'static str| {
+        let w = &w;
+        async move {
+            w.t.get(&format!("/api/v1/reports?{q}"))
+                .bearer(&w.op)
+                .send()
+                .await
+                .json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list("emergency=true").await, vec![id.clone()]);
+    assert_eq!(list("emergency=false").await, vec![other.clone()]);
     w.t.post(&format!("/api/v1/reports/{id}/emergency/finished"))
         .bearer(&w.outsider)
         .json(&json!({}))
@@ -778,4 +877,13 @@ async fn an_emergency() {
         ),
         (Some("Đã rào chắn và vá tạm ổ gà"), Some("on_time"))
     );
+    // The recorded handling is the emergency's end.
+    assert_eq!(r["status"], "emergency_handled");
+    assert!(r["next_due_at"].is_null(), "{}", r["next_due_at"]);
+    w.t.post(&format!("/api/v1/reports/{id}/emergency/record"))
+        .bearer(&w.staff)
+        .json(&json!({"summary": "Lần nữa"}))
+        .send()
+        .await
+        .problem(409, "already_recorded");
 }

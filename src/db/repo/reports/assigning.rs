@@ -148,6 +148,29 @@ pub fn extension_of(conn: &mut DbConn, report_id: &str) -> QueryResult<Option<Ex
         .optional()
 }
 
+/// Refuses a requested extension; false when it was already decided.
+pub fn refuse_extension(
+    conn: &mut DbConn,
+    id: &str,
+    by: &str,
+    reason: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        extensions::table
+            .find(id)
+            .filter(extensions::status.eq("requested")),
+    )
+    .set((
+        extensions::status.eq("refused"),
+        extensions::refused_by.eq(by),
+        extensions::refused_at.eq(at),
+        extensions::refusal_reason.eq(reason),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 pub fn confirm_extension(
     conn: &mut DbConn,
     id: &str,

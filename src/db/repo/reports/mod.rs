@@ -108,6 +108,8 @@ pub struct ReportFilter {
     pub channel: Option<String>,
     /// Only reports with an open clock past its due time (`Some(true)`), or none (`Some(false)`).
     pub overdue_at: Option<(bool, NaiveDateTime)>,
+    /// Only emergencies (`Some(true)`), or none (`Some(false)`).
+    pub emergency: Option<bool>,
     pub submitted_from: Option<NaiveDateTime>,
     pub submitted_to: Option<NaiveDateTime>,
     /// Text in the code, the title or the content.
@@ -182,6 +184,9 @@ pub fn list(
         } else {
             q.filter(reports::id.ne_all(late))
         };
+    }
+    if let Some(e) = f.emergency {
+        q = q.filter(reports::emergency.eq(e));
     }
     if let Some(t) = f.submitted_from {
         q = q.filter(reports::submitted_at.ge(t));

@@ -9,11 +9,12 @@ use validator::Validate;
 use crate::app::AppState;
 use crate::db::models::{EmergencyRow, ReportChanges, ReportRow};
 use crate::db::{DbConn, repo};
+use crate::domain::report::Transition;
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, Msg};
 use crate::service::auth::Principal;
-use crate::service::reports::{Act, act};
+use crate::service::reports::{Act, act, transition};
 
 use super::*;
 
@@ -58,6 +59,9 @@ pub fn emergency_call(
             ));
         }
         check_agency(c, &input.agency_id, "agency_id", ctx.now)?;
+        // The forward is the IOC's dispatch of an emergency: its 4-hour step is done.
+        let to = transition(&r, Transition::EmergencyCall)?;
+        ctx.close(c, &r.id, &[Step::Dispatch], None)?;
         repo::reports::insert_emergency(
             c,
             &EmergencyRow {
@@ -69,8 +73,15 @@ pub fn emergency_call(
                 recorded_at: None,
             },
         )?;
-        ctx.event(c, &r, "emergency_call_forwarded", None, None, None)?;
-        ctx.save(c, &r, ReportChanges::default())
+        ctx.event(c, &r, "emergency_call_forwarded", Some(to), None, None)?;
+        ctx.save(
+            c,
+            &r,
+            ReportChanges {
+                status: Some(to.as_str().into()),
+                ..Default::default()
+            },
+        )
     })
 }
 
@@ -121,7 +132,8 @@ pub fn emergency_finished(
             ));
         }
         ctx.start_clock(c, &r.id, Step::EmergencyRecord, None, at)?;
-        ctx.event(c, r, "emergency_finished", None, None, None)
+        ctx.event(c, r, "emergency_finished", None, None, None)?;
+        Ok(None)
     })
 }
 
@@ -158,8 +170,11 @@ pub fn emergency_record(
                 "The handling is already recorded.",
             ));
         }
+        // The recorded handling ends the emergency (Art. 8.6 step 3).
+        let to = transition(r, Transition::EmergencyRecorded)?;
         ctx.close(c, &r.id, &[Step::EmergencyRecord], None)?;
-        ctx.event(c, r, "emergency_recorded", None, None, None)
+        ctx.event(c, r, "emergency_recorded", Some(to), None, None)?;
+        Ok(Some(to))
     })
 }
 
@@ -167,11 +182,23 @@ fn act_emergency(
     st: &AppState,
     who: &Principal,
     id: &str,
-    f: impl FnOnce(&Act<'_>, &mut DbConn, &ReportRow, &EmergencyRow) -> AppResult<()>,
+    f: impl FnOnce(
+        &Act<'_>,
+        &mut DbConn,
+        &ReportRow,
+        &EmergencyRow,
+    ) -> AppResult<Option<crate::domain::report::ReportStatus>>,
 ) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
         let e = emergency_agency(c, who, &r)?;
-        f(ctx, c, &r, &e)?;
-        ctx.save(c, &r, ReportChanges::default())
+        let to = f(ctx, c, &r, &e)?;
+        ctx.save(
+            c,
+            &r,
+            ReportChanges {
+                status: to.map(|s| s.as_str().to_string()),
+                ..Default::default()
+            },
+        )
     })
 }

@@ -76,7 +76,8 @@ pub fn return_result(
                 ..Default::default()
             },
         )?;
-        // The lead redrafts; its leader approves again within 1 working day of the new draft.
+        // Art. 9.4: the lead answers again, and its leader approves, within the redraft limit.
+        ctx.start_clock(c, &r.id, Step::LeadRedraft, Some(&lead), ctx.now)?;
         ctx.event(
             c,
             &r,

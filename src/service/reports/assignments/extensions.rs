@@ -97,11 +97,30 @@ pub fn request_extension(
                 ),
             ));
         }
-        if input.new_deadline > ctx.now + chrono::TimeDelta::days(366) {
+        // The regulation sets no bound on the committed deadline; the province sets one
+        // (`PAHT_EXTENSION_MAX_WORKING_DAYS` after the current deadline).
+        let max_days = ctx.st.config.extension_max_working_days;
+        let latest = ctx
+            .cal
+            .add_working(
+                clock.due_at.and_utc(),
+                crate::domain::calendar::WorkingDuration::Days(max_days),
+            )
+            .map_err(AppError::internal)?;
+        if input.new_deadline > latest {
             errors.push(FieldError::new(
                 "new_deadline",
                 "too_far",
-                Msg::new("Thời hạn mới quá xa.", "The new deadline is too far away."),
+                Msg::new(
+                    format!(
+                        "Thời hạn mới chậm nhất là {max_days} ngày làm việc sau thời hạn hiện tại ({}).",
+                        latest.with_timezone(&Ho_Chi_Minh).format("%H:%M %d/%m/%Y")
+                    ),
+                    format!(
+                        "The new deadline may be at most {max_days} working days after the current one ({}).",
+                        latest.to_rfc3339()
+                    ),
+                ),
             ));
         }
         if input.notice_date > ctx.now.with_timezone(&Ho_Chi_Minh).date_naive() {
@@ -132,6 +151,9 @@ pub fn request_extension(
             confirmed_by: None,
             confirmed_at: None,
             citizen_notified_at: None,
+            refused_by: None,
+            refused_at: None,
+            refusal_reason: None,
         };
         repo::reports::insert_extension(c, &e)?;
         ctx.event(
@@ -162,11 +184,7 @@ pub fn confirm_extension(st: &AppState, who: &Principal, extension_id: &str) -> 
         let e = repo::reports::extension(c, extension_id)?
             .ok_or_else(|| AppError::not_found("yêu cầu gia hạn", "Extension"))?;
         if !repo::reports::confirm_extension(c, &e.id, &who.user_id, ctx.now_naive())? {
-            return Err(AppError::conflict(
-                "already_confirmed",
-                "Yêu cầu gia hạn đã được xác nhận.",
-                "The extension is already confirmed.",
-            ));
+            return Err(already_decided());
         }
         repo::reports::set_clock_due(c, &e.clock_id, e.new_due_at)?;
         ctx.event(
@@ -185,6 +203,61 @@ pub fn confirm_extension(st: &AppState, who: &Principal, extension_id: &str) -> 
                 ..Default::default()
             },
         )?;
+        Ok(r.id.clone())
+    })
+}
+
+fn already_decided() -> AppError {
+    AppError::conflict(
+        "already_decided",
+        "Yêu cầu gia hạn đã được xác nhận hoặc từ chối.",
+        "The extension was already confirmed or refused.",
+    )
+}
+
+/// Why the IOC refuses an extension.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionRefusal {
+    /// Why (e.g. the notice does not show why the case needs more time); the agency sees it.
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// The IOC refuses an extension (Art. 8.3: it fixes the time on the notice): the deadline stays
+/// as it was, and the request was the report's one extension.
+pub fn refuse_extension(
+    st: &AppState,
+    who: &Principal,
+    extension_id: &str,
+    input: ExtensionRefusal,
+) -> AppResult<String> {
+    if who.role != Role::Operator {
+        return Err(AppError::forbidden());
+    }
+    let report_id = {
+        let mut conn = st.pool.get()?;
+        repo::reports::extension(&mut conn, extension_id)?
+            .ok_or_else(|| AppError::not_found("yêu cầu gia hạn", "Extension"))?
+            .report_id
+    };
+    act(st, who, &report_id, |ctx, c, r| {
+        let e = repo::reports::extension(c, extension_id)?
+            .ok_or_else(|| AppError::not_found("yêu cầu gia hạn", "Extension"))?;
+        let reason = input.reason.trim().to_string();
+        if !repo::reports::refuse_extension(c, &e.id, &who.user_id, &reason, ctx.now_naive())? {
+            return Err(already_decided());
+        }
+        ctx.event(
+            c,
+            &r,
+            "extension_refused",
+            None,
+            Some(&e.assignment_id),
+            Some(reason),
+        )?;
+        ctx.save(c, &r, ReportChanges::default())?;
         Ok(r.id.clone())
     })
 }

@@ -148,7 +148,7 @@ pub fn approve(st: &AppState, who: &Principal, id: &str, input: ApprovalInput) -
                     },
                 )?;
                 let steps: &[Step] = if is_lead(&a) {
-                    &[Step::LeadProcess, Step::LeadConsolidate]
+                    &[Step::LeadProcess, Step::LeadConsolidate, Step::LeadRedraft]
                 } else {
                     &[Step::CoordinatorProcess]
                 };
