@@ -29,6 +29,9 @@ pub struct AgencyQuery {
     /// Staff only: the warning list of agencies lacking a focal leader or focal staff member
     /// (Art. 15.1).
     pub missing_focal_points: Option<bool>,
+    /// Staff only: the agencies that lack a focal point for more than the 7 working days of
+    /// Art. 15.1.
+    pub focal_points_overdue: Option<bool>,
 }
 
 fn is_staff(who: &Option<Principal>) -> bool {
@@ -47,7 +50,8 @@ pub async fn list(
 ) -> AppResult<Json<Vec<AgencyView>>> {
     let q = q.into_inner();
     let staff = is_staff(&who);
-    let missing = q.missing_focal_points.unwrap_or(false);
+    let overdue = q.focal_points_overdue.unwrap_or(false);
+    let missing = q.missing_focal_points.unwrap_or(false) || overdue;
     if missing && !staff {
         return Err(if who.is_none() {
             AppError::unauthenticated()
@@ -60,7 +64,10 @@ pub async fn list(
         parent_id: q.parent_id,
         participating: q.participating,
     };
-    let rows = block(move || svc::list_agencies(&st, &f, missing)).await??;
+    let mut rows = block(move || svc::list_agencies(&st, &f, missing)).await??;
+    if overdue {
+        rows.retain(|d| d.focal_overdue);
+    }
     Ok(Json(
         rows.into_iter()
             .map(|d| AgencyView::new(d, staff))

@@ -85,6 +85,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::forward)
                 .service(reports::escalate)
                 .service(reports::designate)
+                .service(reports::refer)
+                .service(reports::decide_referral)
                 .service(reports::dispatch)
                 .service(reports::publish)
                 .service(reports::return_result)

@@ -101,6 +101,9 @@ pub struct ReportQuery {
     pub overdue: Option<bool>,
     /// Only emergencies (`true`, Art. 8.6), or none (`false`).
     pub emergency: Option<bool>,
+    /// Only reports waiting for the province's decision on a referral (`true`, Art. 3.7), or
+    /// none (`false`).
+    pub referred: Option<bool>,
     /// Submitted at or after (RFC 3339).
     #[serde(default, deserialize_with = "de::opt_instant")]
     #[param(value_type = Option<String>, format = DateTime)]
@@ -179,6 +182,7 @@ pub async fn list(
         channel: q.channel.map(|c| c.as_str().to_string()),
         overdue_at: q.overdue.map(|o| (o, now.naive_utc())),
         emergency: q.emergency,
+        referred: q.referred,
         submitted_from: q.from.map(|t| t.naive_utc()),
         submitted_to: q.to.map(|t| t.naive_utc()),
         text: q.q.filter(|t| !t.trim().is_empty()),
@@ -279,6 +283,17 @@ report_action!(
 report_action!(
     /// Operator: no lead agency can be found; ask the province to designate one (Art. 3.8).
     escalate, "/reports/{id}/escalate", "escalateReport", RequestInfoInput, actions::escalate
+);
+report_action!(
+    /// The lead agency or the IOC: refer a report in progress to the province, when the agencies
+    /// cannot agree on how to handle it or handle it incompletely (Art. 3.7). One referral is
+    /// open at a time.
+    refer, "/reports/{id}/referral", "referReportToProvince", ReferralInput, actions::refer_to_province
+);
+report_action!(
+    /// Province: decide a referral (Art. 3.7): direct the agencies (the work goes on), or
+    /// designate the lead agency (the current agencies' work is withdrawn).
+    decide_referral, "/reports/{id}/referral/decision", "decideReportReferral", ReferralDecisionInput, actions::decide_referral
 );
 report_action!(
     /// Operator: publish the approved result (Art. 9), within 4 working hours of its approval.

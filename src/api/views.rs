@@ -110,6 +110,12 @@ pub struct FocalPointsView {
     pub staff: Option<MemberRef>,
     /// Which focal points are missing: `leader`, `staff`.
     pub missing: Vec<&'static str>,
+    /// Since when one is missing.
+    pub missing_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// The last moment to name them: 7 working days after (Art. 15.1).
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The 7 working days have passed.
+    pub overdue: bool,
 }
 
 /// A processing agency.
@@ -144,6 +150,12 @@ pub struct AgencyView {
 impl AgencyView {
     pub fn new(d: AgencyDetails, staff: bool) -> Self {
         let focal_points = staff.then(|| FocalPointsView {
+            missing_since: d
+                .focal_due_at
+                .and(d.agency.focal_missing_since)
+                .map(crate::api::views::utc),
+            due_at: d.focal_due_at,
+            overdue: d.focal_overdue,
             missing: d.missing_focal_points(),
             leader: d.focal_leader.as_ref().map(|u| MemberRef {
                 id: u.id.clone(),

@@ -69,6 +69,8 @@ pub struct AgencyRow {
     pub updated_at: NaiveDateTime,
     /// The last day it existed (a district People's Committee: 30/6/2025).
     pub valid_to: Option<NaiveDate>,
+    /// Since when it lacks a focal leader or focal staff member (Art. 15.1).
+    pub focal_missing_since: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -85,6 +87,7 @@ pub struct AgencyChanges {
     pub focal_leader_id: Option<Option<String>>,
     pub focal_staff_id: Option<Option<String>>,
     pub valid_to: Option<Option<NaiveDate>>,
+    pub focal_missing_since: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -460,4 +463,24 @@ pub struct PeriodicReportRow {
     pub issued_by: String,
     pub note: Option<String>,
     pub data: String,
+}
+
+/// A report referred to the province (Art. 3.7), and the province's decision.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = province_referrals)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct ReferralRow {
+    pub id: String,
+    pub report_id: String,
+    pub raised_by: String,
+    pub raised_role: String,
+    pub raised_agency_id: Option<String>,
+    pub reason: String,
+    pub raised_at: NaiveDateTime,
+    /// `direction` or `designation`.
+    pub decision: Option<String>,
+    pub direction: Option<String>,
+    pub designated_agency_id: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
 }

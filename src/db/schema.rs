@@ -30,6 +30,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         valid_to -> Nullable<Date>,
+        focal_missing_since -> Nullable<Timestamp>,
     }
 }
 
@@ -155,6 +156,23 @@ diesel::table! {
         phone -> Text,
         email -> Nullable<Text>,
         organization -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    province_referrals (id) {
+        id -> Text,
+        report_id -> Text,
+        raised_by -> Text,
+        raised_role -> Text,
+        raised_agency_id -> Nullable<Text>,
+        reason -> Text,
+        raised_at -> Timestamp,
+        decision -> Nullable<Text>,
+        direction -> Nullable<Text>,
+        designated_agency_id -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
     }
 }
 
@@ -339,6 +357,7 @@ diesel::joinable!(clocks -> reports (report_id));
 diesel::allow_tables_to_appear_in_same_query!(
     admin_units,
     admin_unit_successions,
+    province_referrals,
     agencies,
     users,
     refresh_tokens,

@@ -254,6 +254,10 @@ pub fn update_user(
             updated_at: Some(now),
         };
         repo::users::update(c, &user.id, &changes)?;
+        // A focal point disabled, moved or given another role leaves its agency lacking one.
+        for a in [&user.agency_id, &agency].into_iter().flatten() {
+            crate::service::directory::refresh_focal_points(c, a, now)?;
+        }
         if patch.disabled == Some(true) || password_hash.is_some() {
             // Signed out everywhere: a disabled account or a reset password ends every session.
             repo::tokens::revoke_user(c, &user.id, now)?;

@@ -2,6 +2,7 @@ use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::support::TestApp;
+use paht::clock::Clock;
 
 #[actix_web::test]
 async fn the_provinces_reference_data_is_loaded() {
@@ -216,8 +217,12 @@ async fn agencies_are_managed_by_admins() {
 }
 
 async fn missing(t: &TestApp, token: String) -> Vec<String> {
+    list_of(t, "missing_focal_points=true", token).await
+}
+
+async fn list_of(t: &TestApp, query: &str, token: String) -> Vec<String> {
     let res = t
-        .get("/api/v1/agencies?missing_focal_points=true")
+        .get(&format!("/api/v1/agencies?{query}"))
         .bearer(&token)
         .send()
         .await;
@@ -280,6 +285,49 @@ async fn focal_points_and_the_warning_list() {
         .await
         .json();
     assert_eq!(a["focal_points"]["missing"], json!(["leader"]));
+    // Art. 15.1: since when, and 7 working days to name another; overdue after that.
+    let since = a["focal_points"]["missing_since"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(&since).unwrap(),
+        t.clock.now()
+    );
+    let cal = t
+        .get(&format!("/api/v1/calendar/deadline?start={since}&days=7"))
+        .send()
+        .await
+        .json();
+    assert_eq!(a["focal_points"]["due_at"], cal["deadline"]);
+    assert_eq!(a["focal_points"]["overdue"], false);
+    assert!(
+        !list_of(&t, "focal_points_overdue=true", admin.clone())
+            .await
+            .contains(&syt)
+    );
+    t.clock.advance(chrono::TimeDelta::days(12));
+    let admin = t.admin().await;
+    assert!(
+        list_of(&t, "focal_points_overdue=true", admin.clone())
+            .await
+            .contains(&syt)
+    );
+    // A new focal leader ends it.
+    let (leader2, _) = t.staff("syt.leader2", "agency_leader", Some("SYT")).await;
+    let res = t
+        .put(&format!("/api/v1/agencies/{syt}/focal-points"))
+        .bearer(&admin)
+        .json(&json!({"leader_id": leader2, "staff_id": staff}))
+        .send()
+        .await
+        .json();
+    assert!(res["focal_points"]["missing_since"].is_null(), "{res}");
+    assert!(
+        !list_of(&t, "focal_points_overdue=true", admin.clone())
+            .await
+            .contains(&syt)
+    );
 
     // The warning list is for staff.
     t.get("/api/v1/agencies?missing_focal_points=true")

@@ -245,6 +245,29 @@ pub struct EmergencyView {
     pub recorded_at: Option<DateTime<Utc>>,
 }
 
+/// A referral to the province (Art. 3.7) and its decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralView {
+    /// Referral id.
+    pub id: String,
+    /// Who referred it: `operator`, `agency_staff` or `agency_leader`.
+    pub raised_role: String,
+    /// Their agency (the lead).
+    pub raised_agency_id: Option<String>,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub raised_at: DateTime<Utc>,
+    /// `direction` or `designation`; absent while the province has not decided.
+    pub decision: Option<String>,
+    /// The province's direction.
+    pub direction: Option<String>,
+    /// The lead the province designated.
+    pub designated_agency_id: Option<String>,
+    /// When the province decided.
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
 /// A report, as its reporter and the staff who may see it see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportView {
@@ -319,6 +342,8 @@ pub struct ReportView {
     pub ratings: Vec<RatingView>,
     /// The emergency handling.
     pub emergency_handling: Option<EmergencyView>,
+    /// Referrals to the province (Art. 3.7), oldest first: staff only.
+    pub referrals: Vec<ReferralView>,
 }
 
 impl From<ReportDetails> for ReportView {
@@ -381,6 +406,21 @@ impl From<ReportDetails> for ReportView {
                 summary: e.summary,
                 recorded_at: e.recorded_at.map(utc),
             }),
+            referrals: d
+                .referrals
+                .into_iter()
+                .map(|x| ReferralView {
+                    id: x.id,
+                    raised_role: x.raised_role,
+                    raised_agency_id: x.raised_agency_id,
+                    reason: x.reason,
+                    raised_at: utc(x.raised_at),
+                    decision: x.decision,
+                    direction: x.direction,
+                    designated_agency_id: x.designated_agency_id,
+                    decided_at: x.decided_at.map(utc),
+                })
+                .collect(),
             deadlines,
             overdue,
             id: r.id,

@@ -170,6 +170,7 @@ pub fn load_reference(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool
                 created_at: now,
                 updated_at: now,
                 valid_to: None,
+                focal_missing_since: Some(now),
             },
         )?;
     }

@@ -194,6 +194,7 @@ pub fn apply(
                         created_at: now,
                         updated_at: now,
                         valid_to: None,
+                        focal_missing_since: Some(now),
                     },
                 )?;
                 out.agencies_added += 1;

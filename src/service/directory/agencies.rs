@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
+
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -104,6 +106,10 @@ pub struct AgencyDetails {
     pub agency: AgencyRow,
     pub focal_leader: Option<UserRow>,
     pub focal_staff: Option<UserRow>,
+    /// The last moment to name the missing focal points (Art. 15.1), when some are missing.
+    pub focal_due_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// That moment has passed.
+    pub focal_overdue: bool,
 }
 
 impl AgencyDetails {
@@ -193,6 +199,7 @@ pub fn create_agency(st: &AppState, input: NewAgency) -> AppResult<AgencyRow> {
             created_at: now,
             updated_at: now,
             valid_to: None,
+            focal_missing_since: Some(now),
         };
         repo::agencies::insert(c, &row)?;
         Ok(row)
@@ -279,14 +286,40 @@ fn with_focal_points(conn: &mut DbConn, agencies: Vec<AgencyRow>) -> AppResult<V
             focal_leader: valid(&a, &a.focal_leader_id, Role::AgencyLeader),
             focal_staff: valid(&a, &a.focal_staff_id, Role::AgencyStaff),
             agency: a,
+            focal_due_at: None,
+            focal_overdue: false,
         })
         .collect())
+}
+
+/// Adds the Art. 15.1 deadline to agencies lacking a focal point.
+fn with_focal_deadlines(
+    st: &AppState,
+    conn: &mut DbConn,
+    mut agencies: Vec<AgencyDetails>,
+) -> AppResult<Vec<AgencyDetails>> {
+    if agencies.iter().all(|a| a.missing_focal_points().is_empty()) {
+        return Ok(agencies);
+    }
+    let cal = crate::service::calendar::current(st, conn)?;
+    let now = st.clock.now();
+    for a in &mut agencies {
+        if a.missing_focal_points().is_empty() {
+            continue;
+        }
+        // Missing without a recorded start (a member changed outside the service): now.
+        let since = a.agency.focal_missing_since.unwrap_or(now.naive_utc());
+        a.focal_due_at = focal_points_due(&cal, since);
+        a.focal_overdue = a.focal_due_at.is_some_and(|d| d < now);
+    }
+    Ok(agencies)
 }
 
 pub fn get_agency(st: &AppState, id: &str) -> AppResult<AgencyDetails> {
     let mut conn = st.pool.get()?;
     let a = repo::agencies::find(&mut conn, id)?.ok_or_else(agency_not_found)?;
-    Ok(with_focal_points(&mut conn, vec![a])?.remove(0))
+    let d = with_focal_points(&mut conn, vec![a])?;
+    Ok(with_focal_deadlines(st, &mut conn, d)?.remove(0))
 }
 
 pub fn list_agencies(
@@ -300,7 +333,7 @@ pub fn list_agencies(
     if missing_focal_points {
         out.retain(|a| !a.missing_focal_points().is_empty());
     }
-    Ok(out)
+    with_focal_deadlines(st, &mut conn, out)
 }
 
 /// Art. 15.1: names the agency's focal leader and focal staff member.
@@ -345,9 +378,51 @@ pub fn set_focal_points(st: &AppState, id: &str, input: FocalPoints) -> AppResul
             ..Default::default()
         };
         repo::agencies::update(c, id, &changes)?;
+        refresh_focal_points(c, id, now)?;
         Ok(())
     })?;
     get_agency(st, id)
+}
+
+/// Art. 15.1: records since when an agency lacks a focal point (a focal point disabled, moved
+/// to another agency or given another role counts as lacking), or that it lacks none any more.
+/// Call after any change of the agency's focal points or of one of its members.
+pub fn refresh_focal_points(c: &mut DbConn, agency_id: &str, now: NaiveDateTime) -> AppResult<()> {
+    let Some(a) = repo::agencies::find(c, agency_id)? else {
+        return Ok(());
+    };
+    let since = a.focal_missing_since;
+    let d = with_focal_points(c, vec![a])?.remove(0);
+    let missing = !d.missing_focal_points().is_empty();
+    let next = match (missing, since) {
+        (true, None) => Some(Some(now)),
+        (false, Some(_)) => Some(None),
+        _ => None,
+    };
+    if next.is_some() {
+        repo::agencies::update(
+            c,
+            agency_id,
+            &AgencyChanges {
+                focal_missing_since: next,
+                ..Default::default()
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// The last moment to name the missing focal points: 7 working days after they went missing
+/// (Art. 15.1).
+pub fn focal_points_due(
+    cal: &crate::domain::calendar::WorkingCalendar,
+    missing_since: NaiveDateTime,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    cal.add_working(
+        missing_since.and_utc(),
+        crate::domain::calendar::WorkingDuration::Days(7),
+    )
+    .ok()
 }
 
 /// Whether the caller may see the members of an agency: the IOC, the province and admins;

@@ -35,6 +35,8 @@ pub struct ReportDetails {
     pub feedback: Vec<FeedbackRow>,
     pub ratings: Vec<RatingRow>,
     pub emergency: Option<EmergencyRow>,
+    /// Referrals to the province (Art. 3.7): for staff only.
+    pub referrals: Vec<crate::db::models::ReferralRow>,
     pub now: DateTime<Utc>,
 }
 
@@ -86,6 +88,11 @@ fn details(
         feedback: repo::reports::feedback_of(c, &r.id)?,
         ratings: repo::reports::ratings_of(c, &r.id)?,
         emergency: repo::reports::emergency(c, &r.id)?,
+        referrals: if audience == Audience::Staff {
+            repo::reports::referrals_of(c, &r.id)?
+        } else {
+            Vec::new()
+        },
         report: r,
         now,
     })

@@ -151,3 +151,43 @@ pub fn set_emergency_record(
     ))
     .execute(conn)
 }
+
+/// The referrals of a report to the province (Art. 3.7), oldest first.
+pub fn referrals_of(conn: &mut DbConn, report_id: &str) -> QueryResult<Vec<ReferralRow>> {
+    use crate::db::schema::province_referrals as p;
+    p::table
+        .filter(p::report_id.eq(report_id))
+        .order((p::raised_at.asc(), p::id.asc()))
+        .select(ReferralRow::as_select())
+        .load(conn)
+}
+
+pub fn insert_referral(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<()> {
+    diesel::insert_into(crate::db::schema::province_referrals::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records the province's decision on an open referral; false when it was decided already.
+pub fn decide_referral(
+    conn: &mut DbConn,
+    id: &str,
+    decision: &str,
+    direction: &str,
+    designated_agency_id: Option<&str>,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    use crate::db::schema::province_referrals as p;
+    let n = diesel::update(p::table.find(id).filter(p::decided_at.is_null()))
+        .set((
+            p::decision.eq(decision),
+            p::direction.eq(direction),
+            p::designated_agency_id.eq(designated_agency_id),
+            p::decided_by.eq(by),
+            p::decided_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}

@@ -110,6 +110,8 @@ pub struct ReportFilter {
     pub overdue_at: Option<(bool, NaiveDateTime)>,
     /// Only emergencies (`Some(true)`), or none (`Some(false)`).
     pub emergency: Option<bool>,
+    /// Only reports with an open referral to the province (`Some(true)`), or none.
+    pub referred: Option<bool>,
     pub submitted_from: Option<NaiveDateTime>,
     pub submitted_to: Option<NaiveDateTime>,
     /// Text in the code, the title or the content.
@@ -187,6 +189,17 @@ pub fn list(
     }
     if let Some(e) = f.emergency {
         q = q.filter(reports::emergency.eq(e));
+    }
+    if let Some(want) = f.referred {
+        use crate::db::schema::province_referrals as p;
+        let open = p::table
+            .filter(p::decided_at.is_null())
+            .select(p::report_id);
+        q = if want {
+            q.filter(reports::id.eq_any(open))
+        } else {
+            q.filter(reports::id.ne_all(open))
+        };
     }
     if let Some(t) = f.submitted_from {
         q = q.filter(reports::submitted_at.ge(t));

@@ -3,18 +3,21 @@
 //!
 //! One file per part: `verification` (accept, correct, flag, ask for more, reject, forward),
 //! `dispatch` (to agencies, escalation, the province's designation), `publication`,
-//! `feedback` (feedback, clarification, rating) and `emergency`.
+//! `feedback` (feedback, clarification, rating), `emergency` and `referral` (to the province,
+//! Art. 3.7).
 
 mod dispatch;
 mod emergency;
 mod feedback;
 mod publication;
+mod referral;
 mod verification;
 
 pub use dispatch::*;
 pub use emergency::*;
 pub use feedback::*;
 pub use publication::*;
+pub use referral::*;
 pub use verification::*;
 
 use serde::Deserialize;
