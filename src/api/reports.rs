@@ -190,12 +190,13 @@ pub async fn list(
     };
     let limit = q.limit.unwrap_or(20);
     let cursor = q.cursor;
+    let staff = who.role.is_staff();
     let (rows, next) =
         block(move || queries::list(&st, &who, filter, sort, cursor.as_deref(), limit)).await??;
     Ok(Json(ReportPage {
         items: rows
             .into_iter()
-            .map(|r| ReportSummary::new(r, now))
+            .map(|r| ReportSummary::new(r, now, staff))
             .collect(),
         next_cursor: next,
     }))

@@ -190,6 +190,19 @@ pub struct ReportRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl ReportRow {
+    /// The search text of the report as it stands.
+    pub fn search_text_now(&self) -> String {
+        crate::domain::text::search_text(&[
+            &self.code,
+            &self.title,
+            &self.content,
+            self.content_corrected.as_deref().unwrap_or(""),
+            &self.address,
+        ])
+    }
+}
+
 /// Changes to a report; `None` leaves a field as it is. The version and `updated_at` are set
 /// by the repository.
 #[derive(Debug, Default, AsChangeset)]

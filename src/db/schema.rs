@@ -177,6 +177,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_search (report_id) {
+        report_id -> Text,
+        text -> Text,
+    }
+}
+
+diesel::table! {
     emergencies (report_id) {
         report_id -> Text,
         agency_id -> Text,
@@ -356,6 +363,7 @@ diesel::joinable!(clocks -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     admin_units,
+    report_search,
     admin_unit_successions,
     province_referrals,
     agencies,

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod attachment;
 pub mod calendar;
+pub mod complaints;
 pub mod directory;
 pub mod periods;
 pub mod report;

@@ -40,6 +40,18 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// The folded text a report is searched by: its parts folded, one space between them.
+pub fn search_text(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for p in parts.iter().map(|p| fold(p)).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&p);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,11 +35,17 @@ pub struct ReportSummary {
     pub next_due_at: Option<DateTime<Utc>>,
     /// Whether that deadline has passed.
     pub overdue: bool,
+    /// Staff only: its words suggest a complaint or a denunciation, which the IOC refuses
+    /// (Art. 3.9). A suggestion for the operator, never a decision.
+    pub possible_complaint: bool,
 }
 
 impl ReportSummary {
-    pub fn new(r: ReportRow, now: DateTime<Utc>) -> Self {
+    /// `staff`: the caller is staff (the hint is theirs alone).
+    pub fn new(r: ReportRow, now: DateTime<Utc>, staff: bool) -> Self {
         Self {
+            possible_complaint: staff
+                && !crate::domain::complaints::complaint_signals(&r.title, &r.content).is_empty(),
             overdue: r.next_due_at.is_some_and(|d| utc(d) < now),
             id: r.id,
             code: r.code,

@@ -344,6 +344,9 @@ pub struct ReportView {
     pub emergency_handling: Option<EmergencyView>,
     /// Referrals to the province (Art. 3.7), oldest first: staff only.
     pub referrals: Vec<ReferralView>,
+    /// Staff only: the words of its title and content that suggest a complaint or a
+    /// denunciation, which the IOC refuses (Art. 1.1c, 3.9); a suggestion, never a decision.
+    pub complaint_signals: Vec<String>,
 }
 
 impl From<ReportDetails> for ReportView {
@@ -406,6 +409,14 @@ impl From<ReportDetails> for ReportView {
                 summary: e.summary,
                 recorded_at: e.recorded_at.map(utc),
             }),
+            complaint_signals: if d.audience == crate::domain::visibility::Audience::Staff {
+                crate::domain::complaints::complaint_signals(&r.title, &r.content)
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            } else {
+                Vec::new()
+            },
             referrals: d
                 .referrals
                 .into_iter()

@@ -195,6 +195,27 @@ impl Act<'_> {
         mut changes: ReportChanges,
     ) -> AppResult<()> {
         changes.next_due_at = Some(repo::reports::next_due(conn, &r.id)?);
+        if changes.title.is_some()
+            || changes.content.is_some()
+            || changes.content_corrected.is_some()
+            || changes.address.is_some()
+        {
+            // The search text follows every change of what it is made of.
+            let mut after = r.clone();
+            if let Some(t) = &changes.title {
+                after.title = t.clone();
+            }
+            if let Some(t) = &changes.content {
+                after.content = t.clone();
+            }
+            if let Some(t) = &changes.content_corrected {
+                after.content_corrected = t.clone();
+            }
+            if let Some(t) = &changes.address {
+                after.address = t.clone();
+            }
+            repo::reports::set_search_text(conn, &r.id, &after.search_text_now())?;
+        }
         if !repo::reports::update(conn, &r.id, r.version, &changes, self.now_naive())? {
             let current = repo::reports::find(conn, &r.id)?
                 .map(|x| x.status)

@@ -348,3 +348,22 @@ pub fn inbox(
         next,
     ))
 }
+
+/// Writes the search text of every report that has none (reports from before it existed), in
+/// batches, each in its own transaction. Returns how many it wrote.
+pub fn ensure_search_texts(conn: &mut DbConn) -> AppResult<usize> {
+    let mut written = 0;
+    loop {
+        let n = write_tx(conn, |c| -> AppResult<usize> {
+            let rows = repo::reports::without_search_text(c, 1000)?;
+            for r in &rows {
+                repo::reports::set_search_text(c, &r.id, &r.search_text_now())?;
+            }
+            Ok(rows.len())
+        })?;
+        written += n;
+        if n < 1000 {
+            return Ok(written);
+        }
+    }
+}

@@ -25,6 +25,12 @@ pub fn insert(conn: &mut DbConn, row: &ReportRow, reporter: &ReporterRow) -> Que
     diesel::insert_into(reports::table)
         .values(row)
         .execute(conn)?;
+    diesel::insert_into(report_search::table)
+        .values((
+            report_search::report_id.eq(&row.id),
+            report_search::text.eq(row.search_text_now()),
+        ))
+        .execute(conn)?;
     diesel::insert_into(report_reporters::table)
         .values(reporter)
         .execute(conn)?;
@@ -208,17 +214,14 @@ pub fn list(
         q = q.filter(reports::submitted_at.lt(t));
     }
     if let Some(text) = &f.text {
-        let pat = format!("%{}%", super::escape_like(&text.to_lowercase()));
+        // Folded alike on both databases: `duong`, `Đường` and `ĐƯỜNG` find the same reports.
+        let pat = format!("%{}%", super::escape_like(&crate::domain::text::fold(text)));
         q = q.filter(
-            super::lower(reports::code.nullable())
-                .like(pat.clone())
-                .escape('\\')
-                .or(super::lower(reports::title.nullable())
-                    .like(pat.clone())
-                    .escape('\\'))
-                .or(super::lower(reports::content.nullable())
-                    .like(pat)
-                    .escape('\\')),
+            reports::id.eq_any(
+                report_search::table
+                    .filter(report_search::text.like(pat).escape('\\'))
+                    .select(report_search::report_id),
+            ),
         );
     }
     if f.public_only {
@@ -362,5 +365,43 @@ pub fn insert_copies(conn: &mut DbConn, c: &Copies<'_>) -> QueryResult<()> {
     insert_all!(extensions::table, c.extensions);
     insert_all!(feedback::table, c.feedback);
     insert_all!(report_outcomes::table, outcomes);
+    let search: Vec<_> = c
+        .reports
+        .iter()
+        .map(|r| {
+            (
+                report_search::report_id.eq(r.id.clone()),
+                report_search::text.eq(r.search_text_now()),
+            )
+        })
+        .collect();
+    insert_all!(report_search::table, search);
     Ok(())
+}
+
+/// Writes the folded search text of a report (with every change of what it is made of).
+pub fn set_search_text(conn: &mut DbConn, report_id: &str, text: &str) -> QueryResult<()> {
+    let n = diesel::update(report_search::table.find(report_id))
+        .set(report_search::text.eq(text))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(report_search::table)
+            .values((
+                report_search::report_id.eq(report_id),
+                report_search::text.eq(text),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Reports without a search text (from before it existed), a batch at a time.
+pub fn without_search_text(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<ReportRow>> {
+    reports::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            report_search::table.filter(report_search::report_id.eq(reports::id)),
+        )))
+        .select(ReportRow::as_select())
+        .limit(limit)
+        .load(conn)
 }
