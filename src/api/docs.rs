@@ -115,6 +115,10 @@ const TAGS: &[(&str, &str)] = &[
     ),
     ("categories", "Categories of reports (lĩnh vực)."),
     (
+        "recognition",
+        "Proposals to recognise reporters and staff (Art. 17).",
+    ),
+    (
         "calendar",
         "The working calendar, deadlines in working time, and the lunar calendar.",
     ),

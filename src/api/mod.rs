@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod ops;
 pub mod public;
+pub mod recognitions;
 pub mod report_views;
 pub mod reports;
 pub mod statistics;
@@ -106,6 +107,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(assignments::extension)
                 .service(assignments::confirm_extension)
                 .service(assignments::refuse_extension)
+                .service(recognitions::propose)
+                .service(recognitions::list)
                 .service(statistics::summary)
                 .service(statistics::agencies)
                 .service(statistics::series)

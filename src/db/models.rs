@@ -497,3 +497,21 @@ pub struct ReferralRow {
     pub decided_by: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
 }
+
+/// A proposal for recognition (Art. 17).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = recognition_proposals)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct RecognitionRow {
+    pub id: String,
+    /// `reporter` or `staff`.
+    pub nominee: String,
+    pub ground: String,
+    pub report_id: Option<String>,
+    pub user_id: Option<String>,
+    pub reason: String,
+    pub proposed_by: String,
+    pub proposed_role: String,
+    pub proposed_agency_id: Option<String>,
+    pub proposed_at: NaiveDateTime,
+}

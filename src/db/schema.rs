@@ -184,6 +184,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    recognition_proposals (id) {
+        id -> Text,
+        nominee -> Text,
+        ground -> Text,
+        report_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        reason -> Text,
+        proposed_by -> Text,
+        proposed_role -> Text,
+        proposed_agency_id -> Nullable<Text>,
+        proposed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     emergencies (report_id) {
         report_id -> Text,
         agency_id -> Text,
@@ -363,6 +378,7 @@ diesel::joinable!(clocks -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     admin_units,
+    recognition_proposals,
     report_search,
     admin_unit_successions,
     province_referrals,

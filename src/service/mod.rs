@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod csv;
 pub mod demo;
 pub mod directory;
+pub mod recognitions;
 pub mod reports;
 pub mod stat_counts;
 pub mod statistics;
