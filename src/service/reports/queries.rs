@@ -349,9 +349,21 @@ pub fn inbox(
     ))
 }
 
-/// Writes the search text of every report that has none (reports from before it existed), in
-/// batches, each in its own transaction. Returns how many it wrote.
-pub fn ensure_search_texts(conn: &mut DbConn) -> AppResult<usize> {
+/// Writes the search texts of reports from before they existed, once per database (every
+/// report since gets its own in the transaction that writes it). Returns how many it wrote.
+pub fn ensure_search_texts(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<usize> {
+    const STEP: &str = "search-text-v1";
+    if crate::db::seed::has_run(conn, STEP)? {
+        return Ok(0);
+    }
+    let n = write_missing_search_texts(conn)?;
+    write_tx(conn, |c| crate::db::seed::record_run(c, STEP, now))?;
+    Ok(n)
+}
+
+/// Writes the search text of every report that has none, in batches, each in its own
+/// transaction. Returns how many it wrote.
+pub fn write_missing_search_texts(conn: &mut DbConn) -> AppResult<usize> {
     let mut written = 0;
     loop {
         let n = write_tx(conn, |c| -> AppResult<usize> {
