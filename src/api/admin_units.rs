@@ -57,6 +57,39 @@ pub async fn get(st: Data<AppState>, code: Path<String>) -> AppResult<Json<Admin
     ))
 }
 
+/// A unit a former unit became.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct SuccessorView {
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Only part of the former unit went to it.
+    pub partial: bool,
+}
+
+/// What a former unit became (e.g. a district of before 1/7/2025: the communes and wards formed
+/// from its own): the succession recorded for the unit stored under this code and its last day.
+#[utoipa::path(tag = "admin-units", operation_id = "listAdminUnitSuccessors",
+    params(("code" = String, Path, description = "Unit code")),
+    responses((status = 200, description = "The units it became; empty for a unit in force.", body = Vec<SuccessorView>), (status = 404, description = "No such unit.", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[get("/admin-units/{code}/successors")]
+pub async fn successors(
+    st: Data<AppState>,
+    code: Path<String>,
+) -> AppResult<Json<Vec<SuccessorView>>> {
+    let rows = block(move || svc::unit_successors(&st, &code)).await??;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(u, partial)| SuccessorView {
+                code: u.code,
+                name: u.name,
+                partial,
+            })
+            .collect(),
+    ))
+}
+
 /// Create an administrative unit.
 #[utoipa::path(tag = "admin-units", operation_id = "createAdminUnit", security(("bearer" = [])), request_body = NewAdminUnit,
     responses((status = 201, description = "Created.", body = AdminUnitView), (status = 409, description = "The code is taken.", body = crate::error::Problem, content_type = "application/problem+json")))]

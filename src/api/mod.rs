@@ -53,6 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(admin_units::list)
                 .service(admin_units::create)
                 .service(admin_units::get)
+                .service(admin_units::successors)
                 .service(admin_units::update)
                 .service(admin_units::remove)
                 .service(categories::list)

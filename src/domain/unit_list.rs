@@ -13,6 +13,9 @@ pub struct ListedUnit {
     pub name: String,
     /// The former units it was formed from.
     pub formed_from: Vec<FormerUnit>,
+    /// The former province they lay in (the list's `former_province`), if given: district
+    /// names repeat across provinces (there is a Huyện Châu Thành in Sóc Trăng and in Hậu Giang).
+    pub former_province: Option<String>,
 }
 
 /// A unit before the change, as the resolution names it: `Name [code, District]`, with
@@ -63,6 +66,7 @@ pub fn parse(csv_text: &str) -> Result<Vec<ListedUnit>, Vec<ListError>> {
         return Err(vec![err(1, "thiếu cột `code` hoặc `name`")]);
     };
     let formed_col = col("formed_from");
+    let province_col = col("former_province");
     let mut units = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -107,10 +111,15 @@ pub fn parse(csv_text: &str) -> Result<Vec<ListedUnit>, Vec<ListError>> {
                 }
             },
         };
+        let former_province = province_col
+            .and_then(|c| rec.get(c))
+            .filter(|p| !p.is_empty())
+            .map(text::nfc);
         units.push(ListedUnit {
             code,
             name,
             formed_from,
+            former_province,
         });
     }
     if units.is_empty() && errors.is_empty() {
@@ -163,6 +172,7 @@ mod tests {
         assert_eq!(u[0].formed_from[1].district, "Quận Bình Thuỷ");
         assert!(u[0].formed_from[1].partial && !u[0].formed_from[0].partial);
         assert!(u[1].formed_from.is_empty());
+        assert_eq!(u[0].former_province, None);
     }
 
     #[test]

@@ -68,6 +68,42 @@ async fn the_units_of_today_are_seeded_and_reports_file_under_them() {
     // A district of before the reform is kept for old reports, and is no longer in force.
     let old = w.t.get("/api/v1/admin-units/941").send().await.json();
     assert_eq!(old["valid_to"], "2025-06-30");
+    // What the former units became: Sóc Trăng's Huyện Châu Thành went to four communes, and
+    // not to those formed from Hậu Giang's district of the same name.
+    let codes = |v: Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let chau_thanh = codes(
+        w.t.get("/api/v1/admin-units/942/successors")
+            .send()
+            .await
+            .json(),
+    );
+    assert_eq!(
+        chau_thanh,
+        ["31569", "31570", "31582", "31594"],
+        "{chau_thanh:?}"
+    );
+    let province =
+        w.t.get("/api/v1/admin-units/94/successors")
+            .send()
+            .await
+            .json();
+    assert_eq!(
+        province,
+        json!([{"code": "92", "name": "Thành phố Cần Thơ", "partial": false}])
+    );
+    assert_eq!(
+        w.t.get("/api/v1/admin-units/92/successors")
+            .send()
+            .await
+            .json(),
+        json!([])
+    );
     let mut b = report_body();
     b["admin_unit_code"] = json!(PHU_LOI);
     let r = w.post(&w.citizen, "/api/v1/reports", b.clone()).await;

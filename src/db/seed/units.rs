@@ -157,13 +157,32 @@ pub fn apply(
         .filter(admin_units::valid_to.eq(ended_on))
         .select(AdminUnitRow::as_select())
         .load(conn)?;
+    let provinces: std::collections::HashMap<String, String> = admin_units::table
+        .filter(admin_units::level.eq(UnitLevel::Province.as_str()))
+        .select((admin_units::code, admin_units::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(c, n)| (c, fold(&n)))
+        .collect();
+    // A district is the one of that name in the unit's former province ("Tỉnh Sóc Trăng" ends
+    // with "Sóc Trăng"), when the list names it.
+    let in_province = |d: &AdminUnitRow, u: &ListedUnit| match &u.former_province {
+        None => true,
+        Some(p) => d
+            .parent_code
+            .as_ref()
+            .and_then(|c| provinces.get(c))
+            .is_some_and(|n| n.ends_with(&fold(p))),
+    };
     for u in units {
         for f in &u.formed_from {
             if repo::admin_units::add_succession(conn, &f.code, ended_on, &u.code, f.partial)? {
                 out.successions += 1;
             }
             let d = fold(&f.district);
-            if let Some(district) = districts.iter().find(|x| fold(&x.name) == d)
+            if let Some(district) = districts
+                .iter()
+                .find(|x| fold(&x.name) == d && in_province(x, u))
                 && repo::admin_units::add_succession(conn, &district.code, ended_on, &u.code, true)?
             {
                 out.successions += 1;

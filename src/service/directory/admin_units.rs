@@ -213,6 +213,19 @@ pub fn get_unit(st: &AppState, code: &str) -> AppResult<AdminUnitRow> {
     repo::admin_units::find(&mut conn, code)?.ok_or_else(unit_not_found)
 }
 
+/// What a former unit became: `(unit, partial)`, by code.
+pub fn unit_successors(st: &AppState, code: &str) -> AppResult<Vec<(AdminUnitRow, bool)>> {
+    let mut conn = st.pool.get()?;
+    repo::admin_units::find(&mut conn, code)?.ok_or_else(unit_not_found)?;
+    let mut out = Vec::new();
+    for (next, partial) in repo::admin_units::successors(&mut conn, code)? {
+        if let Some(u) = repo::admin_units::find(&mut conn, &next)? {
+            out.push((u, partial));
+        }
+    }
+    Ok(out)
+}
+
 pub fn list_units(st: &AppState, filter: &UnitFilter) -> AppResult<Vec<AdminUnitRow>> {
     let mut conn = st.pool.get()?;
     Ok(repo::admin_units::list(&mut conn, filter)?)
