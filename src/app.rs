@@ -1,4 +1,4 @@
-//! The application: its shared state, how it starts (migrations, reference data, first
+//! The composition root: how the application starts (migrations, reference data, first
 //! admin, signing key), and the one function that builds the HTTP app for the server, the tests
 //! and the contract generator alike.
 
@@ -13,24 +13,15 @@ use crate::api;
 use crate::api::metrics::Metrics;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::db::{self, DbPool, write_tx};
+use crate::db::{self, write_tx};
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::JwtKeys;
 use crate::service::bootstrap;
 use crate::service::calendar::CalendarCache;
 use crate::service::throttle::{AuthThrottle, ThrottleLimits};
 
-/// What every request handler and use case may reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: DbPool,
-    pub config: Arc<Config>,
-    pub clock: Arc<dyn Clock>,
-    pub jwt: Arc<JwtKeys>,
-    pub throttle: Arc<AuthThrottle>,
-    pub metrics: Arc<Metrics>,
-    pub calendar: Arc<CalendarCache>,
-}
+pub use crate::api::AppState;
 
 /// What happened at start, for the log.
 #[derive(Debug, Default)]
@@ -60,7 +51,7 @@ impl AppState {
         )?;
         let (secret, generated) = bootstrap::jwt_secret(&config)?;
         report.jwt_key_generated = generated;
-        let state = AppState {
+        let ctx = Context {
             pool,
             throttle: Arc::new(AuthThrottle::new(ThrottleLimits {
                 window: config.login_window,
@@ -72,10 +63,13 @@ impl AppState {
                 register_per_address: config.register_max_per_address,
             })),
             jwt: Arc::new(JwtKeys::new(&secret)),
-            metrics: Arc::new(Metrics::new()),
             calendar: Arc::new(CalendarCache::default()),
             config: Arc::new(config),
             clock,
+        };
+        let state = AppState {
+            ctx,
+            metrics: Arc::new(Metrics::new()),
         };
         let now = state.clock.now().naive_utc();
         let mut conn = state.pool.get()?;
@@ -153,4 +147,20 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .configure(api::configure)
         .split_for_parts();
     api::docs::finish(openapi)
+}
+
+/// Runs the overdue sweeper (Art. 8.5) every `interval` until the server stops: the timer is the
+/// application's, the sweep a use case.
+pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
+    let mut tick = actix_web::rt::time::interval(interval);
+    loop {
+        tick.tick().await;
+        let c = ctx.clone();
+        match actix_web::web::block(move || crate::service::reports::sweeper::sweep(&c)).await {
+            Ok(Ok(n)) if n > 0 => tracing::info!(marked = n, "overdue steps marked"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "overdue sweep failed"),
+            Err(e) => tracing::warn!(error = %e, "overdue sweep failed"),
+        }
+    }
 }

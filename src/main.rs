@@ -288,10 +288,7 @@ fn main() -> ExitCode {
     let result = actix_web::rt::System::new().block_on(async move {
         if !sweep_every.is_zero() {
             // Art. 8.5: overdue steps are marked by the system itself.
-            actix_web::rt::spawn(paht::service::reports::sweeper::run(
-                state.clone(),
-                sweep_every,
-            ));
+            actix_web::rt::spawn(app::run_sweeper(state.ctx.clone(), sweep_every));
         }
         let server = actix_web::HttpServer::new(move || app::build(state.clone()))
             .bind(bind)?

@@ -8,8 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::extract::{Require, ValidJson, ValidQuery, roles::Admin};
+use crate::api::state::AppState;
 use crate::api::views::AdminUnitView;
-use crate::app::AppState;
 use crate::db::repo::admin_units::UnitFilter;
 use crate::domain::directory::UnitLevel;
 use crate::error::AppResult;

@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::extract::{Require, ValidJson, ValidQuery, roles::Admin, roles::Staff};
+use crate::api::state::AppState;
 use crate::api::views::{AgencyView, UserView};
-use crate::app::AppState;
 use crate::db::repo::agencies::AgencyFilter;
 use crate::domain::directory::AgencyKind;
 use crate::error::{AppError, AppResult};

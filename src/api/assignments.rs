@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::api::extract::{ValidJson, ValidQuery};
 use crate::api::report_views::{AssignmentPage, AssignmentView, ReportView};
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::db::repo::reports::InboxFilter;
 use crate::domain::report::{AssignmentRole, AssignmentStatus};
 use crate::error::{AppError, AppResult, FieldError, Msg, Problem};

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::extract::{ValidQuery, declared_length, read_body};
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::error::{AppError, AppResult, FieldError, Msg, Problem};
 use crate::service::auth::Principal;
 

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::api::extract::{ClientAddr, ValidJson};
+use crate::api::state::AppState;
 use crate::api::views::{TokenResponse, UserView};
-use crate::app::AppState;
 use crate::error::AppResult;
 use crate::service::auth::{self as svc, Principal, Registration};
 use crate::service::users::{self, PasswordChange};

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::extract::{Require, ValidJson, ValidQuery, de, roles::Admin};
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::domain::calendar::{DayKind, DayOff, WorkingDuration, lunar};
 use crate::domain::steps::{self, Actor, Limit, Step};
 use crate::error::{AppError, AppResult, FieldError, Msg};

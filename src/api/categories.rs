@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::extract::{Require, ValidJson, ValidQuery, roles::Admin};
+use crate::api::state::AppState;
 use crate::api::views::CategoryView;
-use crate::app::AppState;
 use crate::error::AppResult;
 use crate::service::directory::{self as svc, CategoryPatch, NewCategory};
 

@@ -11,7 +11,7 @@ use actix_web::{HttpMessage, ResponseError, web};
 use tracing::Instrument;
 
 use crate::api::control;
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::config::Config;
 use crate::error::{AppError, Lang};
 use crate::service::auth;

@@ -19,9 +19,12 @@ pub mod public;
 pub mod recognitions;
 pub mod report_views;
 pub mod reports;
+pub mod state;
 pub mod statistics;
 pub mod users;
 pub mod views;
+
+pub use state::AppState;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;

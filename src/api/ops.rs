@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::db;
 use crate::error::{AppError, AppResult};
 

@@ -8,7 +8,7 @@ use validator::Validate;
 
 use crate::api::extract::ValidQuery;
 use crate::api::report_views::{PublicReportPage, PublicReportView};
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::db::repo::reports::ReportFilter;
 use crate::error::{AppResult, Problem};
 use crate::service::reports::queries;

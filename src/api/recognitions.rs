@@ -10,8 +10,8 @@ use validator::Validate;
 
 use crate::api::extract::{ValidJson, ValidQuery, de};
 use crate::api::report_views::ReporterView;
+use crate::api::state::AppState;
 use crate::api::views::{MemberRef, utc};
-use crate::app::AppState;
 use crate::domain::visibility::Identity;
 use crate::error::{AppResult, Problem};
 use crate::service::auth::Principal;

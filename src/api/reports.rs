@@ -10,7 +10,7 @@ use validator::Validate;
 
 use crate::api::extract::{ValidJson, ValidQuery, de};
 use crate::api::report_views::{DispatchView, EventView, ReportPage, ReportSummary, ReportView};
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::db::repo::reports::ReportFilter;
 use crate::domain::report::{Channel, ReportStatus};
 use crate::error::{AppError, AppResult, FieldError, Msg, Problem};
@@ -399,7 +399,12 @@ async fn dispatch_with(
     who: Principal,
     id: String,
     b: DispatchInput,
-    f: fn(&AppState, &Principal, &str, DispatchInput) -> AppResult<actions::Dispatched>,
+    f: fn(
+        &crate::service::Context,
+        &Principal,
+        &str,
+        DispatchInput,
+    ) -> AppResult<actions::Dispatched>,
 ) -> AppResult<HttpResponse> {
     let (st2, who2, id2) = (st.clone(), who.clone(), id.clone());
     let d = block(move || f(&st2, &who2, &id2, b)).await??;

@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::extract::{Require, ValidJson, ValidQuery, roles::Admin};
+use crate::api::state::AppState;
 use crate::api::views::{UserPage, UserView};
-use crate::app::AppState;
 use crate::db::repo::users::UserFilter;
 use crate::domain::roles::Role;
 use crate::error::AppResult;

@@ -2,12 +2,12 @@
 
 use std::io::Write;
 
-use crate::app::AppState;
 use crate::config::Config;
 use crate::db::models::UserRow;
 use crate::db::{DbConn, new_id, repo, write_tx};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::{hash_password, random_token};
 
 /// The JWT signing key: `PAHT_JWT_SECRET`, or one generated on first start and kept in the data
@@ -45,7 +45,7 @@ pub struct AdminBootstrap {
 
 /// Creates the account `admin` when no admin exists: its password from `PAHT_ADMIN_PASSWORD`,
 /// or a random one that the caller prints once.
-pub fn ensure_admin(st: &AppState, conn: &mut DbConn) -> AppResult<AdminBootstrap> {
+pub fn ensure_admin(st: &Context, conn: &mut DbConn) -> AppResult<AdminBootstrap> {
     if repo::users::any_admin(conn)? {
         return Ok(AdminBootstrap {
             created: false,
@@ -101,7 +101,7 @@ pub fn ensure_admin(st: &AppState, conn: &mut DbConn) -> AppResult<AdminBootstra
 /// `paht admin reset-password [LOGIN]`: gives an administrator account (`admin` by default) a
 /// new random password, ends its sessions and re-enables it. Returns the login and the
 /// password, shown once.
-pub fn reset_admin_password(st: &AppState, login: &str) -> AppResult<String> {
+pub fn reset_admin_password(st: &Context, login: &str) -> AppResult<String> {
     let password = format!("{}9", &random_token()[..19]);
     let hash = hash_password(&password)?;
     let now = st.clock.now().naive_utc();
@@ -133,7 +133,7 @@ pub fn reset_admin_password(st: &AppState, login: &str) -> AppResult<String> {
 /// `code`, `name` and optionally `formed_from`) in force from `valid_from` under `parent`. The
 /// whole list is checked first; on any problem nothing is written and every problem is listed.
 pub fn import_units(
-    st: &AppState,
+    st: &Context,
     csv_text: &str,
     parent: &str,
     valid_from: chrono::NaiveDate,

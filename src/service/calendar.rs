@@ -12,7 +12,6 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::CalendarDayRow;
 use crate::db::repo::counters::CALENDAR_REVISION;
 use crate::db::{DbConn, repo, write_tx};
@@ -21,6 +20,7 @@ use crate::domain::calendar::{
     CalendarDay, CalendarError, DayKind, DayOff, WorkingCalendar, WorkingDuration, check_day_kind,
 };
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 
 /// The years the calendar covers.
 pub const FIRST_YEAR: i32 = 2000;
@@ -42,7 +42,7 @@ fn to_domain(r: CalendarDayRow) -> AppResult<CalendarDay> {
 }
 
 /// The calendar in force now (cheap: one read of the revision when nothing changed).
-pub fn current(st: &AppState, conn: &mut DbConn) -> AppResult<Arc<WorkingCalendar>> {
+pub fn current(st: &Context, conn: &mut DbConn) -> AppResult<Arc<WorkingCalendar>> {
     let rev = repo::counters::get(conn, CALENDAR_REVISION)?;
     if let Some((r, cal)) = st
         .calendar
@@ -122,7 +122,7 @@ pub struct DayListing {
 }
 
 /// The non-working and make-up days in a range of local dates.
-pub fn list_days(st: &AppState, from: NaiveDate, to: NaiveDate) -> AppResult<Vec<DayListing>> {
+pub fn list_days(st: &Context, from: NaiveDate, to: NaiveDate) -> AppResult<Vec<DayListing>> {
     check_date("from", from)?;
     check_date("to", to)?;
     if from > to || (to - from).num_days() > 3660 {
@@ -226,7 +226,7 @@ fn row(date: NaiveDate, input: &DayInput, now: chrono::NaiveDateTime) -> Calenda
 }
 
 /// Stores a new day; a date already stored (whatever its kind) is a conflict.
-pub fn create_day(st: &AppState, date: NaiveDate, input: DayInput) -> AppResult<DayListing> {
+pub fn create_day(st: &Context, date: NaiveDate, input: DayInput) -> AppResult<DayListing> {
     check_kind(date, input.kind)?;
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
@@ -252,7 +252,7 @@ pub fn create_day(st: &AppState, date: NaiveDate, input: DayInput) -> AppResult<
 }
 
 /// Stores or replaces a day.
-pub fn put_day(st: &AppState, date: NaiveDate, input: DayInput) -> AppResult<DayListing> {
+pub fn put_day(st: &Context, date: NaiveDate, input: DayInput) -> AppResult<DayListing> {
     check_kind(date, input.kind)?;
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
@@ -267,7 +267,7 @@ pub fn put_day(st: &AppState, date: NaiveDate, input: DayInput) -> AppResult<Day
     get_listing(st, date)
 }
 
-pub fn delete_day(st: &AppState, date: NaiveDate) -> AppResult<()> {
+pub fn delete_day(st: &Context, date: NaiveDate) -> AppResult<()> {
     check_date("date", date)?;
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<()> {
@@ -279,7 +279,7 @@ pub fn delete_day(st: &AppState, date: NaiveDate) -> AppResult<()> {
     })
 }
 
-pub fn confirm_day(st: &AppState, date: NaiveDate) -> AppResult<DayListing> {
+pub fn confirm_day(st: &Context, date: NaiveDate) -> AppResult<DayListing> {
     check_date("date", date)?;
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
@@ -293,7 +293,7 @@ pub fn confirm_day(st: &AppState, date: NaiveDate) -> AppResult<DayListing> {
     get_listing(st, date)
 }
 
-fn get_listing(st: &AppState, date: NaiveDate) -> AppResult<DayListing> {
+fn get_listing(st: &Context, date: NaiveDate) -> AppResult<DayListing> {
     list_days(st, date, date)?
         .into_iter()
         .find(|l| l.stored)
@@ -302,7 +302,7 @@ fn get_listing(st: &AppState, date: NaiveDate) -> AppResult<DayListing> {
 
 /// Stores the statutory proposal of a year as unconfirmed days (dates already stored are kept).
 /// A year that already has confirmed days is decided: its proposal is refused.
-pub fn store_proposal(st: &AppState, year: i32) -> AppResult<Vec<DayListing>> {
+pub fn store_proposal(st: &Context, year: i32) -> AppResult<Vec<DayListing>> {
     if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
         return Err(AppError::bad_parameter(
             "out_of_range",
@@ -366,7 +366,7 @@ pub struct DeadlineAnswer {
 
 /// The deadline of a clock that starts at `start` and runs for `duration`.
 pub fn deadline(
-    st: &AppState,
+    st: &Context,
     start: DateTime<Utc>,
     duration: WorkingDuration,
 ) -> AppResult<DeadlineAnswer> {
@@ -390,11 +390,7 @@ pub fn deadline(
 
 /// The working time between two instants (negative when `to` is before `from`), and the length
 /// of one working day, both in µs.
-pub fn working_time(
-    st: &AppState,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> AppResult<(i64, i64)> {
+pub fn working_time(st: &Context, from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<(i64, i64)> {
     let mut conn = st.pool.get()?;
     let cal = current(st, &mut conn)?;
     cal.position(from).map_err(|e| calendar_error("from", e))?;

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod calendar;
+pub mod context;
 pub mod csv;
 pub mod demo;
 pub mod directory;
@@ -13,3 +14,5 @@ pub mod stat_counts;
 pub mod statistics;
 pub mod throttle;
 pub mod users;
+
+pub use context::Context;

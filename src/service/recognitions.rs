@@ -9,13 +9,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{RecognitionRow, ReportChanges, ReporterRow, UserRow};
 use crate::db::{new_id, repo, write_tx};
 use crate::domain::directory::string_enum;
 use crate::domain::roles::Role;
 use crate::domain::visibility::{self, Identity};
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 
 string_enum! {
@@ -73,7 +73,7 @@ fn field(f: &str, code: &'static str, vi: &'static str, en: &'static str) -> Fie
 
 /// Proposes a recognition: an agency leader (for its own staff and the reports it works on) or
 /// an IOC operator.
-pub fn propose(st: &AppState, who: &Principal, input: RecognitionInput) -> AppResult<String> {
+pub fn propose(st: &Context, who: &Principal, input: RecognitionInput) -> AppResult<String> {
     if !matches!(who.role, Role::AgencyLeader | Role::Operator) {
         return Err(AppError::forbidden());
     }
@@ -177,7 +177,7 @@ pub struct Recognition {
 /// The proposals of a period (local dates, both included): for the province, the IOC and
 /// admins all of them; for an agency leader its agency's.
 pub fn list(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     from: NaiveDate,
     to: NaiveDate,

@@ -4,13 +4,13 @@ use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{UserChanges, UserRow};
 use crate::db::repo::users::UserFilter;
 use crate::db::{DbConn, new_id, repo, write_tx};
 use crate::domain::account::{check_password_strength, valid_username};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 use crate::service::auth::{Principal, hash_password, normalize_contacts, taken_error};
 
 /// Reads a field that may be absent (leave as is), `null` (clear) or a value (set).
@@ -113,7 +113,7 @@ fn check_agency(
     Ok(())
 }
 
-pub fn create_staff(st: &AppState, input: NewStaff) -> AppResult<UserRow> {
+pub fn create_staff(st: &Context, input: NewStaff) -> AppResult<UserRow> {
     let mut errors = Vec::new();
     // Stored in lower case; spaces are refused, not trimmed (the contract's pattern says so).
     let username = input.username.to_lowercase();
@@ -174,7 +174,7 @@ pub fn create_staff(st: &AppState, input: NewStaff) -> AppResult<UserRow> {
 }
 
 pub fn update_user(
-    st: &AppState,
+    st: &Context,
     actor: &Principal,
     id: &str,
     patch: UserPatch,
@@ -266,13 +266,13 @@ pub fn update_user(
     })
 }
 
-pub fn get_user(st: &AppState, id: &str) -> AppResult<UserRow> {
+pub fn get_user(st: &Context, id: &str) -> AppResult<UserRow> {
     let mut conn = st.pool.get()?;
     repo::users::find(&mut conn, id)?.ok_or_else(|| AppError::not_found("tài khoản", "User"))
 }
 
 pub fn list_users(
-    st: &AppState,
+    st: &Context,
     filter: &UserFilter,
     limit: i64,
     offset: i64,
@@ -292,7 +292,7 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
-pub fn change_own_password(st: &AppState, who: &Principal, input: PasswordChange) -> AppResult<()> {
+pub fn change_own_password(st: &Context, who: &Principal, input: PasswordChange) -> AppResult<()> {
     if let Err(m) = check_password_strength(&input.new_password) {
         return Err(AppError::validation(vec![FieldError::new(
             "new_password",

@@ -24,7 +24,7 @@ use actix_web::dev::Payload;
 use actix_web::web::{self};
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::service::auth::Principal;

@@ -5,7 +5,7 @@ use actix_web::web::{Bytes, Data, block};
 use actix_web::{HttpResponse, get};
 
 use crate::api::extract::ValidQuery;
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::error::{AppError, AppResult};
 use crate::service::auth::Principal;
 use crate::service::statistics::{self as svc, Summary};

@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::extract::{ValidQuery, de};
-use crate::app::AppState;
+use crate::api::state::AppState;
 use crate::domain::report::Channel;
 use crate::error::AppResult;
 use crate::service::auth::Principal;

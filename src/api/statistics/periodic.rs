@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::api::extract::ValidJson;
+use crate::api::state::AppState;
 use crate::api::views::utc;
-use crate::app::AppState;
 use crate::domain::periods::{PeriodKind, period};
 use crate::error::{AppError, AppResult, FieldError, Msg, Problem};
 use crate::service::auth::Principal;

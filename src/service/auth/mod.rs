@@ -9,11 +9,11 @@ mod passwords;
 mod registration;
 mod tokens;
 
-use crate::app::AppState;
 use crate::db::{repo, write_tx};
 use crate::domain::account::LoginId;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 
 pub use passwords::{hash_password, random_token, verify_password};
 pub use registration::{Registration, normalize_contacts, register, taken_error, unique_to_taken};
@@ -49,13 +49,13 @@ fn invalid_refresh() -> AppError {
 
 /// Before a sign-in: 429 for an address over its limits, or how long the attempt must wait
 /// because its account is under attack (the caller waits, then calls `login`).
-pub fn login_delay(st: &AppState, login: &str, address: &str) -> AppResult<std::time::Duration> {
+pub fn login_delay(st: &Context, login: &str, address: &str) -> AppResult<std::time::Duration> {
     let id = LoginId::parse(login);
     st.throttle.check_login(id.key(), address, st.clock.now())
 }
 
 /// Signs in with a user name, phone number or e-mail address and a password.
-pub fn login(st: &AppState, login: &str, password: &str, address: &str) -> AppResult<TokenPair> {
+pub fn login(st: &Context, login: &str, password: &str, address: &str) -> AppResult<TokenPair> {
     let id = LoginId::parse(login);
     let now = st.clock.now();
     // Checked again: the wait may have let other failures in.
@@ -91,7 +91,7 @@ enum RefreshOutcome {
 
 /// Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used
 /// one again means it was stolen or replayed, and its whole family is revoked.
-pub fn refresh(st: &AppState, refresh_token: &str, address: &str) -> AppResult<TokenPair> {
+pub fn refresh(st: &Context, refresh_token: &str, address: &str) -> AppResult<TokenPair> {
     let now = st.clock.now();
     st.throttle.check_refresh(address, now)?;
     let hash = sha256_hex(refresh_token);
@@ -135,7 +135,7 @@ pub fn refresh(st: &AppState, refresh_token: &str, address: &str) -> AppResult<T
 
 /// Signs out: revokes the refresh token's family. Unknown tokens are ignored, so the answer
 /// says nothing about which tokens exist.
-pub fn logout(st: &AppState, refresh_token: &str) -> AppResult<()> {
+pub fn logout(st: &Context, refresh_token: &str) -> AppResult<()> {
     let now = st.clock.now();
     let hash = sha256_hex(refresh_token);
     let mut conn = st.pool.get()?;

@@ -1,11 +1,11 @@
 //! A citizen's self-registration, and the contact keys (phone, e-mail) of every account.
 
-use crate::app::AppState;
 use crate::db::models::UserRow;
 use crate::db::{new_id, repo, write_tx};
 use crate::domain::account::{check_password_strength, normalize_email, normalize_phone};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 
 use super::passwords::hash_password;
 
@@ -76,7 +76,7 @@ pub fn taken_error(fields: Vec<&'static str>) -> AppError {
 
 /// Registers a citizen. `address` is the client's, counted against the registration limit;
 /// `None` for the service's own callers (demo data).
-pub fn register(st: &AppState, r: Registration, address: Option<&str>) -> AppResult<UserRow> {
+pub fn register(st: &Context, r: Registration, address: Option<&str>) -> AppResult<UserRow> {
     if let Some(address) = address {
         st.throttle.register_attempt(address, st.clock.now())?;
     }

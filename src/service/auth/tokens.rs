@@ -6,11 +6,11 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::db::models::{RefreshTokenRow, UserRow};
 use crate::db::{DbConn, new_id, repo};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 
 use super::Principal;
 use super::passwords::random_token;
@@ -102,7 +102,7 @@ pub(super) fn sha256_hex(s: &str) -> String {
 /// `access`, not expired, not issued or valid from the future, and living no longer than the
 /// configured lifetime (a token minted with a far `exp` is refused even with the right key).
 pub fn decode_access_token(
-    st: &AppState,
+    st: &Context,
     token: &str,
     now: DateTime<Utc>,
 ) -> AppResult<AccessClaims> {
@@ -155,7 +155,7 @@ pub fn load_principal(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<Pri
 }
 
 pub(super) fn issue(
-    st: &AppState,
+    st: &Context,
     conn: &mut DbConn,
     user: &UserRow,
     family: Option<String>,

@@ -2,9 +2,9 @@
 
 use chrono::TimeDelta;
 
-use crate::app::AppState;
 use crate::db::repo;
 use crate::error::AppResult;
+use crate::service::Context;
 
 /// Copies of the finished reports already in the database (no step pending), for volume, until
 /// the database holds `total` reports: copy `k` of a report is shifted `k` days earlier, with
@@ -15,7 +15,7 @@ use crate::error::AppResult;
 /// are not copied. Returns how many reports were added; `progress` is called with the number
 /// added so far and the number to add.
 pub fn copy_reports(
-    st: &AppState,
+    st: &Context,
     total: usize,
     mut progress: impl FnMut(usize, usize),
 ) -> AppResult<usize> {

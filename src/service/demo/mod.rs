@@ -15,12 +15,12 @@ use std::sync::Arc;
 
 use chrono::TimeDelta;
 
-use crate::app::AppState;
 use crate::clock::ManualClock;
 use crate::db::repo;
 use crate::domain::account::LoginId;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::{Principal, Registration};
 use crate::service::users::{self, NewStaff};
 
@@ -54,7 +54,7 @@ struct Agency {
     leader: Principal,
 }
 
-fn principal(st: &AppState, login: &str) -> AppResult<Option<Principal>> {
+fn principal(st: &Context, login: &str) -> AppResult<Option<Principal>> {
     let mut conn = st.pool.get()?;
     Ok(
         repo::users::find_by_login(&mut conn, &LoginId::Username(login.to_string()))?.map(|u| {
@@ -67,7 +67,7 @@ fn principal(st: &AppState, login: &str) -> AppResult<Option<Principal>> {
     )
 }
 
-fn staff(st: &AppState, username: &str, role: Role, agency: Option<&str>) -> AppResult<Principal> {
+fn staff(st: &Context, username: &str, role: Role, agency: Option<&str>) -> AppResult<Principal> {
     if let Some(p) = principal(st, username)? {
         return Ok(p);
     }
@@ -147,7 +147,7 @@ pub struct DemoReport {
 /// Fills the database with `n` reports submitted over the year before the clock's instant.
 /// `progress` is called after each report with the number done.
 pub fn seed(
-    st: &AppState,
+    st: &Context,
     clock: &Arc<ManualClock>,
     n: usize,
     seed: u64,
@@ -267,7 +267,7 @@ pub fn seed(
     Ok(out)
 }
 
-fn principal_by_phone(st: &AppState, phone: &str) -> AppResult<Option<Principal>> {
+fn principal_by_phone(st: &Context, phone: &str) -> AppResult<Option<Principal>> {
     let mut conn = st.pool.get()?;
     Ok(
         repo::users::find_by_login(&mut conn, &LoginId::Phone(phone.into()))?.map(|u| Principal {

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::app::AppState;
 use crate::clock::ManualClock;
 use crate::domain::report::{Channel, ForwardKind, Rating, RejectionReason};
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::actions::{
     self, AcceptInput, DispatchInput, FeedbackInput, ForwardInput, RatingInput, RejectInput,
@@ -23,7 +23,7 @@ use super::*;
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn one_report(
-    st: &AppState,
+    st: &Context,
     clock: &Arc<ManualClock>,
     rng: &mut Rng,
     op: &Principal,

@@ -6,12 +6,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{AdminUnitChanges, AdminUnitRow};
 use crate::db::repo::admin_units::UnitFilter;
 use crate::db::{DbConn, repo, write_tx};
 use crate::domain::directory::UnitLevel;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::users::double_option;
 
 use super::*;
@@ -135,7 +135,7 @@ fn check_unit(
     }
 }
 
-pub fn create_unit(st: &AppState, input: NewAdminUnit) -> AppResult<AdminUnitRow> {
+pub fn create_unit(st: &Context, input: NewAdminUnit) -> AppResult<AdminUnitRow> {
     let now = st.clock.now().naive_utc();
     let code = input.code.trim().to_string();
     let mut conn = st.pool.get()?;
@@ -166,7 +166,7 @@ pub fn create_unit(st: &AppState, input: NewAdminUnit) -> AppResult<AdminUnitRow
     })
 }
 
-pub fn update_unit(st: &AppState, code: &str, patch: AdminUnitPatch) -> AppResult<AdminUnitRow> {
+pub fn update_unit(st: &Context, code: &str, patch: AdminUnitPatch) -> AppResult<AdminUnitRow> {
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<AdminUnitRow> {
@@ -192,7 +192,7 @@ pub fn update_unit(st: &AppState, code: &str, patch: AdminUnitPatch) -> AppResul
     })
 }
 
-pub fn delete_unit(st: &AppState, code: &str) -> AppResult<()> {
+pub fn delete_unit(st: &Context, code: &str) -> AppResult<()> {
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<()> {
         repo::admin_units::find(c, code)?.ok_or_else(unit_not_found)?;
@@ -208,13 +208,13 @@ pub fn delete_unit(st: &AppState, code: &str) -> AppResult<()> {
     })
 }
 
-pub fn get_unit(st: &AppState, code: &str) -> AppResult<AdminUnitRow> {
+pub fn get_unit(st: &Context, code: &str) -> AppResult<AdminUnitRow> {
     let mut conn = st.pool.get()?;
     repo::admin_units::find(&mut conn, code)?.ok_or_else(unit_not_found)
 }
 
 /// What a former unit became: `(unit, partial)`, by code.
-pub fn unit_successors(st: &AppState, code: &str) -> AppResult<Vec<(AdminUnitRow, bool)>> {
+pub fn unit_successors(st: &Context, code: &str) -> AppResult<Vec<(AdminUnitRow, bool)>> {
     let mut conn = st.pool.get()?;
     repo::admin_units::find(&mut conn, code)?.ok_or_else(unit_not_found)?;
     let mut out = Vec::new();
@@ -226,7 +226,7 @@ pub fn unit_successors(st: &AppState, code: &str) -> AppResult<Vec<(AdminUnitRow
     Ok(out)
 }
 
-pub fn list_units(st: &AppState, filter: &UnitFilter) -> AppResult<Vec<AdminUnitRow>> {
+pub fn list_units(st: &Context, filter: &UnitFilter) -> AppResult<Vec<AdminUnitRow>> {
     let mut conn = st.pool.get()?;
     Ok(repo::admin_units::list(&mut conn, filter)?)
 }

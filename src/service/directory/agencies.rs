@@ -8,13 +8,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{AgencyChanges, AgencyRow, UserRow};
 use crate::db::repo::agencies::AgencyFilter;
 use crate::db::{DbConn, new_id, repo, write_tx};
 use crate::domain::directory::AgencyKind;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::users::double_option;
 
@@ -165,7 +165,7 @@ fn check_agency_refs(
     Ok(())
 }
 
-pub fn create_agency(st: &AppState, input: NewAgency) -> AppResult<AgencyRow> {
+pub fn create_agency(st: &Context, input: NewAgency) -> AppResult<AgencyRow> {
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<AgencyRow> {
@@ -206,7 +206,7 @@ pub fn create_agency(st: &AppState, input: NewAgency) -> AppResult<AgencyRow> {
     })
 }
 
-pub fn update_agency(st: &AppState, id: &str, patch: AgencyPatch) -> AppResult<AgencyRow> {
+pub fn update_agency(st: &Context, id: &str, patch: AgencyPatch) -> AppResult<AgencyRow> {
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<AgencyRow> {
@@ -245,7 +245,7 @@ pub fn update_agency(st: &AppState, id: &str, patch: AgencyPatch) -> AppResult<A
     })
 }
 
-pub fn delete_agency(st: &AppState, id: &str) -> AppResult<()> {
+pub fn delete_agency(st: &Context, id: &str) -> AppResult<()> {
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<()> {
         repo::agencies::find(c, id)?.ok_or_else(agency_not_found)?;
@@ -294,7 +294,7 @@ fn with_focal_points(conn: &mut DbConn, agencies: Vec<AgencyRow>) -> AppResult<V
 
 /// Adds the Art. 15.1 deadline to agencies lacking a focal point.
 fn with_focal_deadlines(
-    st: &AppState,
+    st: &Context,
     conn: &mut DbConn,
     mut agencies: Vec<AgencyDetails>,
 ) -> AppResult<Vec<AgencyDetails>> {
@@ -315,7 +315,7 @@ fn with_focal_deadlines(
     Ok(agencies)
 }
 
-pub fn get_agency(st: &AppState, id: &str) -> AppResult<AgencyDetails> {
+pub fn get_agency(st: &Context, id: &str) -> AppResult<AgencyDetails> {
     let mut conn = st.pool.get()?;
     let a = repo::agencies::find(&mut conn, id)?.ok_or_else(agency_not_found)?;
     let d = with_focal_points(&mut conn, vec![a])?;
@@ -323,7 +323,7 @@ pub fn get_agency(st: &AppState, id: &str) -> AppResult<AgencyDetails> {
 }
 
 pub fn list_agencies(
-    st: &AppState,
+    st: &Context,
     filter: &AgencyFilter,
     missing_focal_points: bool,
 ) -> AppResult<Vec<AgencyDetails>> {
@@ -337,7 +337,7 @@ pub fn list_agencies(
 }
 
 /// Art. 15.1: names the agency's focal leader and focal staff member.
-pub fn set_focal_points(st: &AppState, id: &str, input: FocalPoints) -> AppResult<AgencyDetails> {
+pub fn set_focal_points(st: &Context, id: &str, input: FocalPoints) -> AppResult<AgencyDetails> {
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<()> {
@@ -441,7 +441,7 @@ pub fn may_see_members(conn: &mut DbConn, who: &Principal, agency_id: &str) -> A
     })
 }
 
-pub fn members(st: &AppState, who: &Principal, agency_id: &str) -> AppResult<Vec<UserRow>> {
+pub fn members(st: &Context, who: &Principal, agency_id: &str) -> AppResult<Vec<UserRow>> {
     let mut conn = st.pool.get()?;
     repo::agencies::find(&mut conn, agency_id)?.ok_or_else(agency_not_found)?;
     if !may_see_members(&mut conn, who, agency_id)? {

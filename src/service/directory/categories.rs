@@ -4,10 +4,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{CategoryChanges, CategoryRow};
 use crate::db::{DbConn, repo, write_tx};
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::users::double_option;
 
 use super::*;
@@ -69,7 +69,7 @@ fn check_default_agency(conn: &mut DbConn, id: Option<&str>) -> AppResult<()> {
     Ok(())
 }
 
-pub fn create_category(st: &AppState, input: NewCategory) -> AppResult<CategoryRow> {
+pub fn create_category(st: &Context, input: NewCategory) -> AppResult<CategoryRow> {
     let code = input.code.trim().to_string();
     let valid = (2..=50).contains(&code.len())
         && code
@@ -104,7 +104,7 @@ pub fn create_category(st: &AppState, input: NewCategory) -> AppResult<CategoryR
     })
 }
 
-pub fn update_category(st: &AppState, code: &str, patch: CategoryPatch) -> AppResult<CategoryRow> {
+pub fn update_category(st: &Context, code: &str, patch: CategoryPatch) -> AppResult<CategoryRow> {
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<CategoryRow> {
@@ -126,7 +126,7 @@ pub fn update_category(st: &AppState, code: &str, patch: CategoryPatch) -> AppRe
 }
 
 /// Deletes a category. Once reports refer to it the database refuses (409); deactivate it then.
-pub fn delete_category(st: &AppState, code: &str) -> AppResult<()> {
+pub fn delete_category(st: &Context, code: &str) -> AppResult<()> {
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<()> {
         repo::categories::find(c, code)?.ok_or_else(category_not_found)?;
@@ -135,12 +135,12 @@ pub fn delete_category(st: &AppState, code: &str) -> AppResult<()> {
     })
 }
 
-pub fn get_category(st: &AppState, code: &str) -> AppResult<CategoryRow> {
+pub fn get_category(st: &Context, code: &str) -> AppResult<CategoryRow> {
     let mut conn = st.pool.get()?;
     repo::categories::find(&mut conn, code)?.ok_or_else(category_not_found)
 }
 
-pub fn list_categories(st: &AppState, active: Option<bool>) -> AppResult<Vec<CategoryRow>> {
+pub fn list_categories(st: &Context, active: Option<bool>) -> AppResult<Vec<CategoryRow>> {
     let mut conn = st.pool.get()?;
     Ok(repo::categories::list(&mut conn, active)?)
 }

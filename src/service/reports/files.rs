@@ -5,7 +5,6 @@
 use sha2::{Digest, Sha256};
 
 use super::{act, load_visible, status_of, wrong_state};
-use crate::app::AppState;
 use crate::db::models::{AttachmentMeta, NewAttachmentRow, ReportChanges};
 use crate::db::{new_id, repo};
 use crate::domain::attachment::{
@@ -14,6 +13,7 @@ use crate::domain::attachment::{
 use crate::domain::report::ReportStatus;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 
 /// A file to attach.
@@ -25,7 +25,7 @@ pub struct Upload {
 }
 
 pub fn upload(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     report_id: &str,
     up: Upload,
@@ -131,13 +131,13 @@ pub fn upload(
     })
 }
 
-pub fn list(st: &AppState, who: &Principal, report_id: &str) -> AppResult<Vec<AttachmentMeta>> {
+pub fn list(st: &Context, who: &Principal, report_id: &str) -> AppResult<Vec<AttachmentMeta>> {
     let mut conn = st.pool.get()?;
     let r = load_visible(&mut conn, who, report_id)?;
     Ok(repo::reports::attachments_of(&mut conn, &r.id)?)
 }
 
-pub fn download(st: &AppState, who: &Principal, id: &str) -> AppResult<(AttachmentMeta, Vec<u8>)> {
+pub fn download(st: &Context, who: &Principal, id: &str) -> AppResult<(AttachmentMeta, Vec<u8>)> {
     let not_found = || AppError::not_found("tệp đính kèm", "Attachment");
     let mut conn = st.pool.get()?;
     let meta = repo::reports::attachment_meta(&mut conn, id)?.ok_or_else(not_found)?;

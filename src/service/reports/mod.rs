@@ -17,7 +17,6 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
-use crate::app::AppState;
 use crate::db::models::{AssignmentRow, ClockRow, EventRow, ReportChanges, ReportRow};
 use crate::db::{DbConn, new_id, repo, write_tx};
 use crate::domain::calendar::WorkingCalendar;
@@ -25,6 +24,7 @@ use crate::domain::report::{AssignmentStatus, ReportStatus, Transition};
 use crate::domain::roles::Role;
 use crate::domain::steps::{Limit, Step, rule};
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::stat_counts::{self, Facts};
 
@@ -96,7 +96,7 @@ pub fn load_visible(conn: &mut DbConn, who: &Principal, id: &str) -> AppResult<R
 
 /// The context of one action: the state, the caller, the instant, the calendar.
 pub struct Act<'a> {
-    pub st: &'a AppState,
+    pub st: &'a Context,
     pub who: &'a Principal,
     pub now: DateTime<Utc>,
     pub cal: Arc<WorkingCalendar>,
@@ -251,7 +251,7 @@ pub fn step_name(step: Step) -> &'static str {
 
 /// Runs one action on a report in a write transaction (see the module's documentation).
 pub fn act<T>(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     report_id: &str,
     f: impl FnOnce(&Act<'_>, &mut DbConn, ReportRow) -> AppResult<T>,

@@ -6,7 +6,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::{load_visible, report_not_found};
-use crate::app::AppState;
 use crate::db::models::{
     AssignmentRow, ClockRow, EmergencyRow, EventRow, ExtensionRow, FeedbackRow, RatingRow,
     ReportRow, ReporterRow,
@@ -17,6 +16,7 @@ use crate::domain::report::ReportStatus;
 use crate::domain::roles::Role;
 use crate::domain::visibility::{self, Audience, Identity};
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 
 /// A report with what the caller may see of it.
@@ -133,7 +133,7 @@ fn event_for_reporter(mut e: EventRow, reporter_id: &str) -> Option<EventRow> {
 }
 
 /// One report, for a caller who may see it (404 otherwise).
-pub fn get(st: &AppState, who: &Principal, id: &str) -> AppResult<ReportDetails> {
+pub fn get(st: &Context, who: &Principal, id: &str) -> AppResult<ReportDetails> {
     let now = st.clock.now();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| {
@@ -143,7 +143,7 @@ pub fn get(st: &AppState, who: &Principal, id: &str) -> AppResult<ReportDetails>
 }
 
 /// The history of a report, for staff who may see it and its reporter.
-pub fn events(st: &AppState, who: &Principal, id: &str) -> AppResult<Vec<EventRow>> {
+pub fn events(st: &Context, who: &Principal, id: &str) -> AppResult<Vec<EventRow>> {
     let mut conn = st.pool.get()?;
     let r = load_visible(&mut conn, who, id)?;
     let rows = repo::reports::events_of(&mut conn, &r.id)?;
@@ -190,7 +190,7 @@ pub enum Sort {
 /// Reports the caller may see: everything for the IOC, the province and admins; one's own for a
 /// citizen; an agency's (and, for a supervisor, the agencies' below) for agency people.
 pub fn list(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     filter: ReportFilter,
     sort: Sort,
@@ -238,7 +238,7 @@ fn page(
 
 /// Published results the public may read: not confidential, not state secret (Art. 9.3).
 pub fn public_list(
-    st: &AppState,
+    st: &Context,
     filter: ReportFilter,
     cursor: Option<&str>,
     limit: i64,
@@ -270,7 +270,7 @@ pub struct PublicDetails {
     pub reporter_name: Option<String>,
 }
 
-pub fn public_get(st: &AppState, code: &str) -> AppResult<PublicDetails> {
+pub fn public_get(st: &Context, code: &str) -> AppResult<PublicDetails> {
     let mut conn = st.pool.get()?;
     let r = repo::reports::find_by_code(&mut conn, code)?.ok_or_else(report_not_found)?;
     if r.status != "published" || r.confidential || r.state_secret {
@@ -302,7 +302,7 @@ pub type InboxItem = (AssignmentRow, Option<NaiveDateTime>);
 
 /// An agency's inbox: its assignments (and, for a supervisor, those of the agencies below).
 pub fn inbox(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     filter: InboxFilter,
     cursor: Option<&str>,

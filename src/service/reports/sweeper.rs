@@ -5,15 +5,13 @@
 //! Safe with several server replicas on one database: each mark is a conditional update
 //! (`overdue_at IS NULL`), so exactly one replica marks a step and writes its event.
 
-use chrono::Utc;
-
-use crate::app::AppState;
 use crate::db::models::EventRow;
 use crate::db::{new_id, repo, write_tx};
 use crate::error::AppResult;
+use crate::service::Context;
 
 /// Marks every step overdue now; returns how many this call marked.
-pub fn sweep(st: &AppState) -> AppResult<usize> {
+pub fn sweep(st: &Context) -> AppResult<usize> {
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     let mut marked = 0;
@@ -59,23 +57,6 @@ pub fn sweep(st: &AppState) -> AppResult<usize> {
         if !progressed {
             // Another replica took this batch; the next run will see what remains.
             return Ok(marked);
-        }
-    }
-}
-
-/// Runs the sweeper every `interval` until the server stops.
-pub async fn run(st: AppState, interval: std::time::Duration) {
-    let mut tick = actix_web::rt::time::interval(interval);
-    loop {
-        tick.tick().await;
-        let st2 = st.clone();
-        match actix_web::web::block(move || sweep(&st2)).await {
-            Ok(Ok(n)) if n > 0 => {
-                tracing::info!(marked = n, at = %Utc::now(), "overdue steps marked")
-            }
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "overdue sweep failed"),
-            Err(e) => tracing::warn!(error = %e, "overdue sweep failed"),
         }
     }
 }

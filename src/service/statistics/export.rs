@@ -3,10 +3,10 @@
 
 use chrono_tz::Asia::Ho_Chi_Minh;
 
-use crate::app::AppState;
 use crate::db::{DbConn, repo};
 use crate::domain::roles::Role;
 use crate::error::AppResult;
+use crate::service::Context;
 use crate::service::auth::Principal;
 
 use super::*;
@@ -20,7 +20,7 @@ fn export_scope(conn: &mut DbConn, who: &Principal) -> AppResult<crate::db::repo
 }
 
 /// Checks an export before it starts streaming.
-pub fn export_check(st: &AppState, who: &Principal, q: &StatsQuery) -> AppResult<()> {
+pub fn export_check(st: &Context, who: &Principal, q: &StatsQuery) -> AppResult<()> {
     bounds(q.from, q.to)?;
     let mut conn = st.pool.get()?;
     export_scope(&mut conn, who).map(|_| ())
@@ -29,7 +29,7 @@ pub fn export_check(st: &AppState, who: &Principal, q: &StatsQuery) -> AppResult
 /// One page of the report export as CSV lines (the header on the first page), and the cursor of
 /// the next page.
 pub fn export_page(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     q: &StatsQuery,
     cursor: Option<&str>,

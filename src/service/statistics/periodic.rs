@@ -1,9 +1,9 @@
 //! Periodic reports (Art. 11.6, 11.8): issued once as frozen snapshots.
 
-use crate::app::AppState;
 use crate::db::repo::stats::{self};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::Principal;
 
 use super::*;
@@ -20,7 +20,7 @@ pub struct Snapshot {
 /// Issues the periodic report of a period (operator or admin): computed over everything, stored
 /// as it is, and never recomputed. A period is issued once.
 pub fn issue_periodic(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     kind: crate::domain::periods::PeriodKind,
     year: i32,
@@ -77,7 +77,7 @@ pub fn issue_periodic(
 }
 
 pub fn periodic(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
 ) -> AppResult<(crate::db::models::PeriodicReportRow, Snapshot)> {
@@ -90,7 +90,7 @@ pub fn periodic(
 }
 
 pub fn periodic_list(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
 ) -> AppResult<Vec<crate::db::models::PeriodicReportRow>> {
     staff_reader(who)?;

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Duration, NaiveDate};
 use chrono_tz::Asia::Ho_Chi_Minh;
 
-use crate::app::AppState;
 use crate::db::repo::stats::{self};
 use crate::error::AppResult;
+use crate::service::Context;
 use crate::service::auth::Principal;
 
 use super::*;
@@ -42,7 +42,7 @@ fn bucket_start(d: NaiveDate, b: Bucket) -> NaiveDate {
 }
 
 /// Received and published per day, week or month (local dates).
-pub fn series(st: &AppState, who: &Principal, q: &StatsQuery, b: Bucket) -> AppResult<Vec<Point>> {
+pub fn series(st: &Context, who: &Principal, q: &StatsQuery, b: Bucket) -> AppResult<Vec<Point>> {
     let max_buckets = match b {
         Bucket::Day => 400,
         Bucket::Week => 270,
@@ -141,7 +141,7 @@ pub struct PublicStats {
     pub ratings: RatingStats,
 }
 
-pub fn public(st: &AppState, q: &StatsQuery) -> AppResult<PublicStats> {
+pub fn public(st: &Context, q: &StatsQuery) -> AppResult<PublicStats> {
     let mut conn = st.pool.get()?;
     let f = filter(&mut conn, q, None, true)?;
     let fig = Figures::read(&mut conn, q, &f, st.clock.now().naive_utc(), Source::Best)?;

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::app::AppState;
 use crate::db::repo;
 use crate::error::AppResult;
+use crate::service::Context;
 use crate::service::auth::Principal;
 
 use super::*;
@@ -54,13 +54,13 @@ pub(super) fn summary_of(q: &StatsQuery, fig: &Figures) -> Summary {
 }
 
 /// The summary of a period, within the caller's scope.
-pub fn summary(st: &AppState, who: &Principal, q: &StatsQuery) -> AppResult<Summary> {
+pub fn summary(st: &Context, who: &Principal, q: &StatsQuery) -> AppResult<Summary> {
     summary_from(st, who, q, Source::Best)
 }
 
 /// The summary, from a chosen source (the rows, to check the counters).
 pub fn summary_from(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     q: &StatsQuery,
     source: Source,
@@ -109,13 +109,13 @@ pub const RANK_MIN_STEPS: i64 = 10;
 /// The agency table with its ranking:
 /// `score = 0.7 × on-time rate + 0.3 × share satisfied` (the on-time rate alone when nothing was
 /// rated), for agencies with at least 10 steps due in the period; ties go to the larger volume.
-pub fn agencies(st: &AppState, who: &Principal, q: &StatsQuery) -> AppResult<Vec<AgencyStats>> {
+pub fn agencies(st: &Context, who: &Principal, q: &StatsQuery) -> AppResult<Vec<AgencyStats>> {
     agencies_from(st, who, q, Source::Best)
 }
 
 /// The agency table, from a chosen source (the rows, to check the counters).
 pub fn agencies_from(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     q: &StatsQuery,
     source: Source,

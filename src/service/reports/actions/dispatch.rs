@@ -4,13 +4,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{AssignmentRow, ReportChanges, ReportRow};
 use crate::db::{DbConn, new_id, repo};
 use crate::domain::report::{AssignmentRole, AssignmentStatus, Transition};
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{Act, act, transition};
 
@@ -91,7 +91,7 @@ pub struct Dispatched {
 }
 
 pub fn dispatch(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: DispatchInput,
@@ -133,18 +133,13 @@ pub fn dispatch(
 }
 
 /// No lead agency can be found: the IOC asks the province (Art. 3.8, 16.5).
-pub fn escalate(
-    st: &AppState,
-    who: &Principal,
-    id: &str,
-    input: RequestInfoInput,
-) -> AppResult<()> {
+pub fn escalate(st: &Context, who: &Principal, id: &str, input: RequestInfoInput) -> AppResult<()> {
     ioc_hands_off(st, who, id, Transition::Escalate, "escalated", input.note)
 }
 
 /// The province designates the lead agency of an escalated report (Art. 3.8).
 pub fn designate(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: DispatchInput,

@@ -6,13 +6,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{EmergencyRow, ReportChanges, ReportRow};
 use crate::db::{DbConn, repo};
 use crate::domain::report::Transition;
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{Act, act, transition};
 
@@ -29,7 +29,7 @@ pub struct EmergencyCallInput {
 }
 
 pub fn emergency_call(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: EmergencyCallInput,
@@ -110,7 +110,7 @@ pub struct EmergencyFinishedInput {
 }
 
 pub fn emergency_finished(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: EmergencyFinishedInput,
@@ -148,7 +148,7 @@ pub struct EmergencyRecordInput {
 }
 
 pub fn emergency_record(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: EmergencyRecordInput,
@@ -179,7 +179,7 @@ pub fn emergency_record(
 }
 
 fn act_emergency(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     f: impl FnOnce(

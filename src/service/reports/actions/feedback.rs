@@ -4,13 +4,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{FeedbackRow, RatingRow, ReportChanges, ReportRow};
 use crate::db::{new_id, repo};
 use crate::domain::report::{Rating, ReportStatus};
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{act, wrong_state};
 
@@ -36,7 +36,7 @@ fn require_reporter(who: &Principal, r: &ReportRow) -> AppResult<()> {
 
 /// Starts the lead agency's 2-working-day clock to clarify (Art. 10.2).
 pub fn feedback(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: FeedbackInput,
@@ -78,7 +78,7 @@ pub struct ClarificationInput {
 }
 
 pub fn clarify(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: ClarificationInput,
@@ -123,7 +123,7 @@ pub struct RatingInput {
 }
 
 /// Rates a published result; a new rating replaces the old one, and both stay in the history.
-pub fn rate(st: &AppState, who: &Principal, id: &str, input: RatingInput) -> AppResult<()> {
+pub fn rate(st: &Context, who: &Principal, id: &str, input: RatingInput) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
         require_reporter(who, &r)?;
         if crate::service::reports::status_of(&r)? != ReportStatus::Published {

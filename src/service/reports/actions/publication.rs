@@ -1,12 +1,12 @@
 //! Publication of the result, or its return when it has no answer (Art. 9).
 
-use crate::app::AppState;
 use crate::db::models::ReportChanges;
 use crate::db::repo;
 use crate::domain::report::{AssignmentStatus, Transition};
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{act, transition, wrong_state};
 
@@ -15,7 +15,7 @@ use super::*;
 /// Publication (Art. 9): the IOC publishes an approved result that has an answer. A
 /// confidential result goes to the reporter alone; a state-secret one publishes nothing of its
 /// content (the public views enforce both).
-pub fn publish(st: &AppState, who: &Principal, id: &str, input: Note) -> AppResult<()> {
+pub fn publish(st: &Context, who: &Principal, id: &str, input: Note) -> AppResult<()> {
     require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Publish)?;
@@ -54,7 +54,7 @@ pub fn publish(st: &AppState, who: &Principal, id: &str, input: Note) -> AppResu
 
 /// Art. 9.4: the IOC returns a result without an answer to the lead agency's leader.
 pub fn return_result(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: RequestInfoInput,

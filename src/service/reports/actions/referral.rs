@@ -7,12 +7,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{AssignmentChanges, ReferralRow, ReportChanges};
 use crate::db::{new_id, repo};
 use crate::domain::report::{AssignmentRole, AssignmentStatus, ReportStatus};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{act, status_of, wrong_state};
 
@@ -30,7 +30,7 @@ pub struct ReferralInput {
 
 /// The lead agency (its staff or leader) or the IOC refers a report in progress to the province.
 pub fn refer_to_province(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: ReferralInput,
@@ -115,7 +115,7 @@ pub struct ReferralDecisionInput {
 
 /// The province directs the agencies or designates the lead (Art. 3.7).
 pub fn decide_referral(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: ReferralDecisionInput,

@@ -5,7 +5,6 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::ReportChanges;
 use crate::domain::report::{
     ForwardKind, RejectionReason, ReportStatus, Transition, looks_vietnamese,
@@ -13,6 +12,7 @@ use crate::domain::report::{
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{act, transition, wrong_state};
 
@@ -37,7 +37,7 @@ pub struct AcceptInput {
     pub note: Option<String>,
 }
 
-pub fn accept(st: &AppState, who: &Principal, id: &str, input: AcceptInput) -> AppResult<()> {
+pub fn accept(st: &Context, who: &Principal, id: &str, input: AcceptInput) -> AppResult<()> {
     require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Accept)?;
@@ -66,7 +66,7 @@ pub struct CorrectionInput {
     pub content_corrected: String,
 }
 
-pub fn correct(st: &AppState, who: &Principal, id: &str, input: CorrectionInput) -> AppResult<()> {
+pub fn correct(st: &Context, who: &Principal, id: &str, input: CorrectionInput) -> AppResult<()> {
     require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let s = crate::service::reports::status_of(&r)?;
@@ -111,7 +111,7 @@ pub struct FlagsInput {
     pub state_secret: Option<bool>,
 }
 
-pub fn set_flags(st: &AppState, who: &Principal, id: &str, input: FlagsInput) -> AppResult<()> {
+pub fn set_flags(st: &Context, who: &Principal, id: &str, input: FlagsInput) -> AppResult<()> {
     require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         if crate::service::reports::status_of(&r)? == ReportStatus::Published {
@@ -147,7 +147,7 @@ pub struct RequestInfoInput {
 
 /// The IOC asks the reporter to supplement: the dispatch clock stops until they do.
 pub fn request_info(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: RequestInfoInput,
@@ -165,7 +165,7 @@ pub fn request_info(
 /// The IOC's part ends without a dispatch (more information asked, or the province asked to
 /// designate the lead): the dispatch clock stops, the report changes state, the note is kept.
 pub(super) fn ioc_hands_off(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     t: Transition,
@@ -200,7 +200,7 @@ pub struct RejectInput {
     pub note: String,
 }
 
-pub fn reject(st: &AppState, who: &Principal, id: &str, input: RejectInput) -> AppResult<()> {
+pub fn reject(st: &Context, who: &Principal, id: &str, input: RejectInput) -> AppResult<()> {
     require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Reject)?;
@@ -239,7 +239,7 @@ pub struct ForwardInput {
     pub note: Option<String>,
 }
 
-pub fn forward(st: &AppState, who: &Principal, id: &str, input: ForwardInput) -> AppResult<()> {
+pub fn forward(st: &Context, who: &Principal, id: &str, input: ForwardInput) -> AppResult<()> {
     require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Forward)?;

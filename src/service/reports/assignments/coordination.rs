@@ -5,12 +5,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{AssignmentRow, ReportChanges, ReportRow};
 use crate::db::{DbConn, new_id, repo};
 use crate::domain::report::{AssignmentRole, AssignmentStatus};
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{Act, assignment_not_found, assignment_status, step_name};
 
@@ -34,7 +34,7 @@ pub struct CoordinatorsInput {
 /// return it and 4 to answer (3 + 1 for its leader); the lead's own deadline becomes 2 working
 /// days after the last coordinator's result (Art. 8.2, Annex II step 3).
 pub fn add_coordinators(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: CoordinatorsInput,

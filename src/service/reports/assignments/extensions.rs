@@ -6,13 +6,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{ExtensionRow, ReportChanges};
 use crate::db::{new_id, repo};
 use crate::domain::report::AssignmentStatus;
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{act, assignment_status, step_name};
 
@@ -38,7 +38,7 @@ pub struct ExtensionInput {
 
 /// The processing agency asks for its one extension, before its deadline (Art. 8.3).
 pub fn request_extension(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
     input: ExtensionInput,
@@ -170,7 +170,7 @@ pub fn request_extension(
 }
 
 /// The IOC confirms an extension: the new deadline is set and the reporter told (Art. 8.3).
-pub fn confirm_extension(st: &AppState, who: &Principal, extension_id: &str) -> AppResult<String> {
+pub fn confirm_extension(st: &Context, who: &Principal, extension_id: &str) -> AppResult<String> {
     if who.role != Role::Operator {
         return Err(AppError::forbidden());
     }
@@ -228,7 +228,7 @@ pub struct ExtensionRefusal {
 /// The IOC refuses an extension (Art. 8.3: it fixes the time on the notice): the deadline stays
 /// as it was, and the request was the report's one extension.
 pub fn refuse_extension(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     extension_id: &str,
     input: ExtensionRefusal,

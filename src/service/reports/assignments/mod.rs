@@ -14,12 +14,12 @@ pub use extensions::*;
 pub use results::*;
 pub use taking::*;
 
-use crate::app::AppState;
 use crate::db::models::{AssignmentChanges, AssignmentRow, ReportRow};
 use crate::db::{DbConn, repo};
 use crate::domain::report::{AssignmentRole, AssignmentStatus};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{Act, act, assignment_not_found};
 
@@ -34,7 +34,7 @@ fn assignment_wrong_state(status: &str) -> AppError {
 /// Runs an action on an assignment of the caller's agency (staff or leader; `leader_only` for
 /// approvals). Another agency's assignment is not found (404).
 fn act_on_assignment<T>(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     assignment_id: &str,
     leader_only: bool,
@@ -83,7 +83,7 @@ fn set_status(
 
 /// The assignment and its earliest running deadline, if the caller may see its report.
 pub fn get(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     id: &str,
 ) -> AppResult<(AssignmentRow, Option<chrono::NaiveDateTime>)> {

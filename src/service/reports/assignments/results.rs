@@ -4,12 +4,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{AssignmentChanges, ReportChanges};
 use crate::db::repo;
 use crate::domain::report::{AssignmentStatus, Transition};
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{assignment_not_found, assignment_status, transition};
 
@@ -35,12 +35,7 @@ pub struct ResultInput {
 
 /// Staff submit the draft result for the leader's approval (1 working day, Art. 8.4). A lead
 /// with coordinators submits once each of them has answered or returned.
-pub fn submit_result(
-    st: &AppState,
-    who: &Principal,
-    id: &str,
-    input: ResultInput,
-) -> AppResult<()> {
+pub fn submit_result(st: &Context, who: &Principal, id: &str, input: ResultInput) -> AppResult<()> {
     act_on_assignment(st, who, id, false, |ctx, c, r, a| {
         if !matches!(
             assignment_status(&a)?,
@@ -102,7 +97,7 @@ pub struct ApprovalInput {
     pub note: Option<String>,
 }
 
-pub fn approve(st: &AppState, who: &Principal, id: &str, input: ApprovalInput) -> AppResult<()> {
+pub fn approve(st: &Context, who: &Principal, id: &str, input: ApprovalInput) -> AppResult<()> {
     act_on_assignment(st, who, id, true, |ctx, c, r, a| {
         if assignment_status(&a)? != AssignmentStatus::PendingApproval {
             return Err(assignment_wrong_state(&a.status));

@@ -5,12 +5,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::{AssignmentChanges, ReportChanges};
 use crate::db::repo;
 use crate::domain::report::{AssignmentStatus, Transition};
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, Msg};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::actions::check_agency;
 use crate::service::reports::{assignment_status, transition};
@@ -18,7 +18,7 @@ use crate::service::reports::{assignment_status, transition};
 use super::*;
 
 /// Takes an assignment (Art. 8.1–8.2): the 1-working-day clock to take or return it stops.
-pub fn accept(st: &AppState, who: &Principal, id: &str) -> AppResult<()> {
+pub fn accept(st: &Context, who: &Principal, id: &str) -> AppResult<()> {
     act_on_assignment(st, who, id, false, |ctx, c, r, a| {
         if assignment_status(&a)? != AssignmentStatus::Pending {
             return Err(assignment_wrong_state(&a.status));
@@ -58,7 +58,7 @@ pub struct ReturnInput {
 
 /// Returns a wrong assignment: the lead's goes back to the IOC to re-dispatch (a new dispatch
 /// clock); a coordinator's goes back to the lead, naming the right agency.
-pub fn give_back(st: &AppState, who: &Principal, id: &str, input: ReturnInput) -> AppResult<()> {
+pub fn give_back(st: &Context, who: &Principal, id: &str, input: ReturnInput) -> AppResult<()> {
     act_on_assignment(st, who, id, false, |ctx, c, r, a| {
         let s = assignment_status(&a)?;
         if !matches!(s, AssignmentStatus::Pending | AssignmentStatus::Processing) {

@@ -16,11 +16,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::{DbConn, repo};
 use crate::domain::account::{normalize_email, normalize_phone};
 use crate::domain::report::{Channel, looks_vietnamese, plausible_cccd};
 use crate::error::{AppResult, FieldError, Msg};
+use crate::service::Context;
 
 /// The reporter's identity (Art. 4.2). Never public; agencies see it only with consent.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -139,7 +139,7 @@ fn not_vietnamese(f: &str) -> FieldError {
 
 /// Checks what can be checked without the database; returns the normalised reporter.
 fn check(
-    st: &AppState,
+    st: &Context,
     input: &NewReport,
     now: DateTime<Utc>,
     errors: &mut Vec<FieldError>,
@@ -204,7 +204,7 @@ fn check(
 
 /// Coordinates inside the province, both or neither; an incident not in the future.
 fn check_place(
-    st: &AppState,
+    st: &Context,
     lat: Option<f64>,
     lon: Option<f64>,
     incident_at: Option<DateTime<Utc>>,

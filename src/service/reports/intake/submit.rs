@@ -5,13 +5,13 @@ use chrono::Datelike;
 use chrono_tz::Asia::Ho_Chi_Minh;
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::db::models::{IdempotencyRow, ReportChanges, ReportRow, ReporterRow};
 use crate::db::{new_id, repo, write_tx};
 use crate::domain::report::{Channel, ReportStatus, tracking_code};
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::Act;
 
@@ -36,7 +36,7 @@ fn idempotency_mismatch() -> AppError {
 /// transaction that inserts the report, so codes are unique and without gaps. The dispatch
 /// clock (4 working hours, Annex II step 1) starts at submission.
 pub fn submit(
-    st: &AppState,
+    st: &Context,
     who: &Principal,
     input: NewReport,
     idempotency_key: Option<&str>,

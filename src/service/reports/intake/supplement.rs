@@ -6,11 +6,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::app::AppState;
 use crate::db::models::ReportChanges;
 use crate::domain::report::{Transition, looks_vietnamese};
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
+use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::{act, transition};
 
@@ -50,7 +50,7 @@ pub struct Supplement {
 
 /// The reporter supplements a report in `needs_info`; it goes back to the IOC with a new
 /// dispatch clock.
-pub fn supplement(st: &AppState, who: &Principal, id: &str, input: Supplement) -> AppResult<()> {
+pub fn supplement(st: &Context, who: &Principal, id: &str, input: Supplement) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
         if r.reporter_user_id.as_deref() != Some(who.user_id.as_str()) {
             return Err(AppError::forbidden());
