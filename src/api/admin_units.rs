@@ -10,10 +10,10 @@ use validator::Validate;
 use crate::api::extract::{Require, ValidJson, ValidQuery, roles::Admin};
 use crate::api::state::AppState;
 use crate::api::views::AdminUnitView;
-use crate::db::repo::admin_units::UnitFilter;
 use crate::domain::directory::UnitLevel;
 use crate::error::AppResult;
 use crate::service::directory::{self as svc, AdminUnitPatch, NewAdminUnit};
+use crate::service::records::UnitFilter;
 
 /// Filters of the unit list.
 #[derive(Debug, Deserialize, Validate, IntoParams, ToSchema)]

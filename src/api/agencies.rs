@@ -9,11 +9,11 @@ use validator::Validate;
 use crate::api::extract::{Require, ValidJson, ValidQuery, roles::Admin, roles::Staff};
 use crate::api::state::AppState;
 use crate::api::views::{AgencyView, UserView};
-use crate::db::repo::agencies::AgencyFilter;
 use crate::domain::directory::AgencyKind;
 use crate::error::{AppError, AppResult};
 use crate::service::auth::Principal;
 use crate::service::directory::{self as svc, AgencyPatch, FocalPoints, NewAgency};
+use crate::service::records::AgencyFilter;
 
 /// Filters of the agency list.
 #[derive(Debug, Deserialize, Validate, IntoParams, ToSchema)]

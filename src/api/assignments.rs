@@ -10,10 +10,10 @@ use validator::Validate;
 use crate::api::extract::{ValidJson, ValidQuery};
 use crate::api::report_views::{AssignmentPage, AssignmentView, ReportView};
 use crate::api::state::AppState;
-use crate::db::repo::reports::InboxFilter;
 use crate::domain::report::{AssignmentRole, AssignmentStatus};
 use crate::error::{AppError, AppResult, FieldError, Msg, Problem};
 use crate::service::auth::Principal;
+use crate::service::records::InboxFilter;
 use crate::service::reports::assignments::{
     self as svc, ApprovalInput, CoordinatorsInput, ExtensionInput, ExtensionRefusal, ResultInput,
     ReturnInput,

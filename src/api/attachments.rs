@@ -32,8 +32,8 @@ pub struct AttachmentView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<crate::db::models::AttachmentMeta> for AttachmentView {
-    fn from(m: crate::db::models::AttachmentMeta) -> Self {
+impl From<crate::service::records::AttachmentMeta> for AttachmentView {
+    fn from(m: crate::service::records::AttachmentMeta) -> Self {
         Self {
             id: m.id,
             kind: m.kind,

@@ -69,12 +69,11 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
-    /// The text exposition, with the pool's state read now.
-    pub fn render(&self, pool: &crate::db::DbPool) -> String {
-        let s = pool.state();
-        self.pool_connections.set(i64::from(s.connections));
-        self.pool_idle.set(i64::from(s.idle_connections));
-        self.pool_max.set(i64::from(pool.max_size()));
+    /// The text exposition, with the pool's state (open, idle, most) read now.
+    pub fn render(&self, (connections, idle, max): (u32, u32, u32)) -> String {
+        self.pool_connections.set(i64::from(connections));
+        self.pool_idle.set(i64::from(idle));
+        self.pool_max.set(i64::from(max));
         let mut buf = Vec::new();
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buf);
         String::from_utf8(buf).unwrap_or_default()

@@ -6,8 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::state::AppState;
-use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// A health answer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,15 +28,7 @@ pub async fn healthz() -> Json<Health> {
     responses((status = 200, description = "Ready.", body = Health), (status = 503, description = "Not ready.", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/readyz")]
 pub async fn readyz(st: Data<AppState>) -> AppResult<Json<Health>> {
-    block(move || -> AppResult<()> {
-        let mut conn = st.pool.get()?;
-        if db::migrations_complete(&mut conn)? {
-            Ok(())
-        } else {
-            Err(AppError::unavailable("migrations pending"))
-        }
-    })
-    .await??;
+    block(move || crate::service::ops::ready(&st)).await??;
     Ok(Json(Health { status: "ok" }))
 }
 
@@ -48,5 +39,5 @@ pub async fn readyz(st: Data<AppState>) -> AppResult<Json<Health>> {
 pub async fn metrics(st: Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(st.metrics.render(&st.pool))
+        .body(st.metrics.render(crate::service::ops::pool_state(&st)))
 }

@@ -9,8 +9,8 @@ use validator::Validate;
 use crate::api::extract::ValidQuery;
 use crate::api::report_views::{PublicReportPage, PublicReportView};
 use crate::api::state::AppState;
-use crate::db::repo::reports::ReportFilter;
 use crate::error::{AppResult, Problem};
+use crate::service::records::ReportFilter;
 use crate::service::reports::queries;
 
 /// Filters and page of the public list.

@@ -9,9 +9,9 @@ use validator::Validate;
 use crate::api::extract::{Require, ValidJson, ValidQuery, roles::Admin};
 use crate::api::state::AppState;
 use crate::api::views::{UserPage, UserView};
-use crate::db::repo::users::UserFilter;
 use crate::domain::roles::Role;
 use crate::error::AppResult;
+use crate::service::records::UserFilter;
 use crate::service::users::{self as svc, NewStaff, UserPatch};
 
 /// Filters and page of the account list.

@@ -5,11 +5,11 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::models::{AdminUnitRow, CategoryRow, UserRow};
 use crate::domain::directory::{AgencyKind, UnitLevel};
 use crate::domain::roles::Role;
 use crate::service::auth::TokenPair;
 use crate::service::directory::AgencyDetails;
+use crate::service::records::{AdminUnitRow, CategoryRow, UserRow};
 
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()

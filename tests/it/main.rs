@@ -7,6 +7,7 @@ mod contract;
 mod directory;
 mod errors;
 mod hardening;
+mod layers;
 mod migrations;
 mod newcomer;
 mod ops;

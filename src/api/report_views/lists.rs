@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::{AssignmentView, ReportView};
 use crate::api::views::utc;
-use crate::db::models::{EventRow, ReportRow};
+use crate::service::records::{EventRow, ReportRow};
 
 /// A report in a list.
 #[derive(Debug, Serialize, ToSchema)]

@@ -18,7 +18,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::views::utc;
-use crate::db::models::{AssignmentRow, ClockRow};
+use crate::service::records::{AssignmentRow, ClockRow};
 use crate::service::reports::queries::ReportDetails;
 
 /// The reporter's identity (Art. 4.2): shown in full to the reporter and the IOC operators; the

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::views::utc;
-use crate::db::models::ReportRow;
+use crate::service::records::ReportRow;
 use crate::service::reports::queries::PublicDetails;
 
 /// A step of a published report's timeline: no actor, no note.

@@ -133,7 +133,7 @@ pub struct PeriodicView {
 }
 
 fn periodic_view(
-    r: crate::db::models::PeriodicReportRow,
+    r: crate::service::records::PeriodicReportRow,
     snapshot: Option<Snapshot>,
 ) -> PeriodicView {
     PeriodicView {
