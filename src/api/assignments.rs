@@ -136,47 +136,124 @@ pub async fn accept(
     report_of(st, who, id).await
 }
 
-macro_rules! assignment_action {
-    ($(#[$doc:meta])* $name:ident, $path:literal, $op:literal, $input:ty, $svc:path) => {
-        $(#[$doc])*
-        #[utoipa::path(tag = "assignments", operation_id = $op, security(("bearer" = [])),
-            params(("id" = String, Path, description = "Assignment id")), request_body = $input,
-            responses((status = 200, description = "The report after the action.", body = ReportView),
-                (status = 404, description = "No such assignment of the caller's agency.", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "The assignment's state does not allow this.", body = Problem, content_type = "application/problem+json")))]
-        #[post($path)]
-        pub async fn $name(st: Data<AppState>, who: Principal, id: Path<String>, body: ValidJson<$input>) -> AppResult<Json<ReportView>> {
-            let (id, b) = (id.into_inner(), body.into_inner());
-            let (st2, who2, id2) = (st.clone(), who.clone(), id.clone());
-            block(move || $svc(&st2, &who2, &id2, b).map(|_| ())).await??;
-            report_of(st, who, id).await
-        }
-    };
+/// Agency: give back a wrong assignment within 1 working day, with the reason; a coordinator
+/// names the competent agency (Art. 8.1–8.2, Annex II). The lead's goes back to the IOC.
+#[utoipa::path(tag = "assignments", operation_id = "returnAssignment", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")), request_body = ReturnInput,
+    responses((status = 200, description = "The report after the action.", body = ReportView),
+        (status = 404, description = "No such assignment of the caller's agency.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The assignment's state does not allow this.", body = Problem, content_type = "application/problem+json")))]
+#[post("/assignments/{id}/return")]
+pub async fn give_back(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+    body: ValidJson<ReturnInput>,
+) -> AppResult<Json<ReportView>> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    // The action and the report it answers, in one hop to the blocking pool.
+    let v = block(move || {
+        svc::give_back(&st, &who, &id, b)?;
+        let (a, _) = svc::get(&st, &who, &id)?;
+        queries::get(&st, &who, &a.report_id)
+    })
+    .await??;
+    Ok(Json(v.into()))
 }
-
-assignment_action!(
-    /// Agency: give back a wrong assignment within 1 working day, with the reason; a coordinator
-    /// names the competent agency (Art. 8.1–8.2, Annex II). The lead's goes back to the IOC.
-    give_back, "/assignments/{id}/return", "returnAssignment", ReturnInput, svc::give_back
-);
-assignment_action!(
-    /// Lead agency: forward to coordinating agencies within 1 working day (Art. 8.2 step 1).
-    coordinators, "/assignments/{id}/coordinators", "addCoordinators", CoordinatorsInput, svc::add_coordinators
-);
-assignment_action!(
-    /// Agency staff: submit the draft result (Annex I) for the leader's approval (1 working day).
-    result, "/assignments/{id}/result", "submitAssignmentResult", ResultInput, svc::submit_result
-);
-assignment_action!(
-    /// Agency leader: approve the draft (a lead's goes to the IOC, a coordinator's to the lead) or
-    /// send it back with a note (Art. 8.4).
-    approval, "/assignments/{id}/approval", "approveAssignmentResult", ApprovalInput, svc::approve
-);
-assignment_action!(
-    /// Agency: ask for the report's one extension, before the deadline, with the notice document and
-    /// the committed deadline (Art. 8.3).
-    extension, "/assignments/{id}/extensions", "requestExtension", ExtensionInput, svc::request_extension
-);
+/// Lead agency: forward to coordinating agencies within 1 working day (Art. 8.2 step 1).
+#[utoipa::path(tag = "assignments", operation_id = "addCoordinators", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")), request_body = CoordinatorsInput,
+    responses((status = 200, description = "The report after the action.", body = ReportView),
+        (status = 404, description = "No such assignment of the caller's agency.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The assignment's state does not allow this.", body = Problem, content_type = "application/problem+json")))]
+#[post("/assignments/{id}/coordinators")]
+pub async fn coordinators(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+    body: ValidJson<CoordinatorsInput>,
+) -> AppResult<Json<ReportView>> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    // The action and the report it answers, in one hop to the blocking pool.
+    let v = block(move || {
+        svc::add_coordinators(&st, &who, &id, b)?;
+        let (a, _) = svc::get(&st, &who, &id)?;
+        queries::get(&st, &who, &a.report_id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
+/// Agency staff: submit the draft result (Annex I) for the leader's approval (1 working day).
+#[utoipa::path(tag = "assignments", operation_id = "submitAssignmentResult", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")), request_body = ResultInput,
+    responses((status = 200, description = "The report after the action.", body = ReportView),
+        (status = 404, description = "No such assignment of the caller's agency.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The assignment's state does not allow this.", body = Problem, content_type = "application/problem+json")))]
+#[post("/assignments/{id}/result")]
+pub async fn result(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+    body: ValidJson<ResultInput>,
+) -> AppResult<Json<ReportView>> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    // The action and the report it answers, in one hop to the blocking pool.
+    let v = block(move || {
+        svc::submit_result(&st, &who, &id, b)?;
+        let (a, _) = svc::get(&st, &who, &id)?;
+        queries::get(&st, &who, &a.report_id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
+/// Agency leader: approve the draft (a lead's goes to the IOC, a coordinator's to the lead) or
+/// send it back with a note (Art. 8.4).
+#[utoipa::path(tag = "assignments", operation_id = "approveAssignmentResult", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")), request_body = ApprovalInput,
+    responses((status = 200, description = "The report after the action.", body = ReportView),
+        (status = 404, description = "No such assignment of the caller's agency.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The assignment's state does not allow this.", body = Problem, content_type = "application/problem+json")))]
+#[post("/assignments/{id}/approval")]
+pub async fn approval(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+    body: ValidJson<ApprovalInput>,
+) -> AppResult<Json<ReportView>> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    // The action and the report it answers, in one hop to the blocking pool.
+    let v = block(move || {
+        svc::approve(&st, &who, &id, b)?;
+        let (a, _) = svc::get(&st, &who, &id)?;
+        queries::get(&st, &who, &a.report_id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
+/// Agency: ask for the report's one extension, before the deadline, with the notice document and
+/// the committed deadline (Art. 8.3).
+#[utoipa::path(tag = "assignments", operation_id = "requestExtension", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Assignment id")), request_body = ExtensionInput,
+    responses((status = 200, description = "The report after the action.", body = ReportView),
+        (status = 404, description = "No such assignment of the caller's agency.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The assignment's state does not allow this.", body = Problem, content_type = "application/problem+json")))]
+#[post("/assignments/{id}/extensions")]
+pub async fn extension(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+    body: ValidJson<ExtensionInput>,
+) -> AppResult<Json<ReportView>> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    // The action and the report it answers, in one hop to the blocking pool.
+    let v = block(move || {
+        svc::request_extension(&st, &who, &id, b)?;
+        let (a, _) = svc::get(&st, &who, &id)?;
+        queries::get(&st, &who, &a.report_id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
 
 /// Operator: confirm an extension; the new deadline is set and the reporter told (Art. 8.3).
 #[utoipa::path(tag = "assignments", operation_id = "confirmExtension", security(("bearer" = [])),

@@ -1,0 +1,73 @@
+//! Emergencies (Art. 8.6): the call forwarded, the work finished, the handling recorded.
+
+use super::*;
+
+/// Operator: record the emergency call forwarded to the competent agency (Art. 8.6 step 1).
+#[utoipa::path(tag = "reports", operation_id = "recordEmergencyCall", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Report id")), request_body = EmergencyCallInput,
+    responses((status = 200, description = "The report after the action.", body = ReportView),
+        (status = 404, description = "No such report, or not visible to the caller.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The report's state does not allow this (`invalid_state`), or someone acted first (`concurrent_update`).", body = Problem, content_type = "application/problem+json")))]
+#[post("/reports/{id}/emergency/call")]
+pub async fn emergency_call(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+    body: ValidJson<EmergencyCallInput>,
+) -> AppResult<Json<ReportView>> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    // The action and the report it answers, in one hop to the blocking pool.
+    let v = block(move || {
+        actions::emergency_call(&st, &who, &id, b)?;
+        queries::get(&st, &who, &id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
+
+/// The emergency's agency: the work on the ground finished; 4 clock hours to record it
+/// (Art. 8.6 step 3).
+#[utoipa::path(tag = "reports", operation_id = "recordEmergencyFinished", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Report id")), request_body = EmergencyFinishedInput,
+    responses((status = 200, description = "The report after the action.", body = ReportView),
+        (status = 404, description = "No such report, or not visible to the caller.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The report's state does not allow this (`invalid_state`), or someone acted first (`concurrent_update`).", body = Problem, content_type = "application/problem+json")))]
+#[post("/reports/{id}/emergency/finished")]
+pub async fn emergency_finished(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+    body: ValidJson<EmergencyFinishedInput>,
+) -> AppResult<Json<ReportView>> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    // The action and the report it answers, in one hop to the blocking pool.
+    let v = block(move || {
+        actions::emergency_finished(&st, &who, &id, b)?;
+        queries::get(&st, &who, &id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
+
+/// The emergency's agency: what was done on the ground (Art. 8.6 step 3).
+#[utoipa::path(tag = "reports", operation_id = "recordEmergencyHandling", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Report id")), request_body = EmergencyRecordInput,
+    responses((status = 200, description = "The report after the action.", body = ReportView),
+        (status = 404, description = "No such report, or not visible to the caller.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The report's state does not allow this (`invalid_state`), or someone acted first (`concurrent_update`).", body = Problem, content_type = "application/problem+json")))]
+#[post("/reports/{id}/emergency/record")]
+pub async fn emergency_record(
+    st: Data<AppState>,
+    who: Principal,
+    id: Path<String>,
+    body: ValidJson<EmergencyRecordInput>,
+) -> AppResult<Json<ReportView>> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    // The action and the report it answers, in one hop to the blocking pool.
+    let v = block(move || {
+        actions::emergency_record(&st, &who, &id, b)?;
+        queries::get(&st, &who, &id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
