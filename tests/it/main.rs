@@ -5,6 +5,7 @@ mod auth;
 mod calendar;
 mod contract;
 mod directory;
+mod docs;
 mod errors;
 mod hardening;
 mod layers;
