@@ -80,6 +80,86 @@ string_enum! {
     }
 }
 
+impl AssignmentStatus {
+    /// Still part of the work: neither given back nor withdrawn.
+    pub fn is_active(self) -> bool {
+        !matches!(
+            self,
+            AssignmentStatus::Returned | AssignmentStatus::Cancelled
+        )
+    }
+
+    /// Its part is over: answered (approved), given back or withdrawn.
+    pub fn is_settled(self) -> bool {
+        matches!(
+            self,
+            AssignmentStatus::Approved | AssignmentStatus::Returned | AssignmentStatus::Cancelled
+        )
+    }
+
+    /// The agency may still ask for the report's extension (Art. 8.3): while it works on it.
+    pub fn may_extend(self) -> bool {
+        matches!(
+            self,
+            AssignmentStatus::Processing
+                | AssignmentStatus::ChangesRequested
+                | AssignmentStatus::PendingApproval
+        )
+    }
+}
+
+/// What may happen to an assignment (Art. 7.3, 8, 9.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentTransition {
+    /// The agency takes it (Art. 8.1).
+    Accept,
+    /// The agency gives it back as not its competence (Art. 8.1–8.2).
+    GiveBack,
+    /// Staff submit the draft result to the leader (Art. 8.4).
+    SubmitResult,
+    /// The leader approves the draft (Art. 8.4).
+    Approve,
+    /// The leader sends the draft back (Art. 8.4).
+    SendBack,
+    /// The IOC returns an approved result that has no answer (Art. 9.4).
+    ReturnedByIoc,
+    /// Withdrawn: a re-dispatch, the lead's return, or the province's designation (Art. 3.7).
+    Withdraw,
+}
+
+impl AssignmentTransition {
+    /// The states the transition leaves from, and the state it reaches.
+    pub fn rule(self) -> (&'static [AssignmentStatus], AssignmentStatus) {
+        use AssignmentStatus::*;
+        match self {
+            AssignmentTransition::Accept => (&[Pending], Processing),
+            AssignmentTransition::GiveBack => (&[Pending, Processing], Returned),
+            AssignmentTransition::SubmitResult => {
+                (&[Processing, ChangesRequested], PendingApproval)
+            }
+            AssignmentTransition::Approve => (&[PendingApproval], Approved),
+            AssignmentTransition::SendBack => (&[PendingApproval], ChangesRequested),
+            AssignmentTransition::ReturnedByIoc => (&[Approved], ChangesRequested),
+            AssignmentTransition::Withdraw => (
+                &[
+                    Pending,
+                    Processing,
+                    PendingApproval,
+                    ChangesRequested,
+                    Approved,
+                ],
+                Cancelled,
+            ),
+        }
+    }
+
+    /// The state after the transition, if it may leave `from`.
+    pub fn apply(self, from: AssignmentStatus) -> Option<AssignmentStatus> {
+        let (allowed, to) = self.rule();
+        allowed.contains(&from).then_some(to)
+    }
+}
+
 string_enum! {
     /// Why the IOC refuses a report.
     RejectionReason {
@@ -305,6 +385,24 @@ mod tests {
         assert_eq!(Transition::Reject.apply(Published), None);
         for s in ReportStatus::ALL {
             assert_eq!(ReportStatus::parse(s.as_str()), Some(*s));
+        }
+    }
+
+    #[test]
+    fn assignment_transitions() {
+        use AssignmentStatus::*;
+        use AssignmentTransition as T;
+        assert_eq!(T::Accept.apply(Pending), Some(Processing));
+        assert_eq!(T::Accept.apply(Processing), None);
+        assert_eq!(
+            T::SubmitResult.apply(ChangesRequested),
+            Some(PendingApproval)
+        );
+        assert_eq!(T::Approve.apply(Processing), None);
+        assert_eq!(T::ReturnedByIoc.apply(Approved), Some(ChangesRequested));
+        assert_eq!(T::Withdraw.apply(Returned), None);
+        for s in AssignmentStatus::ALL {
+            assert_eq!(s.is_active(), !matches!(s, Returned | Cancelled));
         }
     }
 

@@ -37,6 +37,46 @@ pub enum Step {
     EmergencyRecord,
 }
 
+impl Step {
+    /// Every step, in the order of the table.
+    pub const ALL: [Step; 12] = [
+        Step::Dispatch,
+        Step::LeadProcess,
+        Step::LeadReturn,
+        Step::LeadForward,
+        Step::CoordinatorReturn,
+        Step::CoordinatorProcess,
+        Step::LeadConsolidate,
+        Step::LeaderApproval,
+        Step::LeadRedraft,
+        Step::Publish,
+        Step::Clarify,
+        Step::EmergencyRecord,
+    ];
+
+    /// The name a clock of the step carries (in the database and the API).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Dispatch => "dispatch",
+            Step::LeadProcess => "lead_process",
+            Step::LeadReturn => "lead_return",
+            Step::LeadForward => "lead_forward",
+            Step::CoordinatorReturn => "coordinator_return",
+            Step::CoordinatorProcess => "coordinator_process",
+            Step::LeadConsolidate => "lead_consolidate",
+            Step::LeaderApproval => "leader_approval",
+            Step::LeadRedraft => "lead_redraft",
+            Step::Publish => "publish",
+            Step::Clarify => "clarify",
+            Step::EmergencyRecord => "emergency_record",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
 /// How long a step may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
@@ -199,5 +239,15 @@ mod tests {
             Limit::Working(WorkingDuration::Days(6))
         );
         assert_eq!(rule(Step::EmergencyRecord).limit, Limit::ClockHours(4));
+    }
+
+    #[test]
+    fn names_round_trip_and_match_the_contract() {
+        for s in Step::ALL {
+            assert_eq!(Step::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+            assert!(STEPS.iter().any(|r| r.step == s), "{s:?} has a rule");
+        }
+        assert_eq!(STEPS.len(), Step::ALL.len());
     }
 }

@@ -131,7 +131,7 @@ impl Act<'_> {
             report_id: report_id.to_string(),
             assignment_id: assignment.map(|a| a.id.clone()),
             agency_id: assignment.map(|a| a.agency_id.clone()),
-            step: step_name(step).to_string(),
+            step: step.as_str().to_string(),
             started_at: start.naive_utc(),
             due_at: due,
             original_due_at: due,
@@ -151,7 +151,7 @@ impl Act<'_> {
         steps: &[Step],
         assignment_id: Option<&str>,
     ) -> AppResult<()> {
-        let names: Vec<&str> = steps.iter().map(|s| step_name(*s)).collect();
+        let names: Vec<&str> = steps.iter().map(|s| s.as_str()).collect();
         repo::reports::close_clocks(conn, report_id, &names, assignment_id, self.now_naive())?;
         Ok(())
     }
@@ -229,23 +229,6 @@ impl Act<'_> {
             ));
         }
         Ok(())
-    }
-}
-
-pub fn step_name(step: Step) -> &'static str {
-    match step {
-        Step::Dispatch => "dispatch",
-        Step::LeadProcess => "lead_process",
-        Step::LeadReturn => "lead_return",
-        Step::LeadForward => "lead_forward",
-        Step::CoordinatorReturn => "coordinator_return",
-        Step::CoordinatorProcess => "coordinator_process",
-        Step::LeadConsolidate => "lead_consolidate",
-        Step::LeaderApproval => "leader_approval",
-        Step::LeadRedraft => "lead_redraft",
-        Step::Publish => "publish",
-        Step::Clarify => "clarify",
-        Step::EmergencyRecord => "emergency_record",
     }
 }
 

@@ -43,7 +43,7 @@ pub(super) fn summary_of(q: &StatsQuery, fig: &Figures) -> Summary {
         clarifications_overdue: fig
             .overdue
             .iter()
-            .filter(|c| c.step == "clarify")
+            .filter(|c| c.step == crate::domain::steps::Step::Clarify.as_str())
             .map(|c| c.n)
             .sum(),
         steps: step_stats(&fig.steps, &fig.overdue),

@@ -2,7 +2,7 @@
 
 use crate::db::models::ReportChanges;
 use crate::db::repo;
-use crate::domain::report::{AssignmentStatus, Transition};
+use crate::domain::report::Transition;
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
@@ -64,11 +64,14 @@ pub fn return_result(
         let to = transition(&r, Transition::ResultReturned)?;
         let lead = approved_lead(c, &r.id)?.ok_or_else(|| wrong_state(&r.status))?;
         ctx.close(c, &r.id, &[Step::Publish], None)?;
+        let back = crate::domain::report::AssignmentTransition::ReturnedByIoc
+            .apply(crate::service::reports::assignment_status(&lead)?)
+            .ok_or_else(|| wrong_state(&r.status))?;
         repo::reports::update_assignment(
             c,
             &lead.id,
             &crate::db::models::AssignmentChanges {
-                status: Some(AssignmentStatus::ChangesRequested.as_str().into()),
+                status: Some(back.as_str().into()),
                 leader_note: Some(Some(input.note.clone())),
                 approved_at: Some(None),
                 approved_by: Some(None),

@@ -49,7 +49,8 @@ pub fn refer_to_province(
                 .any(|a| {
                     a.role == AssignmentRole::Lead.as_str()
                         && who.agency_id.as_deref() == Some(a.agency_id.as_str())
-                        && !matches!(a.status.as_str(), "returned" | "cancelled")
+                        && AssignmentStatus::parse(&a.status)
+                            .is_some_and(AssignmentStatus::is_active)
                 });
             if !leads {
                 // Coordinators answer the lead, which refers the report (Art. 3.7, 8.2).
@@ -171,20 +172,18 @@ pub fn decide_referral(
                 let agency = check_agency(c, agency_id, "agency_id", ctx.now)?;
                 // The current agencies' work is withdrawn, with its clocks.
                 for a in repo::reports::assignments_of(c, &r.id)? {
-                    let done = matches!(
-                        AssignmentStatus::parse(&a.status),
-                        Some(AssignmentStatus::Returned | AssignmentStatus::Cancelled)
-                    );
-                    if done {
+                    let Some(withdrawn) = crate::domain::report::AssignmentTransition::Withdraw
+                        .apply(crate::service::reports::assignment_status(&a)?)
+                    else {
                         continue;
-                    }
+                    };
                     repo::reports::cancel_clocks(c, &r.id, Some(&a.id), ctx.now_naive())?;
                     // The report's version check (`act`) makes this the only concurrent winner.
                     repo::reports::update_assignment(
                         c,
                         &a.id,
                         &AssignmentChanges {
-                            status: Some(AssignmentStatus::Cancelled.as_str().into()),
+                            status: Some(withdrawn.as_str().into()),
                             updated_at: Some(ctx.now_naive()),
                             ..Default::default()
                         },

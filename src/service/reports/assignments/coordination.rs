@@ -12,7 +12,7 @@ use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::Context;
 use crate::service::auth::Principal;
-use crate::service::reports::{Act, assignment_not_found, assignment_status, step_name};
+use crate::service::reports::{Act, assignment_not_found, assignment_status};
 
 use super::*;
 
@@ -57,7 +57,7 @@ pub fn add_coordinators(
             let f = format!("agency_ids[{i}]");
             let taken = existing.iter().any(|x| {
                 x.agency_id == *aid
-                    && !matches!(x.status.as_str(), "returned" | "cancelled")
+                    && AssignmentStatus::parse(&x.status).is_some_and(AssignmentStatus::is_active)
                     && x.lead_assignment_id.as_deref() == Some(a.id.as_str())
             });
             if repo::agencies::find(c, aid)?.is_none() {
@@ -94,7 +94,7 @@ pub fn add_coordinators(
         )?;
         repo::reports::close_clock(c, &forward.id, now)?;
         // The single-agency 6-day clock gives way to the coordination path.
-        repo::reports::cancel_clocks_of_step(c, &a.id, step_name(Step::LeadProcess), now)?;
+        repo::reports::cancel_clocks_of_step(c, &a.id, Step::LeadProcess.as_str(), now)?;
         let mut created = Vec::new();
         for aid in ids {
             let co = AssignmentRow::pending(
@@ -142,19 +142,24 @@ pub(super) fn start_consolidation_if_complete(
         .collect();
     let done = coordinators
         .iter()
-        .all(|x| matches!(x.status.as_str(), "approved" | "returned" | "cancelled"));
-    let any_answered = coordinators.iter().any(|x| x.status == "approved");
+        .all(|x| AssignmentStatus::parse(&x.status).is_some_and(AssignmentStatus::is_settled));
+    let any_answered = coordinators
+        .iter()
+        .any(|x| x.status == AssignmentStatus::Approved.as_str());
     let lead = all
         .iter()
         .find(|x| x.id == *lead_id)
         .ok_or_else(assignment_not_found)?;
     let already = repo::reports::clocks_of(c, &r.id)?.iter().any(|k| {
         k.assignment_id.as_deref() == Some(lead_id.as_str())
-            && k.step == step_name(Step::LeadConsolidate)
+            && k.step == Step::LeadConsolidate.as_str()
             && k.cancelled_at.is_none()
             && k.done_at.is_none()
     });
-    if done && !already && !matches!(lead.status.as_str(), "returned" | "cancelled" | "approved") {
+    if done
+        && !already
+        && !AssignmentStatus::parse(&lead.status).is_some_and(AssignmentStatus::is_settled)
+    {
         if any_answered {
             ctx.start_clock(c, &r.id, Step::LeadConsolidate, Some(lead), ctx.now)?;
         } else {

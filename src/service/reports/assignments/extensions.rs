@@ -8,13 +8,12 @@ use validator::Validate;
 
 use crate::db::models::{ExtensionRow, ReportChanges};
 use crate::db::{new_id, repo};
-use crate::domain::report::AssignmentStatus;
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::Context;
 use crate::service::auth::Principal;
-use crate::service::reports::{act, assignment_status, step_name};
+use crate::service::reports::{act, assignment_status};
 
 use super::*;
 
@@ -44,12 +43,7 @@ pub fn request_extension(
     input: ExtensionInput,
 ) -> AppResult<String> {
     act_on_assignment(st, who, id, false, |ctx, c, r, a| {
-        if !matches!(
-            assignment_status(&a)?,
-            AssignmentStatus::Processing
-                | AssignmentStatus::ChangesRequested
-                | AssignmentStatus::PendingApproval
-        ) {
+        if !assignment_status(&a)?.may_extend() {
             return Err(assignment_wrong_state(&a.status));
         }
         if r.extension_used || repo::reports::extension_of(c, &r.id)?.is_some() {
@@ -60,9 +54,9 @@ pub fn request_extension(
             ));
         }
         let process_steps = [
-            step_name(Step::LeadProcess),
-            step_name(Step::LeadConsolidate),
-            step_name(Step::CoordinatorProcess),
+            Step::LeadProcess.as_str(),
+            Step::LeadConsolidate.as_str(),
+            Step::CoordinatorProcess.as_str(),
         ];
         let clock = repo::reports::clocks_of(c, &r.id)?
             .into_iter()

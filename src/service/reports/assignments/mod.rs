@@ -16,7 +16,7 @@ pub use taking::*;
 
 use crate::db::models::{AssignmentChanges, AssignmentRow, ReportRow};
 use crate::db::{DbConn, repo};
-use crate::domain::report::{AssignmentRole, AssignmentStatus};
+use crate::domain::report::AssignmentRole;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
@@ -68,13 +68,18 @@ fn is_lead(a: &AssignmentRow) -> bool {
     a.role == AssignmentRole::Lead.as_str()
 }
 
+/// Moves an assignment by a transition of the domain's state machine (409 when its state does
+/// not allow it), with the other changes.
 fn set_status(
     ctx: &Act<'_>,
     c: &mut DbConn,
     a: &AssignmentRow,
-    status: AssignmentStatus,
+    t: crate::domain::report::AssignmentTransition,
     mut changes: AssignmentChanges,
 ) -> AppResult<()> {
+    let status = t
+        .apply(crate::service::reports::assignment_status(a)?)
+        .ok_or_else(|| assignment_wrong_state(&a.status))?;
     changes.status = Some(status.as_str().into());
     changes.updated_at = Some(ctx.now_naive());
     repo::reports::update_assignment(c, &a.id, &changes)?;

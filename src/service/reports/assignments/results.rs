@@ -6,6 +6,7 @@ use validator::Validate;
 
 use crate::db::models::{AssignmentChanges, ReportChanges};
 use crate::db::repo;
+use crate::domain::report::AssignmentTransition;
 use crate::domain::report::{AssignmentStatus, Transition};
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, Msg};
@@ -46,7 +47,7 @@ pub fn submit_result(st: &Context, who: &Principal, id: &str, input: ResultInput
         if is_lead(&a) {
             let pending = repo::reports::assignments_of(c, &r.id)?.iter().any(|x| {
                 x.lead_assignment_id.as_deref() == Some(a.id.as_str())
-                    && !matches!(x.status.as_str(), "approved" | "returned" | "cancelled")
+                    && !AssignmentStatus::parse(&x.status).is_some_and(AssignmentStatus::is_settled)
             });
             if pending {
                 return Err(AppError::conflict(
@@ -60,7 +61,7 @@ pub fn submit_result(st: &Context, who: &Principal, id: &str, input: ResultInput
             ctx,
             c,
             &a,
-            AssignmentStatus::PendingApproval,
+            AssignmentTransition::SubmitResult,
             AssignmentChanges {
                 result_addressee: Some(Some(input.addressee.trim().to_string())),
                 result_answer: Some(Some(input.answer.trim().to_string())),
@@ -119,7 +120,7 @@ pub fn approve(st: &Context, who: &Principal, id: &str, input: ApprovalInput) ->
                     ctx,
                     c,
                     &a,
-                    AssignmentStatus::ChangesRequested,
+                    AssignmentTransition::SendBack,
                     AssignmentChanges {
                         leader_note: Some(Some(note.clone())),
                         ..Default::default()
@@ -134,7 +135,7 @@ pub fn approve(st: &Context, who: &Principal, id: &str, input: ApprovalInput) ->
                     ctx,
                     c,
                     &a,
-                    AssignmentStatus::Approved,
+                    AssignmentTransition::Approve,
                     AssignmentChanges {
                         approved_at: Some(Some(now)),
                         approved_by: Some(Some(who.user_id.clone())),

@@ -7,6 +7,7 @@ use validator::Validate;
 
 use crate::db::models::{AssignmentChanges, ReportChanges};
 use crate::db::repo;
+use crate::domain::report::AssignmentTransition;
 use crate::domain::report::{AssignmentStatus, Transition};
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, Msg};
@@ -33,7 +34,7 @@ pub fn accept(st: &Context, who: &Principal, id: &str) -> AppResult<()> {
             ctx,
             c,
             &a,
-            AssignmentStatus::Processing,
+            AssignmentTransition::Accept,
             AssignmentChanges {
                 accepted_at: Some(Some(ctx.now_naive())),
                 ..Default::default()
@@ -88,7 +89,7 @@ pub fn give_back(st: &Context, who: &Principal, id: &str, input: ReturnInput) ->
             ctx,
             c,
             &a,
-            AssignmentStatus::Returned,
+            AssignmentTransition::GiveBack,
             AssignmentChanges {
                 returned_at: Some(Some(ctx.now_naive())),
                 return_reason: Some(Some(input.reason.clone())),
@@ -112,7 +113,7 @@ pub fn give_back(st: &Context, who: &Principal, id: &str, input: ReturnInput) ->
                         ctx,
                         c,
                         co,
-                        AssignmentStatus::Cancelled,
+                        AssignmentTransition::Withdraw,
                         AssignmentChanges::default(),
                     )?;
                 }
