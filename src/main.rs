@@ -167,7 +167,7 @@ fn admin(config: Config, args: &[String]) -> ExitCode {
     };
     let valid_from = match flag(args, "--valid-from").map(|d| d.parse::<chrono::NaiveDate>()) {
         None => chrono::Utc::now()
-            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+            .with_timezone(&paht::domain::calendar::TIME_ZONE)
             .date_naive(),
         Some(Ok(d)) => d,
         Some(Err(_)) => {

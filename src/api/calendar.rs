@@ -3,7 +3,6 @@
 use actix_web::web::{Data, Json, Path, block};
 use actix_web::{HttpResponse, delete, get, post, put};
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -244,7 +243,10 @@ pub async fn deadline(
         clock_start: a.clock_start,
         working_hours: a.working_micros as f64 / US_PER_HOUR,
         deadline: a.deadline,
-        deadline_local: a.deadline.with_timezone(&Ho_Chi_Minh).to_rfc3339(),
+        deadline_local: a
+            .deadline
+            .with_timezone(&crate::domain::calendar::TIME_ZONE)
+            .to_rfc3339(),
         skipped_days: a
             .days_off
             .into_iter()

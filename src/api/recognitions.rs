@@ -3,7 +3,6 @@
 use actix_web::web::{Data, Json, block};
 use actix_web::{HttpResponse, get, post};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -129,7 +128,7 @@ pub async fn list(
 ) -> AppResult<Json<Vec<RecognitionView>>> {
     use chrono::Datelike;
     let q = q.into_inner();
-    let today = st.clock.now().with_timezone(&Ho_Chi_Minh).date_naive();
+    let today = crate::domain::calendar::local_date(st.clock.now());
     let to = q.to.unwrap_or(today);
     let from = q.from.unwrap_or_else(|| {
         NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to - Duration::days(364))

@@ -1,6 +1,7 @@
 //! The time limit of every step of a report (Annex II; Art. 7–10). This table is the one place
 //! in the code where each limit is written down: the lifecycle reads its deadlines from here.
 
+use chrono::NaiveDateTime;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -74,6 +75,53 @@ impl Step {
 
     pub fn parse(s: &str) -> Option<Step> {
         Step::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// How a step's clock stands. The one definition of on time, late and overdue: the views, the
+/// statistics counters and (tested against them) the statistics queries follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockState {
+    /// Not done, its deadline not passed.
+    Running,
+    /// Not done, its deadline passed (Art. 8.5).
+    Overdue,
+    /// Done at or before its deadline as extended (Art. 8.3).
+    OnTime,
+    /// Done after it.
+    Late,
+    /// Withdrawn (a re-dispatch, a designation, coordination replacing the 6-day clock): it
+    /// counts nowhere.
+    Cancelled,
+}
+
+impl ClockState {
+    /// The state of a clock due at `due`, done at `done` (if), cancelled or not, seen at `now`.
+    pub fn of(
+        due: NaiveDateTime,
+        done: Option<NaiveDateTime>,
+        cancelled: bool,
+        now: NaiveDateTime,
+    ) -> Self {
+        if cancelled {
+            return ClockState::Cancelled;
+        }
+        match done {
+            Some(d) if d <= due => ClockState::OnTime,
+            Some(_) => ClockState::Late,
+            None if due < now => ClockState::Overdue,
+            None => ClockState::Running,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Running => "running",
+            ClockState::Overdue => "overdue",
+            ClockState::OnTime => "on_time",
+            ClockState::Late => "late",
+            ClockState::Cancelled => "cancelled",
+        }
     }
 }
 
@@ -239,6 +287,36 @@ mod tests {
             Limit::Working(WorkingDuration::Days(6))
         );
         assert_eq!(rule(Step::EmergencyRecord).limit, Limit::ClockHours(4));
+    }
+
+    #[test]
+    fn clock_states() {
+        let t = |h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
+        assert_eq!(
+            ClockState::of(t(10), Some(t(10)), false, t(12)),
+            ClockState::OnTime
+        );
+        assert_eq!(
+            ClockState::of(t(10), Some(t(11)), false, t(9)),
+            ClockState::Late
+        );
+        assert_eq!(
+            ClockState::of(t(10), None, false, t(11)),
+            ClockState::Overdue
+        );
+        assert_eq!(
+            ClockState::of(t(10), None, false, t(10)),
+            ClockState::Running
+        );
+        assert_eq!(
+            ClockState::of(t(10), None, true, t(11)),
+            ClockState::Cancelled
+        );
     }
 
     #[test]

@@ -89,6 +89,19 @@ pub fn reporter_sees_note(action: &str) -> bool {
     matches!(action, "info_requested" | "rejected")
 }
 
+/// Whether anyone may read the report (Art. 9.3): published, neither confidential (9.3b) nor
+/// touching state secrets (9.3c). The public list's query applies the same condition (tested by
+/// the privacy tests).
+pub fn publicly_listed(status: ReportStatus, confidential: bool, state_secret: bool) -> bool {
+    status == ReportStatus::Published && publicly_counted(confidential, state_secret)
+}
+
+/// Whether the report counts in the public statistics: neither confidential nor touching state
+/// secrets (Art. 9.3b–c), whatever its state.
+pub fn publicly_counted(confidential: bool, state_secret: bool) -> bool {
+    !confidential && !state_secret
+}
+
 /// Whether the answer has been published to the reporter (Art. 9.3): before that, a draft or an
 /// approved answer is the agency's and the IOC's work, not the reporter's to read.
 pub fn answer_released(status: ReportStatus) -> bool {

@@ -19,10 +19,10 @@
 //!   the report's rating);
 //! - confirmation day of the extension: `extension`; day of each feedback: `feedback`.
 
+use crate::domain::steps::ClockState;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use chrono_tz::Asia::Ho_Chi_Minh;
 
 use crate::db::models::{AssignmentRow, ClockRow, ExtensionRow, FeedbackRow, ReportRow};
 use crate::db::repo::stats::{self, CounterDelta};
@@ -69,7 +69,7 @@ impl Facts {
 
 /// The local (Asia/Ho_Chi_Minh) date of an instant stored in UTC.
 pub fn local_day(t: NaiveDateTime) -> NaiveDate {
-    t.and_utc().with_timezone(&Ho_Chi_Minh).date_naive()
+    crate::domain::calendar::local_date(t.and_utc())
 }
 
 /// The first day of the month of a date.
@@ -119,10 +119,9 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
         };
         let day = local_day(c.due_at);
         let agency = c.agency_id.clone().unwrap_or_default();
-        let metric = if done <= c.due_at {
-            "step_on_time"
-        } else {
-            "step_late"
+        let metric = match ClockState::of(c.due_at, Some(done), false, done) {
+            ClockState::OnTime => "step_on_time",
+            _ => "step_late",
         };
         items.push((day, metric, c.step.clone(), agency.clone()));
         if c.due_at != c.original_due_at {
@@ -152,7 +151,7 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
     }
     // The scopes the report counts in (see `service::statistics::scope`).
     let mut scopes = vec![ALL.to_string()];
-    if !r.confidential && !r.state_secret {
+    if crate::domain::visibility::publicly_counted(r.confidential, r.state_secret) {
         scopes.push(PUBLIC.to_string());
     }
     for a in &f.assignments {

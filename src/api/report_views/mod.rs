@@ -65,16 +65,13 @@ pub struct ClockView {
 
 impl ClockView {
     pub fn new(k: &ClockRow, now: DateTime<Utc>) -> Self {
-        let state = if k.cancelled_at.is_some() {
-            "cancelled"
-        } else {
-            match k.done_at {
-                Some(d) if d <= k.due_at => "on_time",
-                Some(_) => "late",
-                None if utc(k.due_at) < now => "overdue",
-                None => "running",
-            }
-        };
+        let state = crate::domain::steps::ClockState::of(
+            k.due_at,
+            k.done_at,
+            k.cancelled_at.is_some(),
+            now.naive_utc(),
+        )
+        .as_str();
         Self {
             step: k.step.clone(),
             assignment_id: k.assignment_id.clone(),

@@ -11,7 +11,6 @@ pub mod periodic;
 use actix_web::web::{Data, Json, block};
 use actix_web::{HttpResponse, get};
 use chrono::{Duration, NaiveDate};
-use chrono_tz::Asia::Ho_Chi_Minh;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -56,7 +55,7 @@ pub struct StatsParams {
 
 impl StatsParams {
     fn query(&self, st: &AppState) -> StatsQuery {
-        let today = st.clock.now().with_timezone(&Ho_Chi_Minh).date_naive();
+        let today = crate::domain::calendar::local_date(st.clock.now());
         let to = self.to.unwrap_or(today);
         StatsQuery {
             from: self.from.unwrap_or(to - Duration::days(29)),

@@ -71,6 +71,24 @@ pub struct CalendarDay {
 }
 
 /// The weekend: Saturday and Sunday (Decision 188/1999/QĐ-TTg: a 40-hour week, Monday to Friday).
+/// The province's time zone: every local date and every office session is in it.
+pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
+
+/// The local date of an instant.
+pub fn local_date(t: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    t.with_timezone(&TIME_ZONE).date_naive()
+}
+
+/// The local date of an instant stored in UTC without its zone (as the database keeps it).
+pub fn local_date_of(t: chrono::NaiveDateTime) -> NaiveDate {
+    local_date(t.and_utc())
+}
+
+/// An instant in local time.
+pub fn local(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono_tz::Tz> {
+    t.with_timezone(&TIME_ZONE)
+}
+
 pub fn is_weekend(date: NaiveDate) -> bool {
     use chrono::{Datelike, Weekday};
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)

@@ -273,12 +273,17 @@ pub struct PublicDetails {
 pub fn public_get(st: &Context, code: &str) -> AppResult<PublicDetails> {
     let mut conn = st.pool.get()?;
     let r = repo::reports::find_by_code(&mut conn, code)?.ok_or_else(report_not_found)?;
-    if r.status != "published" || r.confidential || r.state_secret {
+    let listed = ReportStatus::parse(&r.status)
+        .is_some_and(|s| visibility::publicly_listed(s, r.confidential, r.state_secret));
+    if !listed {
         return Err(report_not_found());
     }
     let lead = repo::reports::assignments_of(&mut conn, &r.id)?
         .into_iter()
-        .find(|a| a.role == "lead" && a.status == "approved");
+        .find(|a| {
+            a.role == crate::domain::report::AssignmentRole::Lead.as_str()
+                && a.status == crate::domain::report::AssignmentStatus::Approved.as_str()
+        });
     let lead_agency_name = match &lead {
         Some(a) => repo::agencies::find(&mut conn, &a.agency_id)?.map(|x| x.name),
         None => None,

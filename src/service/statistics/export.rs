@@ -1,8 +1,6 @@
 //! The report list of a period as CSV pages, with the reporter's contact for the IOC and, where
 //! the reporter consented, the processing agency (Art. 4.5; each read recorded).
 
-use chrono_tz::Asia::Ho_Chi_Minh;
-
 use crate::db::{DbConn, repo};
 use crate::domain::roles::Role;
 use crate::error::AppResult;
@@ -121,7 +119,7 @@ pub fn export_page(
     };
     let local = |t: chrono::NaiveDateTime| {
         t.and_utc()
-            .with_timezone(&Ho_Chi_Minh)
+            .with_timezone(&crate::domain::calendar::TIME_ZONE)
             .format("%Y-%m-%d %H:%M")
             .to_string()
     };

@@ -41,7 +41,6 @@ pub use summary::*;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone};
-use chrono_tz::Asia::Ho_Chi_Minh;
 
 use crate::db::repo::stats::{self, OverdueCount, StatsFilter, StepCounts};
 use crate::db::{DbConn, repo};
@@ -188,7 +187,7 @@ pub fn bounds(
         ));
     }
     let start = |d: NaiveDate| -> AppResult<chrono::NaiveDateTime> {
-        Ho_Chi_Minh
+        crate::domain::calendar::TIME_ZONE
             .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
             .single()
             .map(|t| t.naive_utc())

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use chrono_tz::Asia::Ho_Chi_Minh;
 
 use crate::db::repo::stats::{self};
 use crate::error::AppResult;
@@ -105,7 +104,7 @@ pub fn series(st: &Context, who: &Principal, q: &StatsQuery, b: Bucket) -> AppRe
         }
         return Ok(points.into_values().collect());
     }
-    let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&Ho_Chi_Minh).date_naive();
+    let local = |t: chrono::NaiveDateTime| crate::domain::calendar::local_date(t.and_utc());
     for i in stats::instants(&mut conn, &f, from, to, false)? {
         if let Some(p) = points.get_mut(&bucket_start(local(i.at), b)) {
             p.received += 1;

@@ -225,8 +225,9 @@ pub fn list(
         );
     }
     if f.public_only {
+        // The SQL form of `domain::visibility::publicly_listed`.
         q = q
-            .filter(reports::status.eq("published"))
+            .filter(reports::status.eq(crate::domain::report::ReportStatus::Published.as_str()))
             .filter(reports::confidential.eq(false))
             .filter(reports::state_secret.eq(false));
     }

@@ -130,6 +130,7 @@ impl Sql {
             self.eq("r.channel", c);
         }
         if f.public_only {
+            // The SQL form of `domain::visibility::publicly_counted`.
             self.and("r.confidential = FALSE AND r.state_secret = FALSE");
         }
     }
@@ -306,6 +307,9 @@ pub fn steps_due(
 ) -> QueryResult<Vec<StepCounts>> {
     let mut s = Sql::new("");
     let n = s.placeholder(Bind::Ts(now));
+    // On time and late as `domain::steps::ClockState` defines them (a step still running past
+    // its deadline counts late); `statistics::counters_match_the_rows_and_a_rebuild` holds the
+    // two against each other.
     s.text = format!(
         "SELECT c.step AS step, c.agency_id AS agency_id, \
          CAST(SUM(CASE WHEN c.done_at IS NOT NULL AND c.done_at <= c.due_at THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \

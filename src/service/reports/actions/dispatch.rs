@@ -32,7 +32,7 @@ pub fn check_agency(
         )])
     })?;
     let today = now
-        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .with_timezone(&crate::domain::calendar::TIME_ZONE)
         .date_naive();
     if a.valid_to.is_some_and(|d| d < today) {
         return Err(AppError::validation(vec![FieldError::new(

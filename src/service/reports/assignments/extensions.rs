@@ -1,7 +1,6 @@
 //! Extensions (Art. 8.3): asked once, before the deadline, with the notice; confirmed by the IOC.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -108,7 +107,7 @@ pub fn request_extension(
                 Msg::new(
                     format!(
                         "Thời hạn mới chậm nhất là {max_days} ngày làm việc sau thời hạn hiện tại ({}).",
-                        latest.with_timezone(&Ho_Chi_Minh).format("%H:%M %d/%m/%Y")
+                        latest.with_timezone(&crate::domain::calendar::TIME_ZONE).format("%H:%M %d/%m/%Y")
                     ),
                     format!(
                         "The new deadline may be at most {max_days} working days after the current one ({}).",
@@ -117,7 +116,7 @@ pub fn request_extension(
                 ),
             ));
         }
-        if input.notice_date > ctx.now.with_timezone(&Ho_Chi_Minh).date_naive() {
+        if input.notice_date > crate::domain::calendar::local_date(ctx.now) {
             errors.push(FieldError::new(
                 "notice_date",
                 "in_future",

@@ -11,7 +11,6 @@ pub use submit::*;
 pub use supplement::*;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -258,7 +257,7 @@ fn check_directory(
             "No such active category.",
         ));
     }
-    let today = now.with_timezone(&Ho_Chi_Minh).date_naive();
+    let today = crate::domain::calendar::local_date(now);
     let valid = repo::admin_units::find(conn, unit)?.is_some_and(|u| {
         u.valid_from.is_none_or(|f| f <= today) && u.valid_to.is_none_or(|t| t >= today)
     });

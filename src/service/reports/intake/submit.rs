@@ -2,7 +2,6 @@
 //! started (Art. 7.3: 4 working hours); a retried `Idempotency-Key` answers the first report.
 
 use chrono::Datelike;
-use chrono_tz::Asia::Ho_Chi_Minh;
 use sha2::{Digest, Sha256};
 
 use crate::db::models::{IdempotencyRow, ReportChanges, ReportRow, ReporterRow};
@@ -89,7 +88,9 @@ pub fn submit(
         if !errors.is_empty() {
             return Err(AppError::validation(std::mem::take(&mut errors)));
         }
-        let year = now.with_timezone(&Ho_Chi_Minh).year();
+        let year = now
+            .with_timezone(&crate::domain::calendar::TIME_ZONE)
+            .year();
         let seq = repo::counters::next(c, &format!("report_seq:{year}"))?;
         let nowv = now.naive_utc();
         let row = ReportRow {
