@@ -66,6 +66,7 @@ impl AppState {
             calendar: Arc::new(CalendarCache::default()),
             config: Arc::new(config),
             clock,
+            hooks: Default::default(),
         };
         let state = AppState {
             ctx,

@@ -70,7 +70,7 @@ fn seed_demo(config: Config, args: &[String]) -> ExitCode {
         }
     };
     let started = std::time::Instant::now();
-    let result = paht::service::demo::seed(&state, &clock, n, seed, |done| {
+    let result = paht::demo::seed(&state, &clock, n, seed, |done| {
         if done % 50 == 0 || done == n {
             let width = 40;
             let filled = done * width / n;
@@ -90,7 +90,7 @@ fn seed_demo(config: Config, args: &[String]) -> ExitCode {
     let result = match result {
         Ok(r) if total > r.reports => {
             let copying = std::time::Instant::now();
-            paht::service::demo::copy_reports(&state, total, |done, need| {
+            paht::demo::copy_reports(&state, total, |done, need| {
                 let width = 40;
                 let filled = done * width / need.max(1);
                 let rate = done as f64 / copying.elapsed().as_secs_f64().max(0.001);
@@ -103,7 +103,7 @@ fn seed_demo(config: Config, args: &[String]) -> ExitCode {
             })
             .map(|added| {
                 eprintln!();
-                paht::service::demo::DemoReport {
+                paht::demo::DemoReport {
                     reports: r.reports + added,
                     ..r
                 }
@@ -117,7 +117,7 @@ fn seed_demo(config: Config, args: &[String]) -> ExitCode {
                 reports = r.reports,
                 published = r.published,
                 seconds = started.elapsed().as_secs(),
-                password = paht::service::demo::DEMO_PASSWORD,
+                password = paht::demo::DEMO_PASSWORD,
                 "demo data seeded; demo accounts: demo.operator, demo.province, demo.<agency code>.staff/.leader"
             );
             ExitCode::SUCCESS

@@ -20,4 +20,15 @@ pub struct Context {
     pub jwt: Arc<JwtKeys>,
     pub throttle: Arc<AuthThrottle>,
     pub calendar: Arc<CalendarCache>,
+    /// Points where a test may hold a use case (none in service).
+    pub hooks: Hooks,
+}
+
+/// Where a test may step into a use case, to force what it tests (two transactions on one
+/// report at the same time). Empty in service.
+#[derive(Clone, Default)]
+pub struct Hooks {
+    /// Called by every action on a report as its transaction starts, before the report's row
+    /// is locked (on SQLite, whose writers are serialised by the database, just before).
+    pub action_begins: Option<Arc<dyn Fn() + Send + Sync>>,
 }

@@ -6,7 +6,6 @@ pub mod bootstrap;
 pub mod calendar;
 pub mod context;
 pub mod csv;
-pub mod demo;
 pub mod directory;
 pub mod ops;
 pub mod recognitions;

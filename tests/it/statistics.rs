@@ -438,12 +438,10 @@ async fn exports_parse_back_to_the_same_numbers() {
 async fn demo_data_covers_every_state() {
     let t = crate::support::TestApp::new().await;
     let clock = t.clock.clone();
-    let r = paht::service::demo::seed(&t.state, &clock, 60, 7, |_| {}).unwrap();
+    let r = paht::demo::seed(&t.state, &clock, 60, 7, |_| {}).unwrap();
     assert_eq!(r.reports, 60);
     assert!(r.published > 20, "{}", r.published);
-    let op = t
-        .login("demo.operator", paht::service::demo::DEMO_PASSWORD)
-        .await;
+    let op = t.login("demo.operator", paht::demo::DEMO_PASSWORD).await;
     let s = t
         .get("/api/v1/statistics/summary?from=2025-03-01&to=2026-03-02")
         .bearer(&op)
@@ -524,7 +522,7 @@ async fn counters_match_the_rows_and_a_rebuild() {
     use paht::service::statistics::{self as st, Source, StatsQuery};
     let t = crate::support::TestApp::new().await;
     let clock = t.clock.clone();
-    paht::service::demo::seed(&t.state, &clock, 150, 11, |_| {}).unwrap();
+    paht::demo::seed(&t.state, &clock, 150, 11, |_| {}).unwrap();
     let mut conn = t.state.pool.get().unwrap();
     let kept = paht::db::repo::stats::all_counts(&mut conn).unwrap();
     assert!(kept.len() > 500, "{}", kept.len());
@@ -620,8 +618,8 @@ async fn copies_for_volume_keep_the_counters_exact() {
     use paht::service::statistics::{self as st, Source, StatsQuery};
     let t = crate::support::TestApp::new().await;
     let clock = t.clock.clone();
-    paht::service::demo::seed(&t.state, &clock, 30, 5, |_| {}).unwrap();
-    let added = paht::service::demo::copy_reports(&t.state, 100, |_, _| {}).unwrap();
+    paht::demo::seed(&t.state, &clock, 30, 5, |_| {}).unwrap();
+    let added = paht::demo::copy_reports(&t.state, 100, |_, _| {}).unwrap();
     assert_eq!(added, 70);
     let admin = paht::service::auth::Principal {
         user_id: "x".into(),

@@ -247,7 +247,16 @@ pub fn act<T>(
         now: st.clock.now(),
         cal,
     };
+    let hook = st.hooks.action_begins.clone();
+    let serialised = matches!(*conn, DbConn::Sqlite(_));
+    if serialised && let Some(h) = &hook {
+        h();
+    }
     write_tx(&mut conn, |c| {
+        if !serialised && let Some(h) = &hook {
+            h();
+        }
+        // Of two actions on one report, the second waits here for the first to commit.
         repo::reports::lock(c, report_id)?;
         let r = load_visible(c, who, report_id)?;
         // The statistics counters follow the report in the same transaction.

@@ -2,9 +2,21 @@ use paht::service::reports::actions::{AcceptInput, DispatchInput};
 
 use super::World;
 
+/// A context whose actions on a report wait for each other at the start of their transaction:
+/// the two run at the same moment, every time (a barrier, no sleep).
+fn meeting(w: &World) -> paht::service::Context {
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let mut ctx = w.t.state.ctx.clone();
+    ctx.hooks.action_begins = Some(std::sync::Arc::new(move || {
+        barrier.wait();
+    }));
+    ctx
+}
+
 #[actix_web::test]
 async fn two_operators_accepting_at_once_one_wins() {
     let w = World::new().await;
+    let ctx = meeting(&w);
     let id = w.submit().await["id"].as_str().unwrap().to_string();
     let me = w.t.get("/api/v1/me").bearer(&w.op).send().await.json();
     let op = paht::service::auth::Principal {
@@ -16,13 +28,8 @@ async fn two_operators_accepting_at_once_one_wins() {
         let hs: Vec<_> = (0..2)
             .map(|_| {
                 s.spawn(|| {
-                    paht::service::reports::actions::accept(
-                        &w.t.state,
-                        &op,
-                        &id,
-                        AcceptInput::default(),
-                    )
-                    .map_err(|e| e.status.as_u16())
+                    paht::service::reports::actions::accept(&ctx, &op, &id, AcceptInput::default())
+                        .map_err(|e| e.status.as_u16())
                 })
             })
             .collect();
@@ -40,7 +47,7 @@ async fn two_operators_accepting_at_once_one_wins() {
             .map(|_| {
                 s.spawn(|| {
                     paht::service::reports::actions::dispatch(
-                        &w.t.state,
+                        &ctx,
                         &op,
                         &id,
                         DispatchInput {

@@ -21,33 +21,52 @@ use crate::service::reports::intake::{self, NewReport, ReporterInput, Submitted,
 
 use super::*;
 
-#[allow(clippy::too_many_arguments)]
+/// Who and what the demo's stories are made of.
+pub(super) struct Cast<'a> {
+    pub st: &'a Context,
+    pub clock: &'a Arc<ManualClock>,
+    pub op: &'a Principal,
+    pub province: &'a Principal,
+    pub citizens: &'a [Principal],
+    pub agencies: &'a [Agency],
+    pub categories: &'a [crate::db::models::CategoryRow],
+    pub communes: &'a [String],
+    /// The present: no story runs past it.
+    pub end: DateTime<Utc>,
+}
+
+impl Cast<'_> {
+    /// Moves the clock by `h` hours; `false` (and the clock stays) when that would pass the
+    /// present, where the story stops.
+    fn advance(&self, h: i64) -> bool {
+        use crate::clock::Clock;
+        if self.clock.now() + hours(h) > self.end {
+            return false;
+        }
+        self.clock.advance(hours(h));
+        true
+    }
+}
+
+/// One report's story, from its submission at `at` (the `i`th; `recent` ones stay in
+/// progress); whether it reached publication.
 pub(super) fn one_report(
-    st: &Context,
-    clock: &Arc<ManualClock>,
+    cast: &Cast<'_>,
     rng: &mut Rng,
-    op: &Principal,
-    province: &Principal,
-    citizens: &[Principal],
-    agencies: &[Agency],
-    categories: &[crate::db::models::CategoryRow],
-    communes: &[String],
     at: DateTime<Utc>,
-    end: DateTime<Utc>,
     i: usize,
     recent: bool,
 ) -> AppResult<bool> {
-    use crate::clock::Clock;
-    // Moves the clock; a story that would run past the present stops where it is.
-    macro_rules! advance {
-        ($h:expr) => {{
-            let h: i64 = $h;
-            if clock.now() + hours(h) > end {
-                return Ok(false);
-            }
-            clock.advance(hours(h));
-        }};
-    }
+    let Cast {
+        st,
+        op,
+        province,
+        citizens,
+        agencies,
+        categories,
+        communes,
+        ..
+    } = *cast;
     let cat = rng.pick(categories);
     let (title, content) = *rng.pick(&ISSUES);
     let by_operator = rng.chance(15);
@@ -118,7 +137,9 @@ pub(super) fn one_report(
     };
     let id = report.id.clone();
     // IOC verification: on time mostly, late sometimes.
-    advance!(if rng.chance(85) { 1 } else { 30 });
+    if !cast.advance(if rng.chance(85) { 1 } else { 30 }) {
+        return Ok(false);
+    }
     if recent && rng.chance(40) {
         return Ok(false);
     }
@@ -167,7 +188,9 @@ pub(super) fn one_report(
         if by_operator {
             return Ok(false);
         }
-        advance!(5);
+        if !cast.advance(5) {
+            return Ok(false);
+        }
         intake::supplement(
             st,
             who,
@@ -183,7 +206,9 @@ pub(super) fn one_report(
                 incident_at: None,
             },
         )?;
-        advance!(1);
+        if !cast.advance(1) {
+            return Ok(false);
+        }
     }
     actions::accept(st, op, &id, AcceptInput::default())?;
     let lead = match cat
@@ -203,7 +228,9 @@ pub(super) fn one_report(
                 note: "Chưa xác định được cơ quan chủ trì".into(),
             },
         )?;
-        advance!(20);
+        if !cast.advance(20) {
+            return Ok(false);
+        }
         let d = actions::designate(
             st,
             province,
@@ -227,7 +254,9 @@ pub(super) fn one_report(
         (lead, d.assignment_id)
     };
     let (mut agency, mut assignment) = lead;
-    advance!(if rng.chance(90) { 2 } else { 26 });
+    if !cast.advance(if rng.chance(90) { 2 } else { 26 }) {
+        return Ok(false);
+    }
     if rng.chance(5) {
         work::give_back(
             st,
@@ -238,7 +267,9 @@ pub(super) fn one_report(
                 suggested_agency_id: None,
             },
         )?;
-        advance!(2);
+        if !cast.advance(2) {
+            return Ok(false);
+        }
         let other = agencies
             .iter()
             .find(|a| a.id != agency.id)
@@ -254,7 +285,9 @@ pub(super) fn one_report(
         )?;
         agency = other;
         assignment = d.assignment_id;
-        advance!(2);
+        if !cast.advance(2) {
+            return Ok(false);
+        }
     }
     if recent && rng.chance(50) {
         return Ok(false);
@@ -274,7 +307,9 @@ pub(super) fn one_report(
                 note: None,
             },
         )?;
-        advance!(if rng.chance(80) { 20 } else { 80 });
+        if !cast.advance(if rng.chance(80) { 20 } else { 80 }) {
+            return Ok(false);
+        }
         for c in ids {
             work::accept(st, &co.staff, &c)?;
             work::submit_result(st, &co.staff, &c, result())?;
@@ -290,16 +325,20 @@ pub(super) fn one_report(
         }
     }
     // Most answer within the 6 working days; some are late.
-    advance!(if rng.chance(80) {
+    if !cast.advance(if rng.chance(80) {
         8 + rng.below(60) as i64
     } else {
         200 + rng.below(200) as i64
-    });
+    }) {
+        return Ok(false);
+    }
     if recent && rng.chance(50) {
         return Ok(false);
     }
     work::submit_result(st, &agency.staff, &assignment, result())?;
-    advance!(3);
+    if !cast.advance(3) {
+        return Ok(false);
+    }
     if rng.chance(10) {
         work::approve(
             st,
@@ -310,9 +349,13 @@ pub(super) fn one_report(
                 note: Some("Bổ sung nội dung".into()),
             },
         )?;
-        advance!(4);
+        if !cast.advance(4) {
+            return Ok(false);
+        }
         work::submit_result(st, &agency.staff, &assignment, result())?;
-        advance!(3);
+        if !cast.advance(3) {
+            return Ok(false);
+        }
     }
     work::approve(
         st,
@@ -323,11 +366,15 @@ pub(super) fn one_report(
             note: None,
         },
     )?;
-    advance!(if rng.chance(90) { 2 } else { 30 });
+    if !cast.advance(if rng.chance(90) { 2 } else { 30 }) {
+        return Ok(false);
+    }
     actions::publish(st, op, &id, Default::default())?;
     if !by_operator {
         if rng.chance(8) {
-            advance!(24);
+            if !cast.advance(24) {
+                return Ok(false);
+            }
             let f = actions::feedback(
                 st,
                 who,
@@ -336,7 +383,9 @@ pub(super) fn one_report(
                     content: "Đề nghị làm rõ thêm thời gian hoàn thành.".into(),
                 },
             )?;
-            advance!(if rng.chance(85) { 10 } else { 60 });
+            if !cast.advance(if rng.chance(85) { 10 } else { 60 }) {
+                return Ok(false);
+            }
             actions::clarify(
                 st,
                 &agency.staff,
@@ -348,7 +397,9 @@ pub(super) fn one_report(
             )?;
         }
         if rng.chance(45) {
-            advance!(30);
+            if !cast.advance(30) {
+                return Ok(false);
+            }
             let r = match rng.below(100) {
                 0..45 => Rating::VerySatisfied,
                 45..85 => Rating::Satisfied,

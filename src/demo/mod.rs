@@ -237,26 +237,23 @@ pub fn seed(
     let start = end - TimeDelta::days(365);
     let step = TimeDelta::seconds((365 * 86_400 / n.max(1) as i64).max(1));
     let mut out = DemoReport::default();
+    let cast = story::Cast {
+        st,
+        clock,
+        op: &op,
+        province: &province,
+        citizens: &citizens,
+        agencies: &agencies,
+        categories: &categories,
+        communes: &communes,
+        end,
+    };
     for i in 0..n {
         let at = start + step * i as i32;
         clock.set(at);
         // The newest reports (the last 5%, at least 3) are still being worked on.
         let recent = i + (n / 20).max(3) >= n;
-        let published = one_report(
-            st,
-            clock,
-            &mut rng,
-            &op,
-            &province,
-            &citizens,
-            &agencies,
-            &categories,
-            &communes,
-            at,
-            end,
-            i,
-            recent,
-        )?;
+        let published = one_report(&cast, &mut rng, at, i, recent)?;
         clock.set(end);
         out.reports += 1;
         out.published += usize::from(published);
