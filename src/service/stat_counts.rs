@@ -31,6 +31,29 @@ use crate::error::AppResult;
 
 /// The scope of everything.
 pub const ALL: &str = "*";
+/// The names of the counters, written here and read by `service::statistics::figures`: one
+/// spelling for both.
+pub mod metric {
+    pub const STATUS: &str = "status";
+    pub const CHANNEL: &str = "channel";
+    pub const CATEGORY: &str = "category";
+    pub const AREA: &str = "area";
+    pub const AGENCY: &str = "agency";
+    pub const PUBLISHED: &str = "published";
+    pub const RATING: &str = "rating";
+    pub const MINUTES: &str = "minutes";
+    pub const STEP_ON_TIME: &str = "step_on_time";
+    pub const STEP_LATE: &str = "step_late";
+    pub const STEP_EXTENDED: &str = "step_extended";
+    pub const EXTENSION: &str = "extension";
+    pub const FEEDBACK: &str = "feedback";
+    /// Lead assignments by agency: `assigned`, `approved`, `returned`, and the ratings.
+    pub const LEAD: &str = "lead";
+    /// The grains of the counters: a local day, a local month.
+    pub const DAY: &str = "d";
+    pub const MONTH: &str = "m";
+}
+
 /// The scope of the public statistics: no confidential or state-secret report.
 pub const PUBLIC: &str = "public";
 
@@ -88,27 +111,37 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
     let mut items: Vec<(NaiveDate, &'static str, String, String)> = Vec::new();
     let submitted = local_day(r.submitted_at);
     let lead = r.lead_agency_id.clone().unwrap_or_default();
-    items.push((submitted, "status", r.status.clone(), String::new()));
-    items.push((submitted, "channel", r.channel.clone(), String::new()));
+    items.push((submitted, metric::STATUS, r.status.clone(), String::new()));
+    items.push((submitted, metric::CHANNEL, r.channel.clone(), String::new()));
     items.push((
         submitted,
-        "category",
+        metric::CATEGORY,
         r.category_code.clone(),
         String::new(),
     ));
-    items.push((submitted, "area", r.admin_unit_code.clone(), String::new()));
-    items.push((submitted, "agency", lead, String::new()));
+    items.push((
+        submitted,
+        metric::AREA,
+        r.admin_unit_code.clone(),
+        String::new(),
+    ));
+    items.push((submitted, metric::AGENCY, lead, String::new()));
     if let Some(p) = r.published_at {
         let day = local_day(p);
-        items.push((day, "published", r.category_code.clone(), String::new()));
+        items.push((
+            day,
+            metric::PUBLISHED,
+            r.category_code.clone(),
+            String::new(),
+        ));
         if let Some(rating) = &r.rating {
-            items.push((day, "rating", rating.clone(), String::new()));
+            items.push((day, metric::RATING, rating.clone(), String::new()));
         }
     }
     if let Some((at, seconds)) = f.outcome {
         items.push((
             local_day(at),
-            "minutes",
+            metric::MINUTES,
             (seconds / 60).to_string(),
             String::new(),
         ));
@@ -120,31 +153,36 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
         let day = local_day(c.due_at);
         let agency = c.agency_id.clone().unwrap_or_default();
         let metric = match ClockState::of(c.due_at, Some(done), false, done) {
-            ClockState::OnTime => "step_on_time",
-            _ => "step_late",
+            ClockState::OnTime => metric::STEP_ON_TIME,
+            _ => metric::STEP_LATE,
         };
         items.push((day, metric, c.step.clone(), agency.clone()));
         if c.due_at != c.original_due_at {
-            items.push((day, "step_extended", c.step.clone(), agency));
+            items.push((day, metric::STEP_EXTENDED, c.step.clone(), agency));
         }
     }
     for a in f.assignments.iter().filter(|a| a.role == "lead") {
         let day = local_day(a.assigned_at);
-        items.push((day, "lead", a.agency_id.clone(), "assigned".into()));
+        items.push((day, metric::LEAD, a.agency_id.clone(), "assigned".into()));
         if a.status == "approved" || a.status == "returned" {
-            items.push((day, "lead", a.agency_id.clone(), a.status.clone()));
+            items.push((day, metric::LEAD, a.agency_id.clone(), a.status.clone()));
         }
         if let Some(rating) = &r.rating {
-            items.push((day, "lead", a.agency_id.clone(), rating.clone()));
+            items.push((day, metric::LEAD, a.agency_id.clone(), rating.clone()));
         }
     }
     if let Some(at) = f.extension.as_ref().and_then(|e| e.confirmed_at) {
-        items.push((local_day(at), "extension", String::new(), String::new()));
+        items.push((
+            local_day(at),
+            metric::EXTENSION,
+            String::new(),
+            String::new(),
+        ));
     }
     for fb in &f.feedback {
         items.push((
             local_day(fb.created_at),
-            "feedback",
+            metric::FEEDBACK,
             String::new(),
             String::new(),
         ));
@@ -184,10 +222,17 @@ pub fn deltas(before: &Facts, after: &Facts) -> Vec<CounterDelta> {
     let mut add = |c: BTreeMap<Key, i64>, sign: i64| {
         for ((scope, day, metric, k1, k2), n) in c {
             *diff
-                .entry((scope.clone(), "d", day, metric, k1.clone(), k2.clone()))
+                .entry((
+                    scope.clone(),
+                    metric::DAY,
+                    day,
+                    metric,
+                    k1.clone(),
+                    k2.clone(),
+                ))
                 .or_insert(0) += sign * n;
             *diff
-                .entry((scope, "m", month_of(day), metric, k1, k2))
+                .entry((scope, metric::MONTH, month_of(day), metric, k1, k2))
                 .or_insert(0) += sign * n;
         }
     };

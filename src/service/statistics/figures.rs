@@ -60,12 +60,12 @@ pub(super) fn segments(
     let last_full = stat_counts::month_of(until);
     if first_full < last_full {
         vec![
-            ("d", from, first_full),
-            ("m", first_full, last_full),
-            ("d", last_full, until),
+            (stat_counts::metric::DAY, from, first_full),
+            (stat_counts::metric::MONTH, first_full, last_full),
+            (stat_counts::metric::DAY, last_full, until),
         ]
     } else {
-        vec![("d", from, until)]
+        vec![(stat_counts::metric::DAY, from, until)]
     }
 }
 
@@ -79,11 +79,11 @@ impl Figures {
         now: chrono::NaiveDateTime,
     ) -> AppResult<Self> {
         Ok(Self {
-            by_status: stats::received_by(conn, f, from, to, "status")?,
-            by_channel: stats::received_by(conn, f, from, to, "channel")?,
-            by_category: stats::received_by(conn, f, from, to, "category")?,
-            by_area: stats::received_by(conn, f, from, to, "area")?,
-            by_agency: stats::received_by(conn, f, from, to, "agency")?,
+            by_status: stats::received_by(conn, f, from, to, stat_counts::metric::STATUS)?,
+            by_channel: stats::received_by(conn, f, from, to, stat_counts::metric::CHANNEL)?,
+            by_category: stats::received_by(conn, f, from, to, stat_counts::metric::CATEGORY)?,
+            by_area: stats::received_by(conn, f, from, to, stat_counts::metric::AREA)?,
+            by_agency: stats::received_by(conn, f, from, to, stat_counts::metric::AGENCY)?,
             published_by_category: stats::published_by_category(conn, f, from, to)?,
             minutes: stats::processing_minutes(conn, f, from, to)?,
             ratings: stats::ratings(conn, f, from, to)?,
@@ -125,7 +125,7 @@ impl Figures {
         };
         let mut minutes: Vec<stats::MinuteCount> = sums
             .iter()
-            .filter(|((m, _, _), n)| m == "minutes" && **n != 0)
+            .filter(|((m, _, _), n)| m == stat_counts::metric::MINUTES && **n != 0)
             .filter_map(|((_, k1, _), n)| {
                 k1.parse()
                     .ok()
@@ -137,7 +137,9 @@ impl Figures {
         let mut leads: BTreeMap<String, stats::LeadCounts> = BTreeMap::new();
         for ((metric, k1, k2), n) in &sums {
             match metric.as_str() {
-                "step_on_time" | "step_late" | "step_extended" => {
+                stat_counts::metric::STEP_ON_TIME
+                | stat_counts::metric::STEP_LATE
+                | stat_counts::metric::STEP_EXTENDED => {
                     let s = steps
                         .entry((k1.clone(), k2.clone()))
                         .or_insert_with(|| StepCounts {
@@ -149,12 +151,12 @@ impl Figures {
                             extended: 0,
                         });
                     match metric.as_str() {
-                        "step_on_time" => s.on_time += n,
-                        "step_late" => s.late += n,
+                        stat_counts::metric::STEP_ON_TIME => s.on_time += n,
+                        stat_counts::metric::STEP_LATE => s.late += n,
                         _ => s.extended += n,
                     }
                 }
-                "lead" => {
+                stat_counts::metric::LEAD => {
                     let l = leads
                         .entry(k1.clone())
                         .or_insert_with(|| stats::LeadCounts {
@@ -182,19 +184,19 @@ impl Figures {
         let mut steps: Vec<StepCounts> = steps.into_values().collect();
         steps.extend(stats::steps_due(conn, f, from, to, now, true)?);
         Ok(Self {
-            by_status: by("status"),
-            by_channel: by("channel"),
-            by_category: by("category"),
-            by_area: by("area"),
-            by_agency: by("agency"),
-            published_by_category: by("published"),
+            by_status: by(stat_counts::metric::STATUS),
+            by_channel: by(stat_counts::metric::CHANNEL),
+            by_category: by(stat_counts::metric::CATEGORY),
+            by_area: by(stat_counts::metric::AREA),
+            by_agency: by(stat_counts::metric::AGENCY),
+            published_by_category: by(stat_counts::metric::PUBLISHED),
             minutes,
-            ratings: by("rating"),
+            ratings: by(stat_counts::metric::RATING),
             steps,
             overdue: stats::overdue_now(conn, f, now)?,
             leads: leads.into_values().collect(),
-            extensions: total("extension"),
-            feedback: total("feedback"),
+            extensions: total(stat_counts::metric::EXTENSION),
+            feedback: total(stat_counts::metric::FEEDBACK),
         })
     }
 
