@@ -74,6 +74,16 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// A field error from its code and its two messages (the one helper for it).
+    pub fn of(
+        field: impl Into<String>,
+        code: &'static str,
+        vi: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(field, code, Msg::new(vi, en))
+    }
+
     pub fn new(field: impl Into<String>, code: impl Into<Cow<'static, str>>, message: Msg) -> Self {
         Self {
             field: field.into(),

@@ -86,6 +86,14 @@ impl AppError {
     }
 
     /// 400 for an invalid path or query parameter, naming it.
+    /// 400 `invalid_query`: one query parameter has an invalid value.
+    pub fn invalid_query(field: &str, vi: &'static str, en: &'static str) -> Self {
+        Self::bad_parameter(
+            "invalid_query",
+            vec![FieldError::of(field, "invalid_value", vi, en)],
+        )
+    }
+
     pub fn bad_parameter(code: &'static str, errors: Vec<FieldError>) -> Self {
         let mut e = Self::bad_request(code, "Tham số không hợp lệ.", "Invalid parameter.");
         e.errors = errors;

@@ -19,7 +19,7 @@ use crate::domain::calendar::statutory::{YearSource, effective_days, statutory_d
 use crate::domain::calendar::{
     CalendarDay, CalendarError, DayKind, DayOff, WorkingCalendar, WorkingDuration, check_day_kind,
 };
-use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::service::Context;
 
 /// The years the calendar covers.
@@ -72,15 +72,6 @@ pub fn current(st: &Context, conn: &mut DbConn) -> AppResult<Arc<WorkingCalendar
     Ok(cal)
 }
 
-fn field(
-    f: &str,
-    code: &'static str,
-    vi: impl Into<std::borrow::Cow<'static, str>>,
-    en: impl Into<std::borrow::Cow<'static, str>>,
-) -> FieldError {
-    FieldError::new(f, code, Msg::new(vi, en))
-}
-
 /// 400 when a date is outside the calendar's years.
 pub fn check_date(name: &str, d: NaiveDate) -> AppResult<()> {
     if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
@@ -88,7 +79,7 @@ pub fn check_date(name: &str, d: NaiveDate) -> AppResult<()> {
     } else {
         Err(AppError::bad_parameter(
             "out_of_range",
-            vec![field(
+            vec![FieldError::of(
                 name,
                 "out_of_range",
                 format!("Ngày phải trong các năm {FIRST_YEAR}–{LAST_YEAR}."),
@@ -101,7 +92,7 @@ pub fn check_date(name: &str, d: NaiveDate) -> AppResult<()> {
 fn calendar_error(name: &str, e: CalendarError) -> AppError {
     AppError::bad_parameter(
         "out_of_range",
-        vec![field(
+        vec![FieldError::of(
             name,
             "out_of_range",
             format!("Thời điểm nằm ngoài lịch làm việc ({FIRST_YEAR}–{LAST_YEAR})."),
@@ -128,7 +119,7 @@ pub fn list_days(st: &Context, from: NaiveDate, to: NaiveDate) -> AppResult<Vec<
     if from > to || (to - from).num_days() > 3660 {
         return Err(AppError::bad_parameter(
             "invalid_range",
-            vec![field(
+            vec![FieldError::of(
                 "to",
                 "invalid_range",
                 "Khoảng ngày phải từ 'from' đến 'to', tối đa 10 năm.",
@@ -209,7 +200,7 @@ fn check_kind(date: NaiveDate, kind: DayKind) -> AppResult<()> {
                 "A compensatory or swapped day off must be a weekday.",
             ),
         };
-        AppError::validation(vec![field("kind", code, vi, en)])
+        AppError::validation(vec![FieldError::of("kind", code, vi, en)])
     })
 }
 
@@ -306,7 +297,7 @@ pub fn store_proposal(st: &Context, year: i32) -> AppResult<Vec<DayListing>> {
     if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
         return Err(AppError::bad_parameter(
             "out_of_range",
-            vec![field(
+            vec![FieldError::of(
                 "year",
                 "out_of_range",
                 format!("Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}."),

@@ -14,7 +14,7 @@ use crate::db::{new_id, repo, write_tx};
 use crate::domain::directory::string_enum;
 use crate::domain::roles::Role;
 use crate::domain::visibility::{self, Identity};
-use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::service::Context;
 use crate::service::auth::Principal;
 
@@ -67,10 +67,6 @@ pub struct RecognitionInput {
     pub reason: String,
 }
 
-fn field(f: &str, code: &'static str, vi: &'static str, en: &'static str) -> FieldError {
-    FieldError::new(f, code, Msg::new(vi, en))
-}
-
 /// Proposes a recognition: an agency leader (for its own staff and the reports it works on) or
 /// an IOC operator.
 pub fn propose(st: &Context, who: &Principal, input: RecognitionInput) -> AppResult<String> {
@@ -79,7 +75,7 @@ pub fn propose(st: &Context, who: &Principal, input: RecognitionInput) -> AppRes
     }
     let mut errors = Vec::new();
     if !input.ground.fits(input.nominee) {
-        errors.push(field(
+        errors.push(FieldError::of(
             "ground",
             "ground_mismatch",
             "Lý do không phù hợp với đối tượng được đề xuất (Điều 17).",
@@ -87,19 +83,19 @@ pub fn propose(st: &Context, who: &Principal, input: RecognitionInput) -> AppRes
         ));
     }
     match input.nominee {
-        Nominee::Reporter if input.report_id.is_none() => errors.push(field(
+        Nominee::Reporter if input.report_id.is_none() => errors.push(FieldError::of(
             "report_id",
             "required",
             "Trường này là bắt buộc.",
             "This field is required.",
         )),
-        Nominee::Reporter if input.user_id.is_some() => errors.push(field(
+        Nominee::Reporter if input.user_id.is_some() => errors.push(FieldError::of(
             "user_id",
             "not_allowed",
             "Người phản ánh được xác định qua phản ánh.",
             "A reporter is named by the report.",
         )),
-        Nominee::Staff if input.user_id.is_none() => errors.push(field(
+        Nominee::Staff if input.user_id.is_none() => errors.push(FieldError::of(
             "user_id",
             "required",
             "Trường này là bắt buộc.",
@@ -132,7 +128,7 @@ pub fn propose(st: &Context, who: &Principal, input: RecognitionInput) -> AppRes
                 && (who.role == Role::Operator || u.agency_id == who.agency_id)
         });
         if !ok {
-            return Err(AppError::validation(vec![field(
+            return Err(AppError::validation(vec![FieldError::of(
                 "user_id",
                 "not_a_member",
                 "Phải là tài khoản cán bộ đang hoạt động (của cơ quan mình, với lãnh đạo cơ quan).",
@@ -143,7 +139,7 @@ pub fn propose(st: &Context, who: &Principal, input: RecognitionInput) -> AppRes
     match &input.report_id {
         Some(rid) => crate::service::reports::act(st, who, rid, |ctx, c, r| {
             if input.ground == Ground::EmergencyRescue && !r.emergency {
-                return Err(AppError::validation(vec![field(
+                return Err(AppError::validation(vec![FieldError::of(
                     "ground",
                     "not_emergency",
                     "Phản ánh không phải phản ánh khẩn cấp (Điều 8.6).",

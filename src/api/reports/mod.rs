@@ -155,13 +155,6 @@ pub enum ListOrder {
     Due,
 }
 
-fn bad_query(field: &str, vi: &'static str, en: &'static str) -> AppError {
-    AppError::bad_parameter(
-        "invalid_query",
-        vec![FieldError::new(field, "invalid_value", Msg::new(vi, en))],
-    )
-}
-
 /// List the reports the caller may see: the IOC's queue, an agency's reports, a citizen's own,
 /// a supervisor's view of the agencies below, with filters and cursor pagination.
 #[utoipa::path(tag = "reports", operation_id = "listReports", security(("bearer" = [])), params(ReportQuery),
@@ -182,8 +175,9 @@ pub async fn list(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let s = ReportStatus::parse(s)
-            .ok_or_else(|| bad_query("status", "Trạng thái không hợp lệ.", "Unknown status."))?;
+        let s = ReportStatus::parse(s).ok_or_else(|| {
+            AppError::invalid_query("status", "Trạng thái không hợp lệ.", "Unknown status.")
+        })?;
         statuses.push(s.as_str().to_string());
     }
     let sort = match q.sort.unwrap_or(ListOrder::Newest) {

@@ -79,7 +79,7 @@ fn check_unit(
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
     {
-        errors.push(field(
+        errors.push(FieldError::of(
             "code",
             "invalid_format",
             "Mã chỉ gồm chữ, số, '-' và '.'.",
@@ -89,7 +89,7 @@ fn check_unit(
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
-        errors.push(field(
+        errors.push(FieldError::of(
             "valid_to",
             "before_valid_from",
             "Ngày hết hiệu lực trước ngày có hiệu lực.",
@@ -97,21 +97,21 @@ fn check_unit(
         ));
     }
     match (parent, level.parent_level()) {
-        (Some(p), _) if p == code => errors.push(field(
+        (Some(p), _) if p == code => errors.push(FieldError::of(
             "parent_code",
             "cycle",
             "Đơn vị không thể thuộc chính nó.",
             "A unit cannot contain itself.",
         )),
         (Some(p), allowed) => match repo::admin_units::find(conn, p)? {
-            None => errors.push(field(
+            None => errors.push(FieldError::of(
                 "parent_code",
                 "unknown_admin_unit",
                 "Đơn vị cấp trên không tồn tại.",
                 "No such parent unit.",
             )),
             Some(pu) if !allowed.is_some_and(|a| a.iter().any(|l| l.as_str() == pu.level)) => {
-                errors.push(field(
+                errors.push(FieldError::of(
                     "parent_code",
                     "wrong_parent_level",
                     "Cấp của đơn vị cấp trên không phù hợp.",
@@ -120,7 +120,7 @@ fn check_unit(
             }
             Some(_) => {}
         },
-        (None, Some(_)) => errors.push(field(
+        (None, Some(_)) => errors.push(FieldError::of(
             "parent_code",
             "required",
             "Cần đơn vị cấp trên.",

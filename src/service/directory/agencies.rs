@@ -135,7 +135,7 @@ fn check_agency_refs(
 ) -> AppResult<()> {
     if let Some(p) = parent_id {
         if repo::agencies::find(conn, p)?.is_none() {
-            errors.push(field(
+            errors.push(FieldError::of(
                 "parent_id",
                 "unknown_agency",
                 "Cơ quan cấp trên không tồn tại.",
@@ -144,7 +144,7 @@ fn check_agency_refs(
         } else if let Some(id) = id
             && (p == id || repo::agencies::ancestors(conn, p)?.iter().any(|a| a == id))
         {
-            errors.push(field(
+            errors.push(FieldError::of(
                 "parent_id",
                 "cycle",
                 "Cơ quan không thể là cấp trên của chính nó.",
@@ -155,7 +155,7 @@ fn check_agency_refs(
     if let Some(u) = unit
         && repo::admin_units::find(conn, u)?.is_none()
     {
-        errors.push(field(
+        errors.push(FieldError::of(
             "admin_unit_code",
             "unknown_admin_unit",
             "Đơn vị hành chính không tồn tại.",

@@ -59,7 +59,7 @@ fn check_default_agency(conn: &mut DbConn, id: Option<&str>) -> AppResult<()> {
     if let Some(id) = id
         && repo::agencies::find(conn, id)?.is_none()
     {
-        return Err(AppError::validation(vec![field(
+        return Err(AppError::validation(vec![FieldError::of(
             "default_agency_id",
             "unknown_agency",
             "Cơ quan không tồn tại.",
@@ -76,7 +76,7 @@ pub fn create_category(st: &Context, input: NewCategory) -> AppResult<CategoryRo
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !valid {
-        return Err(AppError::validation(vec![field(
+        return Err(AppError::validation(vec![FieldError::of(
             "code",
             "invalid_format",
             "Mã gồm 2–50 ký tự a-z, 0-9 và '-'.",

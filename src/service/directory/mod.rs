@@ -11,11 +11,7 @@ pub use admin_units::*;
 pub use agencies::*;
 pub use categories::*;
 
-use crate::error::{AppError, FieldError, Msg};
-
-fn field(f: &str, code: &'static str, vi: &'static str, en: &'static str) -> FieldError {
-    FieldError::new(f, code, Msg::new(vi, en))
-}
+use crate::error::{AppError, FieldError};
 
 fn agency_not_found() -> AppError {
     AppError::not_found("cơ quan", "Agency")
@@ -27,7 +23,7 @@ fn code_taken() -> AppError {
         "Mã đã được sử dụng.",
         "The code is already in use.",
     );
-    e.errors = vec![field(
+    e.errors = vec![FieldError::of(
         "code",
         "taken",
         "Đã được sử dụng.",

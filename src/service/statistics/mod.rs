@@ -45,7 +45,7 @@ use chrono::{Datelike, Duration, NaiveDate, TimeZone};
 use crate::db::repo::stats::{self, OverdueCount, StatsFilter, StepCounts};
 use crate::db::{DbConn, repo};
 use crate::domain::roles::Role;
-use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::error::{AppError, AppResult};
 use crate::service::auth::Principal;
 
 /// What a statistics request asks.
@@ -160,27 +160,20 @@ pub struct Summary {
     pub ratings: RatingStats,
 }
 
-fn bad(field: &str, vi: &'static str, en: &'static str) -> AppError {
-    AppError::bad_parameter(
-        "invalid_query",
-        vec![FieldError::new(field, "invalid_value", Msg::new(vi, en))],
-    )
-}
-
 /// The UTC instants that bound a range of local dates.
 pub fn bounds(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
     if from > to {
-        return Err(bad(
+        return Err(AppError::invalid_query(
             "to",
             "'to' phải sau 'from'.",
             "'to' must not be before 'from'.",
         ));
     }
     if (to - from).num_days() > 3700 || from.year() < 2000 || to.year() > 2099 {
-        return Err(bad(
+        return Err(AppError::invalid_query(
             "from",
             "Khoảng thời gian phải trong 2000–2099 và tối đa 10 năm.",
             "The range must lie within 2000–2099 and span at most 10 years.",

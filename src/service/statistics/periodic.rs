@@ -30,8 +30,9 @@ pub fn issue_periodic(
     if !matches!(who.role, Role::Operator | Role::Admin) {
         return Err(AppError::forbidden());
     }
-    let (from, to) = crate::domain::periods::period(kind, year, n)
-        .ok_or_else(|| bad("n", "Kỳ báo cáo không hợp lệ.", "No such period."))?;
+    let (from, to) = crate::domain::periods::period(kind, year, n).ok_or_else(|| {
+        AppError::invalid_query("n", "Kỳ báo cáo không hợp lệ.", "No such period.")
+    })?;
     let q = StatsQuery {
         from,
         to,

@@ -70,7 +70,7 @@ pub fn series(st: &Context, who: &Principal, q: &StatsQuery, b: Bucket) -> AppRe
                 .unwrap_or(d + Duration::days(31)),
         };
         if points.len() > max_buckets {
-            return Err(bad(
+            return Err(AppError::invalid_query(
                 "bucket",
                 "Quá nhiều điểm: chọn khoảng ngắn hơn hoặc nhóm lớn hơn.",
                 "Too many buckets: shorten the range or use a larger bucket.",

@@ -18,7 +18,7 @@ use validator::Validate;
 use crate::db::{DbConn, repo};
 use crate::domain::account::{normalize_email, normalize_phone};
 use crate::domain::report::{Channel, looks_vietnamese, plausible_cccd};
-use crate::error::{AppResult, FieldError, Msg};
+use crate::error::{AppResult, FieldError};
 use crate::service::Context;
 
 /// The reporter's identity (Art. 4.2). Never public; agencies see it only with consent.
@@ -118,17 +118,8 @@ pub struct NewReport {
     pub confidential: bool,
 }
 
-fn field(
-    f: &str,
-    code: &'static str,
-    vi: impl Into<std::borrow::Cow<'static, str>>,
-    en: impl Into<std::borrow::Cow<'static, str>>,
-) -> FieldError {
-    FieldError::new(f, code, Msg::new(vi, en))
-}
-
 fn not_vietnamese(f: &str) -> FieldError {
-    field(
+    FieldError::of(
         f,
         "not_vietnamese",
         "Nội dung phải viết bằng tiếng Việt (Điều 4.1).",
@@ -162,7 +153,7 @@ fn check(
     r.contact_address = r.contact_address.trim().to_string();
     let cccd = r.cccd.trim().to_string();
     if !plausible_cccd(&cccd, now) {
-        errors.push(field(
+        errors.push(FieldError::of(
             "reporter.cccd",
             "invalid_cccd",
             "Số căn cước công dân phải gồm 12 chữ số hợp lệ.",
@@ -172,7 +163,7 @@ fn check(
     r.cccd = cccd;
     match normalize_phone(&r.phone) {
         Some(p) => r.phone = p,
-        None => errors.push(field(
+        None => errors.push(FieldError::of(
             "reporter.phone",
             "invalid_phone",
             "Số điện thoại không đúng định dạng Việt Nam.",
@@ -184,7 +175,7 @@ fn check(
         Some(e) => match normalize_email(e) {
             Some(e) => Some(e),
             None => {
-                errors.push(field(
+                errors.push(FieldError::of(
                     "reporter.email",
                     "invalid_email",
                     "Địa chỉ thư điện tử không hợp lệ.",
@@ -211,19 +202,21 @@ fn check_place(
     errors: &mut Vec<FieldError>,
 ) {
     match (lat, lon) {
-        (Some(la), Some(lo)) if !st.config.geo_bounds.contains(la, lo) => errors.push(field(
-            "latitude",
-            "outside_province",
-            "Vị trí nằm ngoài địa bàn tỉnh.",
-            "The location is outside the province.",
-        )),
-        (Some(_), None) => errors.push(field(
+        (Some(la), Some(lo)) if !st.config.geo_bounds.contains(la, lo) => {
+            errors.push(FieldError::of(
+                "latitude",
+                "outside_province",
+                "Vị trí nằm ngoài địa bàn tỉnh.",
+                "The location is outside the province.",
+            ))
+        }
+        (Some(_), None) => errors.push(FieldError::of(
             "longitude",
             "required",
             "Cần cả kinh độ và vĩ độ.",
             "Give both latitude and longitude.",
         )),
-        (None, Some(_)) => errors.push(field(
+        (None, Some(_)) => errors.push(FieldError::of(
             "latitude",
             "required",
             "Cần cả kinh độ và vĩ độ.",
@@ -232,7 +225,7 @@ fn check_place(
         _ => {}
     }
     if incident_at.is_some_and(|t| t > now + TimeDelta::minutes(5)) {
-        errors.push(field(
+        errors.push(FieldError::of(
             "incident_at",
             "in_future",
             "Thời điểm xảy ra không thể ở tương lai.",
@@ -250,7 +243,7 @@ fn check_directory(
     errors: &mut Vec<FieldError>,
 ) -> AppResult<()> {
     if !repo::categories::find(conn, category)?.is_some_and(|c| c.active) {
-        errors.push(field(
+        errors.push(FieldError::of(
             "category_code",
             "unknown_category",
             "Lĩnh vực không tồn tại hoặc đã ngừng sử dụng.",
@@ -262,7 +255,7 @@ fn check_directory(
         u.valid_from.is_none_or(|f| f <= today) && u.valid_to.is_none_or(|t| t >= today)
     });
     if !valid {
-        errors.push(field(
+        errors.push(FieldError::of(
             "admin_unit_code",
             "unknown_admin_unit",
             "Đơn vị hành chính không tồn tại hoặc đã hết hiệu lực.",

@@ -46,7 +46,7 @@ pub fn submit(
         (Role::Citizen, Some(c @ (Channel::App | Channel::Portal))) => c,
         (Role::Operator, Some(c @ (Channel::Email | Channel::Hotline))) => c,
         (Role::Citizen | Role::Operator, _) => {
-            return Err(AppError::validation(vec![field(
+            return Err(AppError::validation(vec![FieldError::of(
                 "channel",
                 "channel_not_allowed",
                 "Công dân gửi qua app hoặc portal; nhân sự tiếp nhận nhập phản ánh nhận qua email hoặc hotline.",
