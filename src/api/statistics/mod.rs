@@ -101,7 +101,7 @@ pub enum SeriesBucket {
 /// extensions; returns; processing time in working hours (mean, median, p90); feedback;
 /// ratings. Limited to what the caller may see. `format=csv` or `format=xlsx` exports it.
 #[utoipa::path(tag = "statistics", operation_id = "statisticsSummary", security(("bearer" = [])), params(StatsParams),
-    responses((status = 200, description = "The summary (JSON, or CSV with `format=csv`).", body = Summary)))]
+    responses((status = 200, description = "The summary (JSON; CSV with `format=csv`, a spreadsheet with `format=xlsx`).", body = Summary)))]
 #[get("/statistics/summary")]
 pub async fn summary(
     st: Data<AppState>,

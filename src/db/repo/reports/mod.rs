@@ -280,11 +280,27 @@ pub fn idempotency(
         .optional()
 }
 
-pub fn insert_idempotency(conn: &mut DbConn, row: &IdempotencyRow) -> QueryResult<()> {
-    diesel::insert_into(idempotency_keys::table)
+/// Whether a row was written, or one with its key already existed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    Inserted,
+    Exists,
+}
+
+/// Records an idempotency key; `Exists` when a concurrent submission recorded it first (the
+/// transaction must then end: on PostgreSQL the failed insert has aborted it).
+pub fn insert_idempotency(conn: &mut DbConn, row: &IdempotencyRow) -> QueryResult<Inserted> {
+    match diesel::insert_into(idempotency_keys::table)
         .values(row)
         .execute(conn)
-        .map(|_| ())
+    {
+        Ok(_) => Ok(Inserted::Inserted),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(Inserted::Exists),
+        Err(e) => Err(e),
+    }
 }
 pub fn reporters_in(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<ReporterRow>> {
     report_reporters::table

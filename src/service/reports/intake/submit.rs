@@ -67,12 +67,12 @@ pub fn submit(
     let mut conn = st.pool.get()?;
     let cal = crate::service::calendar::current(st, &mut conn)?;
     let ctx = Act { st, who, now, cal };
-    let outcome = write_tx(&mut conn, |c| -> AppResult<Submitted> {
+    let outcome = write_tx(&mut conn, |c| -> Result<Submitted, Abort> {
         if let Some(key) = idempotency_key
             && let Some(prev) = repo::reports::idempotency(c, &who.user_id, key)?
         {
             if prev.request_hash != hash {
-                return Err(idempotency_mismatch());
+                return Err(idempotency_mismatch().into());
             }
             let r = repo::reports::find(c, &prev.report_id)?
                 .ok_or_else(crate::service::reports::report_not_found)?;
@@ -86,7 +86,7 @@ pub fn submit(
             &mut errors,
         )?;
         if !errors.is_empty() {
-            return Err(AppError::validation(std::mem::take(&mut errors)));
+            return Err(AppError::validation(std::mem::take(&mut errors)).into());
         }
         let year = now
             .with_timezone(&crate::domain::calendar::TIME_ZONE)
@@ -148,7 +148,7 @@ pub fn submit(
             Some(format!("channel: {}", channel.as_str())),
         )?;
         if let Some(key) = idempotency_key {
-            repo::reports::insert_idempotency(
+            let written = repo::reports::insert_idempotency(
                 c,
                 &IdempotencyRow {
                     user_id: who.user_id.clone(),
@@ -157,14 +157,11 @@ pub fn submit(
                     report_id: row.id.clone(),
                     created_at: nowv,
                 },
-            )
-            .map_err(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => AppError::conflict("idempotency_race", "", ""),
-                other => other.into(),
-            })?;
+            )?;
+            if written == repo::reports::Inserted::Exists {
+                // A concurrent submission with the same key committed first: undo this one.
+                return Err(Abort::KeyTaken);
+            }
         }
         ctx.save(c, &row, ReportChanges::default())?;
         let facts = crate::service::stat_counts::Facts::load(c, &row.id)?;
@@ -178,8 +175,10 @@ pub fn submit(
         Ok(Submitted::Created(saved))
     });
     match outcome {
+        Ok(s) => Ok(s),
+        Err(Abort::Failed(e)) => Err(e),
         // A concurrent submission with the same key won: answer with its report.
-        Err(e) if e.code == "idempotency_race" => {
+        Err(Abort::KeyTaken) => {
             let key = idempotency_key.unwrap_or_default();
             let prev = repo::reports::idempotency(&mut conn, &who.user_id, key)?
                 .ok_or_else(|| AppError::internal("key vanished"))?;
@@ -190,6 +189,24 @@ pub fn submit(
                 .ok_or_else(crate::service::reports::report_not_found)?;
             Ok(Submitted::Replayed(r))
         }
-        other => other,
+    }
+}
+
+/// Why a submission's transaction ends without a report.
+enum Abort {
+    Failed(AppError),
+    /// The idempotency key was recorded by a concurrent submission.
+    KeyTaken,
+}
+
+impl From<AppError> for Abort {
+    fn from(e: AppError) -> Self {
+        Abort::Failed(e)
+    }
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(e: diesel::result::Error) -> Self {
+        Abort::Failed(e.into())
     }
 }
