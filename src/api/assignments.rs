@@ -20,6 +20,22 @@ use crate::service::reports::assignments::{
 };
 use crate::service::reports::queries;
 
+/// Runs an action on an assignment and answers its report, in one hop to the blocking pool.
+async fn answered<T: Send + 'static>(
+    st: Data<AppState>,
+    who: Principal,
+    assignment_id: String,
+    f: impl FnOnce(&crate::service::Context, &Principal, &str) -> AppResult<T> + Send + 'static,
+) -> AppResult<Json<ReportView>> {
+    let v = block(move || {
+        f(&st, &who, &assignment_id)?;
+        let (a, _) = svc::get(&st, &who, &assignment_id)?;
+        queries::get(&st, &who, &a.report_id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
+
 async fn report_of(
     st: Data<AppState>,
     who: Principal,
@@ -150,15 +166,11 @@ pub async fn give_back(
     id: Path<String>,
     body: ValidJson<ReturnInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        svc::give_back(&st, &who, &id, b)?;
-        let (a, _) = svc::get(&st, &who, &id)?;
-        queries::get(&st, &who, &a.report_id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        svc::give_back(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 /// Lead agency: forward to coordinating agencies within 1 working day (Art. 8.2 step 1).
 #[utoipa::path(tag = "assignments", operation_id = "addCoordinators", security(("bearer" = [])),
@@ -173,15 +185,11 @@ pub async fn coordinators(
     id: Path<String>,
     body: ValidJson<CoordinatorsInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        svc::add_coordinators(&st, &who, &id, b)?;
-        let (a, _) = svc::get(&st, &who, &id)?;
-        queries::get(&st, &who, &a.report_id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        svc::add_coordinators(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 /// Agency staff: submit the draft result (Annex I) for the leader's approval (1 working day).
 #[utoipa::path(tag = "assignments", operation_id = "submitAssignmentResult", security(("bearer" = [])),
@@ -196,15 +204,11 @@ pub async fn result(
     id: Path<String>,
     body: ValidJson<ResultInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        svc::submit_result(&st, &who, &id, b)?;
-        let (a, _) = svc::get(&st, &who, &id)?;
-        queries::get(&st, &who, &a.report_id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        svc::submit_result(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 /// Agency leader: approve the draft (a lead's goes to the IOC, a coordinator's to the lead) or
 /// send it back with a note (Art. 8.4).
@@ -220,15 +224,11 @@ pub async fn approval(
     id: Path<String>,
     body: ValidJson<ApprovalInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        svc::approve(&st, &who, &id, b)?;
-        let (a, _) = svc::get(&st, &who, &id)?;
-        queries::get(&st, &who, &a.report_id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        svc::approve(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 /// Agency: ask for the report's one extension, before the deadline, with the notice document and
 /// the committed deadline (Art. 8.3).
@@ -244,15 +244,11 @@ pub async fn extension(
     id: Path<String>,
     body: ValidJson<ExtensionInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        svc::request_extension(&st, &who, &id, b)?;
-        let (a, _) = svc::get(&st, &who, &id)?;
-        queries::get(&st, &who, &a.report_id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        svc::request_extension(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Operator: confirm an extension; the new deadline is set and the reporter told (Art. 8.3).

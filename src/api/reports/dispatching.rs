@@ -16,14 +16,11 @@ pub async fn escalate(
     id: Path<String>,
     body: ValidJson<RequestInfoInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::escalate(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::escalate(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// The lead agency or the IOC: refer a report in progress to the province, when the agencies
@@ -41,14 +38,11 @@ pub async fn refer(
     id: Path<String>,
     body: ValidJson<ReferralInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::refer_to_province(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::refer_to_province(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Province: decide a referral (Art. 3.7): direct the agencies (the work goes on), or
@@ -65,14 +59,11 @@ pub async fn decide_referral(
     id: Path<String>,
     body: ValidJson<ReferralDecisionInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::decide_referral(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::decide_referral(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Operator: dispatch an accepted report to its lead agency (Art. 7.3, within 4 working hours of

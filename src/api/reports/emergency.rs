@@ -15,14 +15,11 @@ pub async fn emergency_call(
     id: Path<String>,
     body: ValidJson<EmergencyCallInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::emergency_call(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::emergency_call(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// The emergency's agency: the work on the ground finished; 4 clock hours to record it
@@ -39,14 +36,11 @@ pub async fn emergency_finished(
     id: Path<String>,
     body: ValidJson<EmergencyFinishedInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::emergency_finished(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::emergency_finished(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// The emergency's agency: what was done on the ground (Art. 8.6 step 3).
@@ -62,12 +56,9 @@ pub async fn emergency_record(
     id: Path<String>,
     body: ValidJson<EmergencyRecordInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::emergency_record(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::emergency_record(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }

@@ -36,6 +36,22 @@ pub use emergency::*;
 pub use publication::*;
 pub use verification::*;
 
+/// Runs an action on a report and answers the report after it, in one hop to the blocking
+/// pool.
+async fn answered<T: Send + 'static>(
+    st: Data<AppState>,
+    who: Principal,
+    id: String,
+    f: impl FnOnce(&crate::service::Context, &Principal, &str) -> AppResult<T> + Send + 'static,
+) -> AppResult<Json<ReportView>> {
+    let v = block(move || {
+        f(&st, &who, &id)?;
+        queries::get(&st, &who, &id)
+    })
+    .await??;
+    Ok(Json(v.into()))
+}
+
 /// Loads the report after an action and answers it.
 async fn view(st: Data<AppState>, who: Principal, id: String) -> AppResult<Json<ReportView>> {
     Ok(Json(

@@ -16,14 +16,11 @@ pub async fn publish(
     id: Path<String>,
     body: ValidJson<Note>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::publish(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::publish(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Operator: return a result that has no answer to the lead agency's leader (Art. 9.4).
@@ -39,14 +36,11 @@ pub async fn return_result(
     id: Path<String>,
     body: ValidJson<RequestInfoInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::return_result(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::return_result(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Lead agency: clarify the result after the reporter's feedback (Art. 10.2, 2 working days).
@@ -62,14 +56,11 @@ pub async fn clarify(
     id: Path<String>,
     body: ValidJson<ClarificationInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::clarify(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::clarify(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Reporter: rate the published result (Art. 10.3); a new rating replaces the old one, and
@@ -86,14 +77,11 @@ pub async fn rate(
     id: Path<String>,
     body: ValidJson<RatingInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::rate(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::rate(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Reporter: feedback on the published result (Art. 10.1). The lead agency must clarify within

@@ -16,14 +16,11 @@ pub async fn accept(
     id: Path<String>,
     body: ValidJson<AcceptInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::accept(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::accept(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Operator: correct the spelling of the content; the original stays (Art. 7.2).
@@ -39,14 +36,11 @@ pub async fn correct(
     id: Path<String>,
     body: ValidJson<CorrectionInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::correct(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::correct(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Operator: mark or unmark emergency (Art. 8.6) and state secret (Art. 9.3c).
@@ -62,14 +56,11 @@ pub async fn flags(
     id: Path<String>,
     body: ValidJson<FlagsInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::set_flags(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::set_flags(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Operator: ask the reporter to supplement (Art. 7.1); the dispatch clock stops until they do.
@@ -85,14 +76,11 @@ pub async fn request_info(
     id: Path<String>,
     body: ValidJson<RequestInfoInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::request_info(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::request_info(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Reporter: supplement a report the IOC asked about; it returns to the IOC with a new
@@ -109,14 +97,11 @@ pub async fn supplement(
     id: Path<String>,
     body: ValidJson<Supplement>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        intake::supplement(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        intake::supplement(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Operator: refuse a report (complaints and denunciations, Art. 1.1c and 3.9; improper
@@ -133,14 +118,11 @@ pub async fn reject(
     id: Path<String>,
     body: ValidJson<RejectInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::reject(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::reject(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
 
 /// Operator: forward for follow-up (Art. 7.4): to authorities for monitoring, or a
@@ -157,12 +139,9 @@ pub async fn forward(
     id: Path<String>,
     body: ValidJson<ForwardInput>,
 ) -> AppResult<Json<ReportView>> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    // The action and the report it answers, in one hop to the blocking pool.
-    let v = block(move || {
-        actions::forward(&st, &who, &id, b)?;
-        queries::get(&st, &who, &id)
+    let b = body.into_inner();
+    answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::forward(c, w, i, b)
     })
-    .await??;
-    Ok(Json(v.into()))
+    .await
 }
