@@ -1,6 +1,7 @@
 //! `/api/v1/assignments/*` and `/api/v1/extensions/*`: an agency's inbox and its work on an
 //! assignment (Art. 8, Annex II).
 
+use crate::api::extract::{Require, roles::Operator};
 use actix_web::web::{Data, Json, Path, block};
 use actix_web::{HttpResponse, get, post};
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use crate::api::extract::{ValidJson, ValidQuery};
 use crate::api::report_views::{AssignmentPage, AssignmentView, ReportView};
 use crate::api::state::AppState;
 use crate::domain::report::{AssignmentRole, AssignmentStatus};
-use crate::error::{AppError, AppResult, FieldError, Msg, Problem};
+use crate::error::{AppResult, Problem};
 use crate::service::auth::Principal;
 use crate::service::records::InboxFilter;
 use crate::service::reports::assignments::{
@@ -54,8 +55,12 @@ async fn report_of(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct InboxQuery {
-    /// Assignment states, comma-separated (e.g. `pending,processing`).
-    pub status: Option<String>,
+    /// Assignment states, comma-separated (e.g. `pending,processing`); each one of the
+    /// assignment's states.
+    #[serde(default, deserialize_with = "crate::api::extract::de::comma_list")]
+    #[param(value_type = Option<String>)]
+    #[schema(value_type = Option<String>)]
+    pub status: Vec<AssignmentStatus>,
     /// `lead` or `coordinator`.
     pub role: Option<AssignmentRole>,
     /// `newest` (default) or `due`: soonest running deadline first.
@@ -80,27 +85,7 @@ pub async fn inbox(
     q: ValidQuery<InboxQuery>,
 ) -> AppResult<Json<AssignmentPage>> {
     let q = q.into_inner();
-    let mut statuses = Vec::new();
-    for s in q
-        .status
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let s = AssignmentStatus::parse(s).ok_or_else(|| {
-            AppError::bad_parameter(
-                "invalid_query",
-                vec![FieldError::new(
-                    "status",
-                    "invalid_value",
-                    Msg::new("Trạng thái không hợp lệ.", "Unknown status."),
-                )],
-            )
-        })?;
-        statuses.push(s.as_str().to_string());
-    }
+    let statuses = q.status.iter().map(|s| s.as_str().to_string()).collect();
     let by_due = q.sort == Some(crate::api::reports::ListOrder::Due);
     let filter = InboxFilter {
         by_due,
@@ -260,13 +245,15 @@ pub async fn extension(
 #[post("/extensions/{id}/confirm")]
 pub async fn confirm_extension(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let (st2, who2) = (st.clone(), who.clone());
-    let report_id = block(move || svc::confirm_extension(&st2, &who2, &id)).await??;
-    let v = block(move || queries::get(&st, &who, &report_id)).await??;
+    let v = block(move || {
+        let report_id = svc::confirm_extension(&st, &who, &id)?;
+        queries::get(&st, &who, &report_id)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(ReportView::from(v)))
 }
 
@@ -280,13 +267,15 @@ pub async fn confirm_extension(
 #[post("/extensions/{id}/refusal")]
 pub async fn refuse_extension(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<ExtensionRefusal>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), body.into_inner());
-    let (st2, who2) = (st.clone(), who.clone());
-    let report_id = block(move || svc::refuse_extension(&st2, &who2, &id, b)).await??;
-    let v = block(move || queries::get(&st, &who, &report_id)).await??;
+    let v = block(move || {
+        let report_id = svc::refuse_extension(&st, &who, &id, b)?;
+        queries::get(&st, &who, &report_id)
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(ReportView::from(v)))
 }

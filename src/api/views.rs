@@ -41,7 +41,7 @@ pub struct UserView {
 impl From<UserRow> for UserView {
     fn from(u: UserRow) -> Self {
         Self {
-            role: Role::parse(&u.role).unwrap_or(Role::Citizen),
+            role: u.role,
             id: u.id,
             username: u.username,
             full_name: u.full_name,

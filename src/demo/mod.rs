@@ -8,6 +8,7 @@
 mod copies;
 mod story;
 
+use crate::service::auth::Require;
 pub use copies::*;
 use story::one_report;
 
@@ -60,7 +61,7 @@ fn principal(st: &Context, login: &str) -> AppResult<Option<Principal>> {
         repo::users::find_by_login(&mut conn, &LoginId::Username(login.to_string()))?.map(|u| {
             Principal {
                 user_id: u.id,
-                role: Role::parse(&u.role).unwrap_or(Role::Citizen),
+                role: u.role,
                 agency_id: u.agency_id,
             }
         }),
@@ -156,8 +157,8 @@ pub fn seed(
     use crate::clock::Clock;
     let end = clock.now();
     let mut rng = Rng(seed.max(1));
-    let op = staff(st, "demo.operator", Role::Operator, None)?;
-    let province = staff(st, "demo.province", Role::Province, None)?;
+    let op = Require::check(&staff(st, "demo.operator", Role::Operator, None)?)?;
+    let province = Require::check(&staff(st, "demo.province", Role::Province, None)?)?;
     let mut conn = st.pool.get()?;
     let all = repo::agencies::list(&mut conn, &Default::default())?;
     let categories = repo::categories::list(&mut conn, Some(true))?;

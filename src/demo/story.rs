@@ -9,7 +9,8 @@ use crate::clock::ManualClock;
 use crate::domain::report::{Channel, ForwardKind, Rating, RejectionReason};
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
-use crate::service::auth::Principal;
+use crate::service::auth::roles::{Operator, Province};
+use crate::service::auth::{Principal, Require};
 use crate::service::reports::actions::{
     self, AcceptInput, DispatchInput, FeedbackInput, ForwardInput, RatingInput, RejectInput,
     RequestInfoInput,
@@ -25,8 +26,8 @@ use super::*;
 pub(super) struct Cast<'a> {
     pub st: &'a Context,
     pub clock: &'a Arc<ManualClock>,
-    pub op: &'a Principal,
-    pub province: &'a Principal,
+    pub op: &'a Require<Operator>,
+    pub province: &'a Require<Province>,
     pub citizens: &'a [Principal],
     pub agencies: &'a [Agency],
     pub categories: &'a [crate::db::models::CategoryRow],
@@ -71,7 +72,7 @@ pub(super) fn one_report(
     let (title, content) = *rng.pick(&ISSUES);
     let by_operator = rng.chance(15);
     let citizen = rng.pick(citizens);
-    let who = if by_operator { op } else { citizen };
+    let who = if by_operator { op.principal() } else { citizen };
     let unit = if at
         < DateTime::parse_from_rfc3339("2025-07-01T00:00:00+07:00")
             .map_err(AppError::internal)?
@@ -388,7 +389,7 @@ pub(super) fn one_report(
             }
             actions::clarify(
                 st,
-                &agency.staff,
+                &Require::check(&agency.staff)?,
                 &id,
                 actions::ClarificationInput {
                     feedback_id: f,

@@ -13,8 +13,32 @@ macro_rules! string_enum {
             pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s),+ } }
             pub fn parse(s: &str) -> Option<Self> { Self::ALL.iter().copied().find(|v| v.as_str() == s) }
         }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::directory::UnknownValue;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s).ok_or($crate::domain::directory::UnknownValue(stringify!($name)))
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String { v.as_str().to_string() }
+        }
     };
 }
+
+/// A stored name that is none of its kind's values (a corrupt row): the kind's name, never
+/// the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownValue(pub &'static str);
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown {} value", self.0)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
 pub(crate) use string_enum;
 
 string_enum! {
@@ -73,5 +97,27 @@ mod tests {
             assert_eq!(UnitLevel::parse(l.as_str()), Some(*l));
         }
         assert_eq!(AgencyKind::parse("ministry"), None);
+    }
+}
+
+#[cfg(test)]
+mod stored_names {
+    use crate::domain::report::{AssignmentStatus, ReportStatus};
+    use crate::domain::roles::Role;
+
+    #[test]
+    fn stored_names_convert_both_ways_and_a_corrupt_one_is_refused() {
+        for s in ReportStatus::ALL {
+            assert_eq!(ReportStatus::try_from(String::from(*s)), Ok(*s));
+        }
+        assert_eq!(
+            AssignmentStatus::try_from("processing".to_string()),
+            Ok(AssignmentStatus::Processing)
+        );
+        let e = ReportStatus::try_from("publishd".to_string()).unwrap_err();
+        assert_eq!(e.to_string(), "unknown ReportStatus value");
+        // A corrupt role is an error, never a citizen.
+        assert!(Role::try_from("root".to_string()).is_err());
+        assert_eq!(Role::try_from("operator".to_string()), Ok(Role::Operator));
     }
 }

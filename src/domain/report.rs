@@ -80,6 +80,19 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// The state of an extension (Art. 8.3): asked for by the agency, then confirmed or refused
+    /// by the IOC, once.
+    ExtensionStatus {
+        /// Asked for, waiting for the IOC.
+        Requested = "requested",
+        /// Confirmed: the new date applies and the reporter is told.
+        Confirmed = "confirmed",
+        /// Refused: the original limit stands.
+        Refused = "refused",
+    }
+}
+
 impl AssignmentStatus {
     /// Still part of the work: neither given back nor withdrawn.
     pub fn is_active(self) -> bool {

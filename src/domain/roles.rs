@@ -70,6 +70,19 @@ impl Role {
     }
 }
 
+impl TryFrom<String> for Role {
+    type Error = crate::domain::directory::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Role::parse(&s).ok_or(crate::domain::directory::UnknownValue("Role"))
+    }
+}
+
+impl From<Role> for String {
+    fn from(r: Role) -> String {
+        r.as_str().to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

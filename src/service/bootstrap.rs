@@ -82,7 +82,7 @@ pub fn ensure_admin(st: &Context, conn: &mut DbConn) -> AppResult<AdminBootstrap
                 phone: None,
                 full_name: "Quản trị hệ thống".into(),
                 password_hash: hash,
-                role: Role::Admin.as_str().into(),
+                role: Role::Admin,
                 agency_id: None,
                 disabled: false,
                 created_at: now,
@@ -109,7 +109,7 @@ pub fn reset_admin_password(st: &Context, login: &str) -> AppResult<String> {
     write_tx(&mut conn, |c| -> AppResult<()> {
         let id = crate::domain::account::LoginId::parse(login);
         let user = repo::users::find_by_login(c, &id)?
-            .filter(|u| u.role == Role::Admin.as_str())
+            .filter(|u| u.role == Role::Admin)
             .ok_or_else(|| {
                 AppError::internal(format!("no administrator account signs in as `{login}`"))
             })?;

@@ -123,7 +123,7 @@ pub fn propose(st: &Context, who: &Principal, input: RecognitionInput) -> AppRes
     if let Some(uid) = &input.user_id {
         let mut conn = st.pool.get()?;
         let ok = repo::users::find(&mut conn, uid)?.is_some_and(|u| {
-            u.role != Role::Citizen.as_str()
+            u.role != Role::Citizen
                 && !u.disabled
                 && (who.role == Role::Operator || u.agency_id == who.agency_id)
         });

@@ -19,6 +19,7 @@
 //!   the report's rating);
 //! - confirmation day of the extension: `extension`; day of each feedback: `feedback`.
 
+use crate::domain::report::{AssignmentRole, AssignmentStatus};
 use crate::domain::steps::ClockState;
 use std::collections::BTreeMap;
 
@@ -111,8 +112,8 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
     let mut items: Vec<(NaiveDate, &'static str, String, String)> = Vec::new();
     let submitted = local_day(r.submitted_at);
     let lead = r.lead_agency_id.clone().unwrap_or_default();
-    items.push((submitted, metric::STATUS, r.status.clone(), String::new()));
-    items.push((submitted, metric::CHANNEL, r.channel.clone(), String::new()));
+    items.push((submitted, metric::STATUS, r.status.into(), String::new()));
+    items.push((submitted, metric::CHANNEL, r.channel.into(), String::new()));
     items.push((
         submitted,
         metric::CATEGORY,
@@ -161,11 +162,18 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
             items.push((day, metric::STEP_EXTENDED, c.step.clone(), agency));
         }
     }
-    for a in f.assignments.iter().filter(|a| a.role == "lead") {
+    for a in f
+        .assignments
+        .iter()
+        .filter(|a| a.role == AssignmentRole::Lead)
+    {
         let day = local_day(a.assigned_at);
         items.push((day, metric::LEAD, a.agency_id.clone(), "assigned".into()));
-        if a.status == "approved" || a.status == "returned" {
-            items.push((day, metric::LEAD, a.agency_id.clone(), a.status.clone()));
+        if matches!(
+            a.status,
+            AssignmentStatus::Approved | AssignmentStatus::Returned
+        ) {
+            items.push((day, metric::LEAD, a.agency_id.clone(), a.status.into()));
         }
         if let Some(rating) = &r.rating {
             items.push((day, metric::LEAD, a.agency_id.clone(), rating.clone()));
@@ -193,7 +201,7 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
         scopes.push(PUBLIC.to_string());
     }
     for a in &f.assignments {
-        if a.status != "cancelled" && !scopes.contains(&a.agency_id) {
+        if a.status != AssignmentStatus::Cancelled && !scopes.contains(&a.agency_id) {
             scopes.push(a.agency_id.clone());
         }
     }

@@ -162,7 +162,7 @@ pub fn create_staff(st: &Context, input: NewStaff) -> AppResult<UserRow> {
             phone,
             full_name: input.full_name.trim().to_string(),
             password_hash: hash,
-            role: input.role.as_str().into(),
+            role: input.role,
             agency_id: input.agency_id,
             disabled: false,
             created_at: now,
@@ -200,8 +200,7 @@ pub fn update_user(
     write_tx(&mut conn, |c| -> AppResult<UserRow> {
         let user =
             repo::users::find(c, id)?.ok_or_else(|| AppError::not_found("tài khoản", "User"))?;
-        let current_role =
-            Role::parse(&user.role).ok_or_else(|| AppError::internal("unknown role"))?;
+        let current_role = user.role;
         let role = patch.role.unwrap_or(current_role);
         if (current_role == Role::Citizen) != (role == Role::Citizen) {
             errors.push(FieldError::new(

@@ -17,17 +17,14 @@ pub use query::{
     ValidQuery, de, json_config, parse_query, path_config, payload_config, query_config,
 };
 
-use std::marker::PhantomData;
-use std::ops::Deref;
-
 use actix_web::dev::Payload;
 use actix_web::web::{self};
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::api::state::AppState;
-use crate::domain::roles::Role;
 use crate::error::AppError;
-use crate::service::auth::Principal;
+use crate::service::auth::{Principal, RoleSet};
+pub use crate::service::auth::{Require, roles};
 
 // ---------------------------------------------------------------- who is calling
 
@@ -45,58 +42,15 @@ impl FromRequest for Principal {
     }
 }
 
-/// A set of roles allowed to call a handler.
-pub trait RoleSet {
-    const ROLES: &'static [Role];
-}
-
-/// The caller, if signed in with one of the roles of `R`: 401 when not signed in, 403 otherwise.
-#[derive(Debug, Clone)]
-pub struct Require<R: RoleSet>(pub Principal, PhantomData<R>);
-
-impl<R: RoleSet> Deref for Require<R> {
-    type Target = Principal;
-    fn deref(&self) -> &Principal {
-        &self.0
-    }
-}
-
 impl<R: RoleSet> FromRequest for Require<R> {
     type Error = AppError;
     type Future = std::future::Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let r = match req.extensions().get::<Principal>() {
+        std::future::ready(match req.extensions().get::<Principal>() {
             None => Err(AppError::unauthenticated()),
-            Some(p) if R::ROLES.contains(&p.role) => Ok(Require(p.clone(), PhantomData)),
-            Some(_) => Err(AppError::forbidden()),
-        };
-        std::future::ready(r)
-    }
-}
-
-/// Role sets used in handler signatures.
-pub mod roles {
-    use super::RoleSet;
-    use crate::domain::roles::Role;
-
-    /// Administrators.
-    pub struct Admin;
-    impl RoleSet for Admin {
-        const ROLES: &'static [Role] = &[Role::Admin];
-    }
-
-    /// Every staff role (not citizens).
-    pub struct Staff;
-    impl RoleSet for Staff {
-        const ROLES: &'static [Role] = &[
-            Role::Operator,
-            Role::AgencyStaff,
-            Role::AgencyLeader,
-            Role::Supervisor,
-            Role::Province,
-            Role::Admin,
-        ];
+            Some(p) => Require::check(p),
+        })
     }
 }
 

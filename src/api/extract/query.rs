@@ -154,4 +154,24 @@ pub mod de {
         NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .map_err(|_| D::Error::custom("invalid value, expected a date YYYY-MM-DD"))
     }
+
+    /// A comma-separated list of values of `T` (`a,b`; blanks and empty items ignored), each
+    /// read as `T` reads itself: `#[serde(default, deserialize_with = "de::comma_list")]`.
+    pub fn comma_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: serde::de::DeserializeOwned,
+    {
+        use serde::de::IntoDeserializer;
+        let s = String::deserialize(d)?;
+        s.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let item: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+                    p.into_deserializer();
+                T::deserialize(item).map_err(D::Error::custom)
+            })
+            .collect()
+    }
 }

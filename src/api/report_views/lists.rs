@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::{AssignmentView, ReportView};
 use crate::api::views::utc;
+use crate::domain::report::{Channel, ReportStatus};
 use crate::service::records::{EventRow, ReportRow};
 
 /// A report in a list.
@@ -16,7 +17,7 @@ pub struct ReportSummary {
     /// Tracking code.
     pub code: String,
     /// The state.
-    pub status: String,
+    pub status: ReportStatus,
     /// Title.
     pub title: String,
     /// Category.
@@ -24,7 +25,7 @@ pub struct ReportSummary {
     /// Administrative unit.
     pub admin_unit_code: String,
     /// Channel.
-    pub channel: String,
+    pub channel: Channel,
     /// The lead agency.
     pub lead_agency_id: Option<String>,
     /// An emergency.

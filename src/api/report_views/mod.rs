@@ -18,6 +18,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::views::utc;
+use crate::domain::report::{
+    AssignmentRole, AssignmentStatus, Channel, ExtensionStatus, ReportStatus,
+};
 use crate::service::records::{AssignmentRow, ClockRow};
 use crate::service::reports::queries::ReportDetails;
 
@@ -106,11 +109,11 @@ pub struct AssignmentView {
     /// The agency.
     pub agency_id: String,
     /// `lead` or `coordinator`.
-    pub role: String,
+    pub role: AssignmentRole,
     /// For a coordinator, the lead's assignment.
     pub lead_assignment_id: Option<String>,
-    /// `pending`, `processing`, `pending_approval`, `approved`, `returned`, `changes_requested`, `cancelled`.
-    pub status: String,
+    /// The assignment's state.
+    pub status: AssignmentStatus,
     /// When it was given.
     pub assigned_at: DateTime<Utc>,
     /// When the agency took it.
@@ -140,9 +143,9 @@ impl AssignmentView {
             id: a.id.clone(),
             report_id: a.report_id.clone(),
             agency_id: a.agency_id.clone(),
-            role: a.role.clone(),
+            role: a.role,
             lead_assignment_id: a.lead_assignment_id.clone(),
-            status: a.status.clone(),
+            status: a.status,
             assigned_at: utc(a.assigned_at),
             accepted_at: a.accepted_at.map(utc),
             returned_at: a.returned_at.map(utc),
@@ -190,7 +193,7 @@ pub struct ExtensionView {
     /// The committed deadline.
     pub new_deadline: DateTime<Utc>,
     /// `requested`, `confirmed` or `refused`.
-    pub status: String,
+    pub status: ExtensionStatus,
     /// When it was asked.
     pub requested_at: DateTime<Utc>,
     /// When the IOC confirmed it.
@@ -272,10 +275,10 @@ pub struct ReportView {
     pub id: String,
     /// Tracking code, e.g. `PA-2026-000123`.
     pub code: String,
-    /// `app`, `portal`, `email`, `hotline`, `open311`.
-    pub channel: String,
+    /// How it arrived.
+    pub channel: Channel,
     /// The state (Art. 7–9).
-    pub status: String,
+    pub status: ReportStatus,
     /// Title.
     pub title: String,
     /// Content as submitted.

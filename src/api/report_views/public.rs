@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::views::utc;
+use crate::domain::report::ReportStatus;
 use crate::service::records::ReportRow;
 use crate::service::reports::queries::PublicDetails;
 
@@ -54,7 +55,7 @@ pub struct PublicReportView {
     /// Longitude.
     pub longitude: Option<f64>,
     /// The state.
-    pub status: String,
+    pub status: ReportStatus,
     /// When it was submitted.
     pub submitted_at: DateTime<Utc>,
     /// When the result was published.
@@ -117,7 +118,7 @@ pub struct PublicReportSummary {
     /// Administrative unit.
     pub admin_unit_code: String,
     /// The state.
-    pub status: String,
+    pub status: ReportStatus,
     /// When it was submitted.
     pub submitted_at: DateTime<Utc>,
     /// When the result was published.

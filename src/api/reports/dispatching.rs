@@ -2,6 +2,11 @@
 //! referral to the province (Art. 3.7).
 
 use super::*;
+use crate::api::extract::{
+    Require,
+    roles::{Operator, OperatorOrAgency, Province},
+};
+use std::borrow::Borrow;
 
 /// Operator: no lead agency can be found; ask the province to designate one (Art. 3.8).
 #[utoipa::path(tag = "reports", operation_id = "escalateReport", security(("bearer" = [])),
@@ -34,7 +39,7 @@ pub async fn escalate(
 #[post("/reports/{id}/referral")]
 pub async fn refer(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<OperatorOrAgency>,
     id: Path<String>,
     body: ValidJson<ReferralInput>,
 ) -> AppResult<Json<ReportView>> {
@@ -55,7 +60,7 @@ pub async fn refer(
 #[post("/reports/{id}/referral/decision")]
 pub async fn decide_referral(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Province>,
     id: Path<String>,
     body: ValidJson<ReferralDecisionInput>,
 ) -> AppResult<Json<ReportView>> {
@@ -76,7 +81,7 @@ pub async fn decide_referral(
 #[post("/reports/{id}/assignments")]
 pub async fn dispatch(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<DispatchInput>,
 ) -> AppResult<HttpResponse> {
@@ -98,7 +103,7 @@ pub async fn dispatch(
 #[post("/reports/{id}/designation")]
 pub async fn designate(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Province>,
     id: Path<String>,
     body: ValidJson<DispatchInput>,
 ) -> AppResult<HttpResponse> {
@@ -112,21 +117,19 @@ pub async fn designate(
     .await
 }
 
-async fn dispatch_with(
+async fn dispatch_with<W: Borrow<Principal> + Send + 'static>(
     st: Data<AppState>,
-    who: Principal,
+    who: W,
     id: String,
     b: DispatchInput,
-    f: fn(
-        &crate::service::Context,
-        &Principal,
-        &str,
-        DispatchInput,
-    ) -> AppResult<actions::Dispatched>,
+    f: fn(&crate::service::Context, &W, &str, DispatchInput) -> AppResult<actions::Dispatched>,
 ) -> AppResult<HttpResponse> {
-    let (st2, who2, id2) = (st.clone(), who.clone(), id.clone());
-    let d = block(move || f(&st2, &who2, &id2, b)).await??;
-    let report = view(st, who, id).await?.into_inner();
+    let (d, v) = block(move || {
+        let d = f(&st, &who, &id, b)?;
+        Ok::<_, crate::error::AppError>((d, queries::get(&st, who.borrow(), &id)?))
+    })
+    .await??;
+    let report = ReportView::from(v);
     Ok(HttpResponse::Created().json(DispatchView {
         assignment_id: d.assignment_id,
         agency_not_participating: d.agency_not_participating,

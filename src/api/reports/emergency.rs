@@ -1,6 +1,7 @@
 //! Emergencies (Art. 8.6): the call forwarded, the work finished, the handling recorded.
 
 use super::*;
+use crate::api::extract::{Require, roles::Operator};
 
 /// Operator: record the emergency call forwarded to the competent agency (Art. 8.6 step 1).
 #[utoipa::path(tag = "reports", operation_id = "recordEmergencyCall", security(("bearer" = [])),
@@ -11,7 +12,7 @@ use super::*;
 #[post("/reports/{id}/emergency/call")]
 pub async fn emergency_call(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<EmergencyCallInput>,
 ) -> AppResult<Json<ReportView>> {

@@ -8,6 +8,7 @@ use actix_web::web::{Data, Json, Path, block};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use std::borrow::Borrow;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -38,15 +39,15 @@ pub use verification::*;
 
 /// Runs an action on a report and answers the report after it, in one hop to the blocking
 /// pool.
-async fn answered<T: Send + 'static>(
+async fn answered<T: Send + 'static, W: Borrow<Principal> + Send + 'static>(
     st: Data<AppState>,
-    who: Principal,
+    who: W,
     id: String,
-    f: impl FnOnce(&crate::service::Context, &Principal, &str) -> AppResult<T> + Send + 'static,
+    f: impl FnOnce(&crate::service::Context, &W, &str) -> AppResult<T> + Send + 'static,
 ) -> AppResult<Json<ReportView>> {
     let v = block(move || {
         f(&st, &who, &id)?;
-        queries::get(&st, &who, &id)
+        queries::get(&st, who.borrow(), &id)
     })
     .await??;
     Ok(Json(v.into()))
@@ -99,14 +100,15 @@ pub async fn submit(
         ),
     };
     let b = body.into_inner();
-    let (st2, who2) = (st.clone(), who.clone());
-    let outcome = block(move || intake::submit(&st2, &who2, b, key.as_deref())).await??;
-    let (row, replayed) = match outcome {
-        Submitted::Created(r) => (r, false),
-        Submitted::Replayed(r) => (r, true),
-    };
-    let id = row.id.clone();
-    let v = block(move || queries::get(&st, &who, &id)).await??;
+    let (row, replayed, v) = block(move || {
+        let (row, replayed) = match intake::submit(&st, &who, b, key.as_deref())? {
+            Submitted::Created(r) => (r, false),
+            Submitted::Replayed(r) => (r, true),
+        };
+        let v = queries::get(&st, &who, &row.id)?;
+        Ok::<_, crate::error::AppError>((row, replayed, v))
+    })
+    .await??;
     let mut res = HttpResponse::Created();
     res.insert_header(("Location", format!("/api/v1/reports/{}", row.id)));
     if replayed {
@@ -120,8 +122,11 @@ pub async fn submit(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
-    /// States, comma-separated (e.g. `submitted,accepted`).
-    pub status: Option<String>,
+    /// States, comma-separated (e.g. `submitted,accepted`); each one of the report's states.
+    #[serde(default, deserialize_with = "crate::api::extract::de::comma_list")]
+    #[param(value_type = Option<String>)]
+    #[schema(value_type = Option<String>)]
+    pub status: Vec<ReportStatus>,
     /// Category code.
     pub category: Option<String>,
     /// Administrative unit code.
@@ -182,20 +187,7 @@ pub async fn list(
     q: ValidQuery<ReportQuery>,
 ) -> AppResult<Json<ReportPage>> {
     let q = q.into_inner();
-    let mut statuses = Vec::new();
-    for s in q
-        .status
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let s = ReportStatus::parse(s).ok_or_else(|| {
-            AppError::invalid_query("status", "Trạng thái không hợp lệ.", "Unknown status.")
-        })?;
-        statuses.push(s.as_str().to_string());
-    }
+    let statuses = q.status.iter().map(|s| s.as_str().to_string()).collect();
     let sort = match q.sort.unwrap_or(ListOrder::Newest) {
         ListOrder::Newest => Sort::Newest,
         ListOrder::Due => Sort::DueSoonest,

@@ -1,6 +1,10 @@
 //! Publication (Art. 9), the reporter's feedback and rating, the lead's clarification (Art. 10).
 
 use super::*;
+use crate::api::extract::{
+    Require,
+    roles::{AgencyMember, Operator},
+};
 
 /// Operator: publish the approved result (Art. 9), within 4 working hours of its approval.
 /// Confidential results go to the reporter only; state-secret reports publish nothing.
@@ -12,7 +16,7 @@ use super::*;
 #[post("/reports/{id}/publication")]
 pub async fn publish(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<Note>,
 ) -> AppResult<Json<ReportView>> {
@@ -32,7 +36,7 @@ pub async fn publish(
 #[post("/reports/{id}/return-result")]
 pub async fn return_result(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<RequestInfoInput>,
 ) -> AppResult<Json<ReportView>> {
@@ -52,7 +56,7 @@ pub async fn return_result(
 #[post("/reports/{id}/clarification")]
 pub async fn clarify(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<AgencyMember>,
     id: Path<String>,
     body: ValidJson<ClarificationInput>,
 ) -> AppResult<Json<ReportView>> {
@@ -97,9 +101,10 @@ pub async fn feedback(
     id: Path<String>,
     body: ValidJson<FeedbackInput>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), body.into_inner());
-    let (st2, who2, id2) = (st.clone(), who.clone(), id.clone());
-    block(move || actions::feedback(&st2, &who2, &id2, b)).await??;
-    let v = view(st, who, id).await?;
+    let b = body.into_inner();
+    let v = answered(st, who, id.into_inner(), move |c, w, i| {
+        actions::feedback(c, w, i, b)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(v.into_inner()))
 }

@@ -1,6 +1,7 @@
 //! The IOC's verification (Art. 7.1–7.4) and the reporter's supplement.
 
 use super::*;
+use crate::api::extract::{Require, roles::Operator};
 
 /// Operator: accept a submitted report after verification (Art. 7.1–7.2), optionally with its
 /// spelling corrected (the original is kept) and flagged emergency or state secret.
@@ -12,7 +13,7 @@ use super::*;
 #[post("/reports/{id}/accept")]
 pub async fn accept(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<AcceptInput>,
 ) -> AppResult<Json<ReportView>> {
@@ -32,7 +33,7 @@ pub async fn accept(
 #[post("/reports/{id}/correction")]
 pub async fn correct(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<CorrectionInput>,
 ) -> AppResult<Json<ReportView>> {
@@ -52,7 +53,7 @@ pub async fn correct(
 #[post("/reports/{id}/flags")]
 pub async fn flags(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<FlagsInput>,
 ) -> AppResult<Json<ReportView>> {
@@ -72,7 +73,7 @@ pub async fn flags(
 #[post("/reports/{id}/request-info")]
 pub async fn request_info(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<RequestInfoInput>,
 ) -> AppResult<Json<ReportView>> {
@@ -114,7 +115,7 @@ pub async fn supplement(
 #[post("/reports/{id}/reject")]
 pub async fn reject(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<RejectInput>,
 ) -> AppResult<Json<ReportView>> {
@@ -135,7 +136,7 @@ pub async fn reject(
 #[post("/reports/{id}/forward")]
 pub async fn forward(
     st: Data<AppState>,
-    who: Principal,
+    who: Require<Operator>,
     id: Path<String>,
     body: ValidJson<ForwardInput>,
 ) -> AppResult<Json<ReportView>> {

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::schema::*;
+use crate::domain::roles::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Identifiable)]
 #[diesel(table_name = users)]
@@ -18,7 +19,8 @@ pub struct UserRow {
     pub phone: Option<String>,
     pub full_name: String,
     pub password_hash: String,
-    pub role: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub role: Role,
     pub agency_id: Option<String>,
     pub disabled: bool,
     pub created_at: NaiveDateTime,

@@ -5,6 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::schema::*;
+use crate::domain::report::{
+    AssignmentRole, AssignmentStatus, Channel, ExtensionStatus, ReportStatus,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = reports)]
@@ -12,8 +15,10 @@ use crate::db::schema::*;
 pub struct ReportRow {
     pub id: String,
     pub code: String,
-    pub channel: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub channel: Channel,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: ReportStatus,
     pub title: String,
     pub content: String,
     pub content_corrected: Option<String>,
@@ -117,9 +122,11 @@ pub struct AssignmentRow {
     pub id: String,
     pub report_id: String,
     pub agency_id: String,
-    pub role: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub role: AssignmentRole,
     pub lead_assignment_id: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: AssignmentStatus,
     pub assigned_at: NaiveDateTime,
     pub assigned_by: Option<String>,
     pub accepted_at: Option<NaiveDateTime>,
@@ -143,7 +150,7 @@ impl AssignmentRow {
         id: String,
         report_id: &str,
         agency_id: &str,
-        role: &str,
+        role: AssignmentRole,
         lead_assignment_id: Option<String>,
         assigned_by: &str,
         now: NaiveDateTime,
@@ -152,9 +159,9 @@ impl AssignmentRow {
             id,
             report_id: report_id.to_string(),
             agency_id: agency_id.to_string(),
-            role: role.to_string(),
+            role,
             lead_assignment_id,
-            status: "pending".into(),
+            status: AssignmentStatus::Pending,
             assigned_at: now,
             assigned_by: Some(assigned_by.to_string()),
             accepted_at: None,
@@ -221,7 +228,8 @@ pub struct ExtensionRow {
     pub notice_number: String,
     pub notice_date: NaiveDate,
     pub new_due_at: NaiveDateTime,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: ExtensionStatus,
     pub requested_by: String,
     pub requested_at: NaiveDateTime,
     pub confirmed_by: Option<String>,

@@ -8,7 +8,7 @@ use crate::domain::account::LoginId;
 
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
     diesel::insert_into(users::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(|_| ())
 }

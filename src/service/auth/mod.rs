@@ -3,8 +3,10 @@
 //! - `tokens`: access tokens (what they claim, how they are checked) and the pair issued at
 //!   sign-in;
 //! - `passwords`: Argon2 hashes and random tokens;
-//! - `registration`: a citizen's self-registration and the contact keys of accounts.
+//! - `registration`: a citizen's self-registration and the contact keys of accounts;
+//! - `guards`: who may call a use case, as a type (`Require<Operator>`).
 
+mod guards;
 mod passwords;
 mod registration;
 mod tokens;
@@ -15,6 +17,7 @@ use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
 
+pub use guards::{Require, RoleSet, roles};
 pub use passwords::{hash_password, random_token, verify_password};
 pub use registration::{Registration, normalize_contacts, register, taken_error, unique_to_taken};
 pub use tokens::{AccessClaims, JwtKeys, TokenPair, decode_access_token, load_principal};

@@ -107,7 +107,7 @@ pub fn register(st: &Context, r: Registration, address: Option<&str>) -> AppResu
         phone,
         full_name: r.full_name.trim().to_string(),
         password_hash,
-        role: Role::Citizen.as_str().into(),
+        role: Role::Citizen,
         agency_id: None,
         disabled: false,
         created_at: now,

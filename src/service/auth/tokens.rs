@@ -8,7 +8,6 @@ use sha2::{Digest, Sha256};
 
 use crate::db::models::{RefreshTokenRow, UserRow};
 use crate::db::{DbConn, new_id, repo};
-use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
 
@@ -145,11 +144,9 @@ pub fn load_principal(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<Pri
             "The sign-in has ended. Sign in again.",
         ));
     }
-    let role = Role::parse(&user.role)
-        .ok_or_else(|| AppError::internal(format!("unknown role {}", user.role)))?;
     Ok(Principal {
         user_id: user.id,
-        role,
+        role: user.role,
         agency_id: user.agency_id,
     })
 }
@@ -165,7 +162,7 @@ pub(super) fn issue(
     let family = family.unwrap_or_else(new_id);
     let claims = Claims {
         sub: user.id.clone(),
-        role: user.role.clone(),
+        role: user.role.as_str().to_string(),
         agency: user.agency_id.clone(),
         iat: now.timestamp(),
         nbf: None,

@@ -277,7 +277,7 @@ fn with_focal_points(conn: &mut DbConn, agencies: Vec<AgencyRow>) -> AppResult<V
     }
     let valid = |a: &AgencyRow, id: &Option<String>, role: Role| -> Option<UserRow> {
         let u = users.get(id.as_ref()?)?.as_ref()?;
-        (!u.disabled && u.agency_id.as_deref() == Some(a.id.as_str()) && u.role == role.as_str())
+        (!u.disabled && u.agency_id.as_deref() == Some(a.id.as_str()) && u.role == role)
             .then(|| u.clone())
     };
     Ok(agencies
@@ -349,7 +349,7 @@ pub fn set_focal_points(st: &Context, id: &str, input: FocalPoints) -> AppResult
         ] {
             let Some(uid) = uid else { continue };
             let ok = repo::users::find(c, uid)?.is_some_and(|u| {
-                !u.disabled && u.agency_id.as_deref() == Some(id) && u.role == role.as_str()
+                !u.disabled && u.agency_id.as_deref() == Some(id) && u.role == role
             });
             if !ok {
                 errors.push(FieldError::new(

@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{act, load_visible, status_of, wrong_state};
+use super::{act, load_visible, wrong_state};
 use crate::db::models::{AttachmentMeta, NewAttachmentRow, ReportChanges};
 use crate::db::{new_id, repo};
 use crate::domain::attachment::{
@@ -77,7 +77,7 @@ pub fn upload(
         ));
     }
     act(st, who, report_id, |ctx, c, r| {
-        let status = status_of(&r)?;
+        let status = r.status;
         let allowed = match who.role {
             Role::Citizen => matches!(
                 status,
@@ -92,7 +92,7 @@ pub fn upload(
             return Err(AppError::forbidden());
         }
         if !allowed {
-            return Err(wrong_state(&r.status));
+            return Err(wrong_state(r.status.as_str()));
         }
         if repo::reports::attachments_of(c, &r.id)?.len() >= MAX_PER_REPORT {
             return Err(AppError::conflict(

@@ -45,19 +45,10 @@ pub fn wrong_state(status: &str) -> AppError {
     )
 }
 
-pub fn status_of(r: &ReportRow) -> AppResult<ReportStatus> {
-    ReportStatus::parse(&r.status)
-        .ok_or_else(|| AppError::internal(format!("unknown status {}", r.status)))
-}
-
-pub fn assignment_status(a: &AssignmentRow) -> AppResult<AssignmentStatus> {
-    AssignmentStatus::parse(&a.status)
-        .ok_or_else(|| AppError::internal(format!("unknown status {}", a.status)))
-}
-
 /// The state a transition reaches from the report's state, or 409.
 pub fn transition(r: &ReportRow, t: Transition) -> AppResult<ReportStatus> {
-    t.apply(status_of(r)?).ok_or_else(|| wrong_state(&r.status))
+    t.apply(r.status)
+        .ok_or_else(|| wrong_state(r.status.as_str()))
 }
 
 /// Whether the caller may see the report at all.
@@ -75,7 +66,7 @@ pub fn visible(conn: &mut DbConn, who: &Principal, r: &ReportRow) -> AppResult<b
                 vec![mine.clone()]
             };
             let assigned = repo::reports::assignments_of(conn, &r.id)?.iter().any(|a| {
-                a.status != AssignmentStatus::Cancelled.as_str() && agencies.contains(&a.agency_id)
+                a.status != AssignmentStatus::Cancelled && agencies.contains(&a.agency_id)
             });
             // The agency an emergency call went to reaches the report through it (Art. 8.6).
             assigned
@@ -177,8 +168,8 @@ impl Act<'_> {
                 actor_role: Some(self.who.role.as_str().to_string()),
                 actor_agency_id: self.who.agency_id.clone(),
                 action: action.to_string(),
-                from_status: Some(r.status.clone()),
-                to_status: Some(to.map_or_else(|| r.status.clone(), |s| s.as_str().to_string())),
+                from_status: Some(r.status.as_str().to_string()),
+                to_status: Some(to.unwrap_or(r.status).as_str().to_string()),
                 assignment_id: assignment_id.map(str::to_string),
                 note,
             },
@@ -218,7 +209,7 @@ impl Act<'_> {
         }
         if !repo::reports::update(conn, &r.id, r.version, &changes, self.now_naive())? {
             let current = repo::reports::find(conn, &r.id)?
-                .map(|x| x.status)
+                .map(|x| x.status.as_str())
                 .unwrap_or_default();
             return Err(AppError::conflict(
                 "concurrent_update",

@@ -12,7 +12,7 @@ use crate::db::models::{
 };
 use crate::db::repo::reports::{InboxFilter, Order, ReportFilter, Scope};
 use crate::db::{DbConn, new_id, repo, write_tx};
-use crate::domain::report::ReportStatus;
+use crate::domain::report::AssignmentRole;
 use crate::domain::roles::Role;
 use crate::domain::visibility::{self, Audience, Identity};
 use crate::error::{AppError, AppResult, FieldError, Msg};
@@ -73,7 +73,7 @@ fn details(
     };
     let mut assignments = repo::reports::assignments_of(c, &r.id)?;
     if audience == Audience::Reporter {
-        let released = ReportStatus::parse(&r.status).is_some_and(visibility::answer_released);
+        let released = visibility::answer_released(r.status);
         for a in &mut assignments {
             for_reporter(a, released);
         }
@@ -108,8 +108,8 @@ fn for_reporter(a: &mut AssignmentRow, released: bool) {
     a.return_reason = None;
     a.suggested_agency_id = None;
     let published_answer = released
-        && a.role == "lead"
-        && a.status == crate::domain::report::AssignmentStatus::Approved.as_str();
+        && a.role == AssignmentRole::Lead
+        && a.status == crate::domain::report::AssignmentStatus::Approved;
     if !published_answer {
         a.result_addressee = None;
         a.result_answer = None;
@@ -273,16 +273,15 @@ pub struct PublicDetails {
 pub fn public_get(st: &Context, code: &str) -> AppResult<PublicDetails> {
     let mut conn = st.pool.get()?;
     let r = repo::reports::find_by_code(&mut conn, code)?.ok_or_else(report_not_found)?;
-    let listed = ReportStatus::parse(&r.status)
-        .is_some_and(|s| visibility::publicly_listed(s, r.confidential, r.state_secret));
+    let listed = visibility::publicly_listed(r.status, r.confidential, r.state_secret);
     if !listed {
         return Err(report_not_found());
     }
     let lead = repo::reports::assignments_of(&mut conn, &r.id)?
         .into_iter()
         .find(|a| {
-            a.role == crate::domain::report::AssignmentRole::Lead.as_str()
-                && a.status == crate::domain::report::AssignmentStatus::Approved.as_str()
+            a.role == crate::domain::report::AssignmentRole::Lead
+                && a.status == crate::domain::report::AssignmentStatus::Approved
         });
     let lead_agency_name = match &lead {
         Some(a) => repo::agencies::find(&mut conn, &a.agency_id)?.map(|x| x.name),

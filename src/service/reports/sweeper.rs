@@ -27,7 +27,8 @@ pub fn sweep(st: &Context) -> AppResult<usize> {
                 if !repo::reports::mark_overdue(c, &clock.id, now)? {
                     return Ok(false);
                 }
-                let status = repo::reports::find(c, &clock.report_id)?.map(|r| r.status);
+                let status = repo::reports::find(c, &clock.report_id)?
+                    .map(|r| r.status.as_str().to_string());
                 repo::reports::append_event(
                     c,
                     EventRow {

@@ -133,8 +133,8 @@ pub fn export_page(
         let mut l = vec![
             r.code.clone(),
             local(r.submitted_at),
-            r.channel.clone(),
-            r.status.clone(),
+            r.channel.into(),
+            r.status.into(),
             r.category_code.clone(),
             r.admin_unit_code.clone(),
             address,

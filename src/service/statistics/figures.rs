@@ -170,8 +170,12 @@ impl Figures {
                         });
                     match k2.as_str() {
                         "assigned" => l.assigned += n,
-                        "approved" => l.approved += n,
-                        "returned" => l.returned += n,
+                        s if s == crate::domain::report::AssignmentStatus::Approved.as_str() => {
+                            l.approved += n
+                        }
+                        s if s == crate::domain::report::AssignmentStatus::Returned.as_str() => {
+                            l.returned += n
+                        }
                         "very_satisfied" => l.very_satisfied += n,
                         "satisfied" => l.satisfied += n,
                         "dissatisfied" => l.dissatisfied += n,

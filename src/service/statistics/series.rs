@@ -91,7 +91,10 @@ pub fn series(st: &Context, who: &Principal, q: &StatsQuery, b: Bucket) -> AppRe
                 grain,
                 first,
                 until,
-                ["status", "published"],
+                [
+                    crate::service::stat_counts::metric::STATUS,
+                    crate::domain::report::ReportStatus::Published.as_str(),
+                ],
             )? {
                 if let Some(p) = points.get_mut(&bucket_start(c.day, b)) {
                     if c.metric == "status" {

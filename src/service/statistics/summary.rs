@@ -27,8 +27,14 @@ pub(super) fn summary_of(q: &StatsQuery, fig: &Figures) -> Summary {
         from: q.from,
         to: q.to,
         received: by_status.iter().map(|k| k.count).sum(),
-        rejected: count_of(&by_status, "rejected"),
-        forwarded: count_of(&by_status, "forwarded"),
+        rejected: count_of(
+            &by_status,
+            crate::domain::report::ReportStatus::Rejected.as_str(),
+        ),
+        forwarded: count_of(
+            &by_status,
+            crate::domain::report::ReportStatus::Forwarded.as_str(),
+        ),
         by_status,
         by_channel: keyed(fig.by_channel.clone()),
         by_category: keyed(fig.by_category.clone()),

@@ -19,11 +19,13 @@ async fn two_operators_accepting_at_once_one_wins() {
     let ctx = meeting(&w);
     let id = w.submit().await["id"].as_str().unwrap().to_string();
     let me = w.t.get("/api/v1/me").bearer(&w.op).send().await.json();
-    let op = paht::service::auth::Principal {
-        user_id: me["id"].as_str().unwrap().to_string(),
-        role: paht::domain::roles::Role::Operator,
-        agency_id: None,
-    };
+    let op: paht::service::auth::Require<paht::service::auth::roles::Operator> =
+        paht::service::auth::Require::check(&paht::service::auth::Principal {
+            user_id: me["id"].as_str().unwrap().to_string(),
+            role: paht::domain::roles::Role::Operator,
+            agency_id: None,
+        })
+        .unwrap();
     let results: Vec<Result<(), u16>> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..2)
             .map(|_| {

@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::db::models::*;
 use crate::db::schema::*;
+use crate::domain::report::ExtensionStatus;
 
 pub fn insert_assignment(conn: &mut DbConn, row: &AssignmentRow) -> QueryResult<()> {
     diesel::insert_into(assignments::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -127,7 +128,7 @@ pub fn inbox(
 
 pub fn insert_extension(conn: &mut DbConn, row: &ExtensionRow) -> QueryResult<()> {
     diesel::insert_into(extensions::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -148,46 +149,61 @@ pub fn extension_of(conn: &mut DbConn, report_id: &str) -> QueryResult<Option<Ex
         .optional()
 }
 
-/// Refuses a requested extension; false when it was already decided.
-pub fn refuse_extension(
-    conn: &mut DbConn,
-    id: &str,
-    by: &str,
-    reason: &str,
-    at: NaiveDateTime,
-) -> QueryResult<bool> {
-    let n = diesel::update(
-        extensions::table
-            .find(id)
-            .filter(extensions::status.eq("requested")),
-    )
-    .set((
-        extensions::status.eq("refused"),
-        extensions::refused_by.eq(by),
-        extensions::refused_at.eq(at),
-        extensions::refusal_reason.eq(reason),
-    ))
-    .execute(conn)?;
-    Ok(n == 1)
+/// What the IOC decides on a requested extension (Art. 8.3).
+#[derive(Debug, Clone, Copy)]
+pub enum ExtensionDecision<'a> {
+    /// The new date applies; the reporter is told at the same moment.
+    Confirm,
+    /// The original limit stands, for this reason.
+    Refuse { reason: &'a str },
 }
 
-pub fn confirm_extension(
+#[derive(AsChangeset)]
+#[diesel(table_name = extensions)]
+struct Decided<'a> {
+    status: &'static str,
+    confirmed_by: Option<&'a str>,
+    confirmed_at: Option<NaiveDateTime>,
+    citizen_notified_at: Option<NaiveDateTime>,
+    refused_by: Option<&'a str>,
+    refused_at: Option<NaiveDateTime>,
+    refusal_reason: Option<&'a str>,
+}
+
+/// Decides a requested extension, once: false when it was already decided.
+pub fn decide_extension(
     conn: &mut DbConn,
     id: &str,
     by: &str,
+    decision: ExtensionDecision<'_>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
+    let change = match decision {
+        ExtensionDecision::Confirm => Decided {
+            status: ExtensionStatus::Confirmed.as_str(),
+            confirmed_by: Some(by),
+            confirmed_at: Some(at),
+            citizen_notified_at: Some(at),
+            refused_by: None,
+            refused_at: None,
+            refusal_reason: None,
+        },
+        ExtensionDecision::Refuse { reason } => Decided {
+            status: ExtensionStatus::Refused.as_str(),
+            confirmed_by: None,
+            confirmed_at: None,
+            citizen_notified_at: None,
+            refused_by: Some(by),
+            refused_at: Some(at),
+            refusal_reason: Some(reason),
+        },
+    };
     let n = diesel::update(
         extensions::table
             .find(id)
-            .filter(extensions::status.eq("requested")),
+            .filter(extensions::status.eq(ExtensionStatus::Requested.as_str())),
     )
-    .set((
-        extensions::status.eq("confirmed"),
-        extensions::confirmed_by.eq(by),
-        extensions::confirmed_at.eq(at),
-        extensions::citizen_notified_at.eq(at),
-    ))
+    .set(change)
     .execute(conn)?;
     Ok(n == 1)
 }

@@ -20,10 +20,11 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::db::models::*;
 use crate::db::schema::*;
+use crate::domain::report::AssignmentStatus;
 
 pub fn insert(conn: &mut DbConn, row: &ReportRow, reporter: &ReporterRow) -> QueryResult<()> {
     diesel::insert_into(reports::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     diesel::insert_into(report_search::table)
         .values((
@@ -153,7 +154,7 @@ pub fn list(
                 reports::id.eq_any(
                     assignments::table
                         .filter(assignments::agency_id.eq_any(ids.clone()))
-                        .filter(assignments::status.ne("cancelled"))
+                        .filter(assignments::status.ne(AssignmentStatus::Cancelled.as_str()))
                         .select(assignments::report_id),
                 ),
             )
@@ -173,7 +174,7 @@ pub fn list(
             reports::id.eq_any(
                 assignments::table
                     .filter(assignments::agency_id.eq(a.clone()))
-                    .filter(assignments::status.ne("cancelled"))
+                    .filter(assignments::status.ne(AssignmentStatus::Cancelled.as_str()))
                     .select(assignments::report_id),
             ),
         );
@@ -358,8 +359,12 @@ pub fn insert_copies(conn: &mut DbConn, c: &Copies<'_>) -> QueryResult<()> {
         ($table:expr, $rows:expr) => {
             for ch in $rows.chunks(200) {
                 match &mut *conn {
-                    DbConn::Sqlite(s) => diesel::insert_into($table).values(ch).execute(s)?,
-                    DbConn::Postgresql(p) => diesel::insert_into($table).values(ch).execute(p)?,
+                    DbConn::Sqlite(s) => {
+                        diesel::insert_into($table).values(ch.to_vec()).execute(s)?
+                    }
+                    DbConn::Postgresql(p) => {
+                        diesel::insert_into($table).values(ch.to_vec()).execute(p)?
+                    }
                 };
             }
         };

@@ -1,5 +1,9 @@
 //! Dispatch to the agencies (Art. 7.3), escalation and the province's designation (Art. 3.8).
 
+use crate::service::auth::{
+    Require,
+    roles::{Operator, Province},
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -7,7 +11,6 @@ use validator::Validate;
 use crate::db::models::{AssignmentRow, ReportChanges, ReportRow};
 use crate::db::{DbConn, new_id, repo};
 use crate::domain::report::{AssignmentRole, AssignmentStatus, Transition};
-use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::Context;
@@ -72,7 +75,7 @@ pub(super) fn assign_lead(
         new_id(),
         &r.id,
         agency_id,
-        AssignmentRole::Lead.as_str(),
+        AssignmentRole::Lead,
         None,
         &ctx.who.user_id,
         now,
@@ -92,11 +95,10 @@ pub struct Dispatched {
 
 pub fn dispatch(
     st: &Context,
-    who: &Principal,
+    who: &Require<Operator>,
     id: &str,
     input: DispatchInput,
 ) -> AppResult<Dispatched> {
-    require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Dispatch)?;
         let agency = check_agency(c, &input.agency_id, "agency_id", ctx.now)?;
@@ -140,11 +142,10 @@ pub fn escalate(st: &Context, who: &Principal, id: &str, input: RequestInfoInput
 /// The province designates the lead agency of an escalated report (Art. 3.8).
 pub fn designate(
     st: &Context,
-    who: &Principal,
+    who: &Require<Province>,
     id: &str,
     input: DispatchInput,
 ) -> AppResult<Dispatched> {
-    require(who, &[Role::Province])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Designate)?;
         let agency = check_agency(c, &input.agency_id, "agency_id", ctx.now)?;
@@ -170,8 +171,5 @@ pub fn designate(
 pub(super) fn approved_lead(c: &mut DbConn, report_id: &str) -> AppResult<Option<AssignmentRow>> {
     Ok(repo::reports::assignments_of(c, report_id)?
         .into_iter()
-        .find(|a| {
-            a.role == AssignmentRole::Lead.as_str()
-                && a.status == AssignmentStatus::Approved.as_str()
-        }))
+        .find(|a| a.role == AssignmentRole::Lead && a.status == AssignmentStatus::Approved))
 }

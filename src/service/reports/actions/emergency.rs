@@ -1,6 +1,7 @@
 //! Emergencies (Art. 8.6): the call forwarded, the work finished on the ground, the handling
 //! recorded within 4 hours.
 
+use crate::service::auth::{Require, roles::Operator};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -30,11 +31,10 @@ pub struct EmergencyCallInput {
 
 pub fn emergency_call(
     st: &Context,
-    who: &Principal,
+    who: &Require<Operator>,
     id: &str,
     input: EmergencyCallInput,
 ) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         if !r.emergency {
             return Err(AppError::conflict(

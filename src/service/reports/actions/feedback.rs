@@ -1,5 +1,6 @@
 //! The reporter's feedback, the lead agency's clarification and the rating (Art. 10).
 
+use crate::service::auth::{Require, roles::AgencyMember};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -7,7 +8,6 @@ use validator::Validate;
 use crate::db::models::{FeedbackRow, RatingRow, ReportChanges, ReportRow};
 use crate::db::{new_id, repo};
 use crate::domain::report::{Rating, ReportStatus};
-use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
@@ -43,10 +43,10 @@ pub fn feedback(
 ) -> AppResult<String> {
     act(st, who, id, |ctx, c, r| {
         require_reporter(who, &r)?;
-        if crate::service::reports::status_of(&r)? != ReportStatus::Published {
-            return Err(wrong_state(&r.status));
+        if r.status != ReportStatus::Published {
+            return Err(wrong_state(r.status.as_str()));
         }
-        let lead = approved_lead(c, &r.id)?.ok_or_else(|| wrong_state(&r.status))?;
+        let lead = approved_lead(c, &r.id)?.ok_or_else(|| wrong_state(r.status.as_str()))?;
         let clock = ctx.start_clock(c, &r.id, Step::Clarify, Some(&lead), ctx.now)?;
         let f = FeedbackRow {
             id: new_id(),
@@ -79,13 +79,12 @@ pub struct ClarificationInput {
 
 pub fn clarify(
     st: &Context,
-    who: &Principal,
+    who: &Require<AgencyMember>,
     id: &str,
     input: ClarificationInput,
 ) -> AppResult<()> {
-    require(who, &[Role::AgencyStaff, Role::AgencyLeader])?;
     act(st, who, id, |ctx, c, r| {
-        let lead = approved_lead(c, &r.id)?.ok_or_else(|| wrong_state(&r.status))?;
+        let lead = approved_lead(c, &r.id)?.ok_or_else(|| wrong_state(r.status.as_str()))?;
         if who.agency_id.as_deref() != Some(lead.agency_id.as_str()) {
             return Err(AppError::forbidden());
         }
@@ -126,8 +125,8 @@ pub struct RatingInput {
 pub fn rate(st: &Context, who: &Principal, id: &str, input: RatingInput) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
         require_reporter(who, &r)?;
-        if crate::service::reports::status_of(&r)? != ReportStatus::Published {
-            return Err(wrong_state(&r.status));
+        if r.status != ReportStatus::Published {
+            return Err(wrong_state(r.status.as_str()));
         }
         repo::reports::insert_rating(
             c,

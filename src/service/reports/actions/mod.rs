@@ -24,18 +24,6 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::domain::roles::Role;
-use crate::error::{AppError, AppResult};
-use crate::service::auth::Principal;
-
-fn require(who: &Principal, roles: &[Role]) -> AppResult<()> {
-    if roles.contains(&who.role) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden())
-    }
-}
-
 /// A note for the history.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -3,11 +3,10 @@
 use crate::db::models::ReportChanges;
 use crate::db::repo;
 use crate::domain::report::Transition;
-use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
-use crate::service::auth::Principal;
+use crate::service::auth::{Require, roles::Operator};
 use crate::service::reports::{act, transition, wrong_state};
 
 use super::*;
@@ -15,11 +14,10 @@ use super::*;
 /// Publication (Art. 9): the IOC publishes an approved result that has an answer. A
 /// confidential result goes to the reporter alone; a state-secret one publishes nothing of its
 /// content (the public views enforce both).
-pub fn publish(st: &Context, who: &Principal, id: &str, input: Note) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
+pub fn publish(st: &Context, who: &Require<Operator>, id: &str, input: Note) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Publish)?;
-        let lead = approved_lead(c, &r.id)?.ok_or_else(|| wrong_state(&r.status))?;
+        let lead = approved_lead(c, &r.id)?.ok_or_else(|| wrong_state(r.status.as_str()))?;
         if lead
             .result_answer
             .as_deref()
@@ -55,18 +53,17 @@ pub fn publish(st: &Context, who: &Principal, id: &str, input: Note) -> AppResul
 /// Art. 9.4: the IOC returns a result without an answer to the lead agency's leader.
 pub fn return_result(
     st: &Context,
-    who: &Principal,
+    who: &Require<Operator>,
     id: &str,
     input: RequestInfoInput,
 ) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::ResultReturned)?;
-        let lead = approved_lead(c, &r.id)?.ok_or_else(|| wrong_state(&r.status))?;
+        let lead = approved_lead(c, &r.id)?.ok_or_else(|| wrong_state(r.status.as_str()))?;
         ctx.close(c, &r.id, &[Step::Publish], None)?;
         let back = crate::domain::report::AssignmentTransition::ReturnedByIoc
-            .apply(crate::service::reports::assignment_status(&lead)?)
-            .ok_or_else(|| wrong_state(&r.status))?;
+            .apply(lead.status)
+            .ok_or_else(|| wrong_state(r.status.as_str()))?;
         repo::reports::update_assignment(
             c,
             &lead.id,

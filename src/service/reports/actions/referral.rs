@@ -3,18 +3,21 @@
 //! lead agency, or by the IOC on behalf of the Department); the province directs them, or
 //! designates the lead agency itself.
 
+use crate::service::auth::{
+    Require,
+    roles::{OperatorOrAgency, Province},
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::db::models::{AssignmentChanges, ReferralRow, ReportChanges};
 use crate::db::{new_id, repo};
-use crate::domain::report::{AssignmentRole, AssignmentStatus, ReportStatus};
+use crate::domain::report::{AssignmentRole, ReportStatus};
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::Context;
-use crate::service::auth::Principal;
-use crate::service::reports::{act, status_of, wrong_state};
+use crate::service::reports::{act, wrong_state};
 
 use super::*;
 
@@ -31,26 +34,21 @@ pub struct ReferralInput {
 /// The lead agency (its staff or leader) or the IOC refers a report in progress to the province.
 pub fn refer_to_province(
     st: &Context,
-    who: &Principal,
+    who: &Require<OperatorOrAgency>,
     id: &str,
     input: ReferralInput,
 ) -> AppResult<()> {
-    require(
-        who,
-        &[Role::Operator, Role::AgencyStaff, Role::AgencyLeader],
-    )?;
     act(st, who, id, |ctx, c, r| {
-        if status_of(&r)? != ReportStatus::InProgress {
-            return Err(wrong_state(&r.status));
+        if r.status != ReportStatus::InProgress {
+            return Err(wrong_state(r.status.as_str()));
         }
         if who.role != Role::Operator {
             let leads = repo::reports::assignments_of(c, &r.id)?
                 .into_iter()
                 .any(|a| {
-                    a.role == AssignmentRole::Lead.as_str()
+                    a.role == AssignmentRole::Lead
                         && who.agency_id.as_deref() == Some(a.agency_id.as_str())
-                        && AssignmentStatus::parse(&a.status)
-                            .is_some_and(AssignmentStatus::is_active)
+                        && a.status.is_active()
                 });
             if !leads {
                 // Coordinators answer the lead, which refers the report (Art. 3.7, 8.2).
@@ -117,11 +115,10 @@ pub struct ReferralDecisionInput {
 /// The province directs the agencies or designates the lead (Art. 3.7).
 pub fn decide_referral(
     st: &Context,
-    who: &Principal,
+    who: &Require<Province>,
     id: &str,
     input: ReferralDecisionInput,
 ) -> AppResult<()> {
-    require(who, &[Role::Province])?;
     act(st, who, id, |ctx, c, r| {
         let open = repo::reports::referrals_of(c, &r.id)?
             .into_iter()
@@ -133,8 +130,8 @@ pub fn decide_referral(
                     "The report does not wait for the province's decision.",
                 )
             })?;
-        if status_of(&r)? != ReportStatus::InProgress {
-            return Err(wrong_state(&r.status));
+        if r.status != ReportStatus::InProgress {
+            return Err(wrong_state(r.status.as_str()));
         }
         let direction = input.direction.trim().to_string();
         match input.decision {
@@ -172,8 +169,8 @@ pub fn decide_referral(
                 let agency = check_agency(c, agency_id, "agency_id", ctx.now)?;
                 // The current agencies' work is withdrawn, with its clocks.
                 for a in repo::reports::assignments_of(c, &r.id)? {
-                    let Some(withdrawn) = crate::domain::report::AssignmentTransition::Withdraw
-                        .apply(crate::service::reports::assignment_status(&a)?)
+                    let Some(withdrawn) =
+                        crate::domain::report::AssignmentTransition::Withdraw.apply(a.status)
                     else {
                         continue;
                     };

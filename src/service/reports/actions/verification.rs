@@ -1,6 +1,7 @@
 //! The IOC's verification of a report (Art. 7.1, 7.2, 7.4; Art. 3.6, 3.9): accept, correct the
 //! spelling, flag, ask for more, reject, forward for follow-up.
 
+use crate::service::auth::{Require, roles::Operator};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -9,7 +10,6 @@ use crate::db::models::ReportChanges;
 use crate::domain::report::{
     ForwardKind, RejectionReason, ReportStatus, Transition, looks_vietnamese,
 };
-use crate::domain::roles::Role;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, Msg};
 use crate::service::Context;
@@ -37,8 +37,12 @@ pub struct AcceptInput {
     pub note: Option<String>,
 }
 
-pub fn accept(st: &Context, who: &Principal, id: &str, input: AcceptInput) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
+pub fn accept(
+    st: &Context,
+    who: &Require<Operator>,
+    id: &str,
+    input: AcceptInput,
+) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Accept)?;
         ctx.event(c, &r, "accepted", Some(to), None, input.note)?;
@@ -66,10 +70,14 @@ pub struct CorrectionInput {
     pub content_corrected: String,
 }
 
-pub fn correct(st: &Context, who: &Principal, id: &str, input: CorrectionInput) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
+pub fn correct(
+    st: &Context,
+    who: &Require<Operator>,
+    id: &str,
+    input: CorrectionInput,
+) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
-        let s = crate::service::reports::status_of(&r)?;
+        let s = r.status;
         if !matches!(
             s,
             ReportStatus::Submitted
@@ -77,7 +85,7 @@ pub fn correct(st: &Context, who: &Principal, id: &str, input: CorrectionInput) 
                 | ReportStatus::InProgress
                 | ReportStatus::AwaitingDesignation
         ) {
-            return Err(wrong_state(&r.status));
+            return Err(wrong_state(r.status.as_str()));
         }
         if !looks_vietnamese(&input.content_corrected) {
             return Err(AppError::invalid_field(
@@ -111,11 +119,15 @@ pub struct FlagsInput {
     pub state_secret: Option<bool>,
 }
 
-pub fn set_flags(st: &Context, who: &Principal, id: &str, input: FlagsInput) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
+pub fn set_flags(
+    st: &Context,
+    who: &Require<Operator>,
+    id: &str,
+    input: FlagsInput,
+) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
-        if crate::service::reports::status_of(&r)? == ReportStatus::Published {
-            return Err(wrong_state(&r.status));
+        if r.status == ReportStatus::Published {
+            return Err(wrong_state(r.status.as_str()));
         }
         let note = format!(
             "emergency: {}, state_secret: {}",
@@ -148,7 +160,7 @@ pub struct RequestInfoInput {
 /// The IOC asks the reporter to supplement: the dispatch clock stops until they do.
 pub fn request_info(
     st: &Context,
-    who: &Principal,
+    who: &Require<Operator>,
     id: &str,
     input: RequestInfoInput,
 ) -> AppResult<()> {
@@ -172,7 +184,6 @@ pub(super) fn ioc_hands_off(
     action: &str,
     note: String,
 ) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, t)?;
         ctx.close(c, &r.id, &[Step::Dispatch], None)?;
@@ -200,8 +211,12 @@ pub struct RejectInput {
     pub note: String,
 }
 
-pub fn reject(st: &Context, who: &Principal, id: &str, input: RejectInput) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
+pub fn reject(
+    st: &Context,
+    who: &Require<Operator>,
+    id: &str,
+    input: RejectInput,
+) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Reject)?;
         ctx.close(c, &r.id, &[Step::Dispatch], None)?;
@@ -239,8 +254,12 @@ pub struct ForwardInput {
     pub note: Option<String>,
 }
 
-pub fn forward(st: &Context, who: &Principal, id: &str, input: ForwardInput) -> AppResult<()> {
-    require(who, &[Role::Operator])?;
+pub fn forward(
+    st: &Context,
+    who: &Require<Operator>,
+    id: &str,
+    input: ForwardInput,
+) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
         let to = transition(&r, Transition::Forward)?;
         check_agency(c, &input.agency_id, "agency_id", ctx.now)?;

@@ -12,7 +12,7 @@ use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::Context;
 use crate::service::auth::Principal;
-use crate::service::reports::{Act, assignment_not_found, assignment_status};
+use crate::service::reports::{Act, assignment_not_found};
 
 use super::*;
 
@@ -47,8 +47,8 @@ pub fn add_coordinators(
                 "Only the lead agency forwards to coordinators.",
             ));
         }
-        if assignment_status(&a)? != AssignmentStatus::Processing {
-            return Err(assignment_wrong_state(&a.status));
+        if a.status != AssignmentStatus::Processing {
+            return Err(assignment_wrong_state(a.status.as_str()));
         }
         let existing = repo::reports::assignments_of(c, &r.id)?;
         let mut errors = Vec::new();
@@ -57,7 +57,7 @@ pub fn add_coordinators(
             let f = format!("agency_ids[{i}]");
             let taken = existing.iter().any(|x| {
                 x.agency_id == *aid
-                    && AssignmentStatus::parse(&x.status).is_some_and(AssignmentStatus::is_active)
+                    && x.status.is_active()
                     && x.lead_assignment_id.as_deref() == Some(a.id.as_str())
             });
             if repo::agencies::find(c, aid)?.is_none() {
@@ -101,7 +101,7 @@ pub fn add_coordinators(
                 new_id(),
                 &r.id,
                 &aid,
-                AssignmentRole::Coordinator.as_str(),
+                AssignmentRole::Coordinator,
                 Some(a.id.clone()),
                 &who.user_id,
                 now,
@@ -140,12 +140,10 @@ pub(super) fn start_consolidation_if_complete(
         .iter()
         .filter(|x| x.lead_assignment_id.as_deref() == Some(lead_id.as_str()))
         .collect();
-    let done = coordinators
-        .iter()
-        .all(|x| AssignmentStatus::parse(&x.status).is_some_and(AssignmentStatus::is_settled));
+    let done = coordinators.iter().all(|x| x.status.is_settled());
     let any_answered = coordinators
         .iter()
-        .any(|x| x.status == AssignmentStatus::Approved.as_str());
+        .any(|x| x.status == AssignmentStatus::Approved);
     let lead = all
         .iter()
         .find(|x| x.id == *lead_id)
@@ -156,10 +154,7 @@ pub(super) fn start_consolidation_if_complete(
             && k.cancelled_at.is_none()
             && k.done_at.is_none()
     });
-    if done
-        && !already
-        && !AssignmentStatus::parse(&lead.status).is_some_and(AssignmentStatus::is_settled)
-    {
+    if done && !already && !lead.status.is_settled() {
         if any_answered {
             ctx.start_clock(c, &r.id, Step::LeadConsolidate, Some(lead), ctx.now)?;
         } else {

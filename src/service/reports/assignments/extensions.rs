@@ -1,18 +1,20 @@
 //! Extensions (Art. 8.3): asked once, before the deadline, with the notice; confirmed by the IOC.
 
+use crate::service::auth::{Require, roles::Operator};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::db::models::{ExtensionRow, ReportChanges};
+use crate::db::repo::reports::ExtensionDecision;
 use crate::db::{new_id, repo};
-use crate::domain::roles::Role;
+use crate::domain::report::ExtensionStatus;
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::Context;
 use crate::service::auth::Principal;
-use crate::service::reports::{act, assignment_status};
+use crate::service::reports::act;
 
 use super::*;
 
@@ -42,8 +44,8 @@ pub fn request_extension(
     input: ExtensionInput,
 ) -> AppResult<String> {
     act_on_assignment(st, who, id, false, |ctx, c, r, a| {
-        if !assignment_status(&a)?.may_extend() {
-            return Err(assignment_wrong_state(&a.status));
+        if !a.status.may_extend() {
+            return Err(assignment_wrong_state(a.status.as_str()));
         }
         if r.extension_used || repo::reports::extension_of(c, &r.id)?.is_some() {
             return Err(AppError::conflict(
@@ -138,7 +140,7 @@ pub fn request_extension(
             notice_number: input.notice_number.trim().to_string(),
             notice_date: input.notice_date,
             new_due_at: input.new_deadline.naive_utc(),
-            status: "requested".into(),
+            status: ExtensionStatus::Requested,
             requested_by: who.user_id.clone(),
             requested_at: ctx.now_naive(),
             confirmed_by: None,
@@ -163,10 +165,11 @@ pub fn request_extension(
 }
 
 /// The IOC confirms an extension: the new deadline is set and the reporter told (Art. 8.3).
-pub fn confirm_extension(st: &Context, who: &Principal, extension_id: &str) -> AppResult<String> {
-    if who.role != Role::Operator {
-        return Err(AppError::forbidden());
-    }
+pub fn confirm_extension(
+    st: &Context,
+    who: &Require<Operator>,
+    extension_id: &str,
+) -> AppResult<String> {
     let report_id = {
         let mut conn = st.pool.get()?;
         repo::reports::extension(&mut conn, extension_id)?
@@ -176,7 +179,13 @@ pub fn confirm_extension(st: &Context, who: &Principal, extension_id: &str) -> A
     act(st, who, &report_id, |ctx, c, r| {
         let e = repo::reports::extension(c, extension_id)?
             .ok_or_else(|| AppError::not_found("yêu cầu gia hạn", "Extension"))?;
-        if !repo::reports::confirm_extension(c, &e.id, &who.user_id, ctx.now_naive())? {
+        if !repo::reports::decide_extension(
+            c,
+            &e.id,
+            &who.user_id,
+            ExtensionDecision::Confirm,
+            ctx.now_naive(),
+        )? {
             return Err(already_decided());
         }
         repo::reports::set_clock_due(c, &e.clock_id, e.new_due_at)?;
@@ -222,13 +231,10 @@ pub struct ExtensionRefusal {
 /// as it was, and the request was the report's one extension.
 pub fn refuse_extension(
     st: &Context,
-    who: &Principal,
+    who: &Require<Operator>,
     extension_id: &str,
     input: ExtensionRefusal,
 ) -> AppResult<String> {
-    if who.role != Role::Operator {
-        return Err(AppError::forbidden());
-    }
     let report_id = {
         let mut conn = st.pool.get()?;
         repo::reports::extension(&mut conn, extension_id)?
@@ -239,7 +245,13 @@ pub fn refuse_extension(
         let e = repo::reports::extension(c, extension_id)?
             .ok_or_else(|| AppError::not_found("yêu cầu gia hạn", "Extension"))?;
         let reason = input.reason.trim().to_string();
-        if !repo::reports::refuse_extension(c, &e.id, &who.user_id, &reason, ctx.now_naive())? {
+        if !repo::reports::decide_extension(
+            c,
+            &e.id,
+            &who.user_id,
+            ExtensionDecision::Refuse { reason: &reason },
+            ctx.now_naive(),
+        )? {
             return Err(already_decided());
         }
         ctx.event(

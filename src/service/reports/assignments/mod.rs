@@ -65,7 +65,7 @@ fn act_on_assignment<T>(
 }
 
 fn is_lead(a: &AssignmentRow) -> bool {
-    a.role == AssignmentRole::Lead.as_str()
+    a.role == AssignmentRole::Lead
 }
 
 /// Moves an assignment by a transition of the domain's state machine (409 when its state does
@@ -78,8 +78,8 @@ fn set_status(
     mut changes: AssignmentChanges,
 ) -> AppResult<()> {
     let status = t
-        .apply(crate::service::reports::assignment_status(a)?)
-        .ok_or_else(|| assignment_wrong_state(&a.status))?;
+        .apply(a.status)
+        .ok_or_else(|| assignment_wrong_state(a.status.as_str()))?;
     changes.status = Some(status.as_str().into());
     changes.updated_at = Some(ctx.now_naive());
     repo::reports::update_assignment(c, &a.id, &changes)?;

@@ -12,7 +12,7 @@ use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult, Msg};
 use crate::service::Context;
 use crate::service::auth::Principal;
-use crate::service::reports::{assignment_not_found, assignment_status, transition};
+use crate::service::reports::{assignment_not_found, transition};
 
 use super::*;
 
@@ -39,15 +39,14 @@ pub struct ResultInput {
 pub fn submit_result(st: &Context, who: &Principal, id: &str, input: ResultInput) -> AppResult<()> {
     act_on_assignment(st, who, id, false, |ctx, c, r, a| {
         if !matches!(
-            assignment_status(&a)?,
+            a.status,
             AssignmentStatus::Processing | AssignmentStatus::ChangesRequested
         ) {
-            return Err(assignment_wrong_state(&a.status));
+            return Err(assignment_wrong_state(a.status.as_str()));
         }
         if is_lead(&a) {
             let pending = repo::reports::assignments_of(c, &r.id)?.iter().any(|x| {
-                x.lead_assignment_id.as_deref() == Some(a.id.as_str())
-                    && !AssignmentStatus::parse(&x.status).is_some_and(AssignmentStatus::is_settled)
+                x.lead_assignment_id.as_deref() == Some(a.id.as_str()) && !x.status.is_settled()
             });
             if pending {
                 return Err(AppError::conflict(
@@ -100,8 +99,8 @@ pub struct ApprovalInput {
 
 pub fn approve(st: &Context, who: &Principal, id: &str, input: ApprovalInput) -> AppResult<()> {
     act_on_assignment(st, who, id, true, |ctx, c, r, a| {
-        if assignment_status(&a)? != AssignmentStatus::PendingApproval {
-            return Err(assignment_wrong_state(&a.status));
+        if a.status != AssignmentStatus::PendingApproval {
+            return Err(assignment_wrong_state(a.status.as_str()));
         }
         ctx.close(c, &r.id, &[Step::LeaderApproval], Some(&a.id))?;
         match input.decision {

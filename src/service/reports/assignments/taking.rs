@@ -14,15 +14,15 @@ use crate::error::{AppError, AppResult, Msg};
 use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::actions::check_agency;
-use crate::service::reports::{assignment_status, transition};
+use crate::service::reports::transition;
 
 use super::*;
 
 /// Takes an assignment (Art. 8.1–8.2): the 1-working-day clock to take or return it stops.
 pub fn accept(st: &Context, who: &Principal, id: &str) -> AppResult<()> {
     act_on_assignment(st, who, id, false, |ctx, c, r, a| {
-        if assignment_status(&a)? != AssignmentStatus::Pending {
-            return Err(assignment_wrong_state(&a.status));
+        if a.status != AssignmentStatus::Pending {
+            return Err(assignment_wrong_state(a.status.as_str()));
         }
         let step = if is_lead(&a) {
             Step::LeadReturn
@@ -61,9 +61,9 @@ pub struct ReturnInput {
 /// clock); a coordinator's goes back to the lead, naming the right agency.
 pub fn give_back(st: &Context, who: &Principal, id: &str, input: ReturnInput) -> AppResult<()> {
     act_on_assignment(st, who, id, false, |ctx, c, r, a| {
-        let s = assignment_status(&a)?;
+        let s = a.status;
         if !matches!(s, AssignmentStatus::Pending | AssignmentStatus::Processing) {
-            return Err(assignment_wrong_state(&a.status));
+            return Err(assignment_wrong_state(a.status.as_str()));
         }
         if !is_lead(&a) && input.suggested_agency_id.is_none() {
             return Err(AppError::invalid_field(
@@ -105,7 +105,7 @@ pub fn give_back(st: &Context, who: &Principal, id: &str, input: ReturnInput) ->
                 .filter(|x| x.lead_assignment_id.as_deref() == Some(a.id.as_str()))
             {
                 if !matches!(
-                    assignment_status(co)?,
+                    co.status,
                     AssignmentStatus::Returned | AssignmentStatus::Cancelled
                 ) {
                     repo::reports::cancel_clocks(c, &r.id, Some(&co.id), ctx.now_naive())?;

@@ -96,8 +96,8 @@ pub fn submit(
         let row = ReportRow {
             id: new_id(),
             code: tracking_code(year, seq),
-            channel: channel.as_str().into(),
-            status: ReportStatus::Submitted.as_str().into(),
+            channel,
+            status: ReportStatus::Submitted,
             title: input.title.trim().to_string(),
             content: input.content.trim().to_string(),
             content_corrected: None,
