@@ -78,7 +78,8 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong, for a person (Vietnamese unless `Accept-Language: en`).
     pub detail: String,
-    /// A stable snake_case code for programs.
+    /// A stable snake_case code for programs; every code, with its meaning, is listed in
+    /// `docs/errors.md`.
     #[schema(example = "validation_failed")]
     pub code: String,
     /// The invalid fields, for validation failures.
@@ -91,7 +92,7 @@ pub struct Problem {
 pub struct ProblemField {
     /// The field's path in the request body, or the parameter's name.
     pub field: String,
-    /// A stable snake_case code.
+    /// A stable snake_case code (listed in `docs/errors.md`).
     pub code: String,
     /// What is wrong with it.
     pub message: String,

@@ -190,17 +190,20 @@ fn day_not_found() -> AppError {
 fn check_kind(date: NaiveDate, kind: DayKind) -> AppResult<()> {
     check_date("date", date)?;
     check_day_kind(date, kind).map_err(|code| {
-        let (vi, en) = match code {
-            "makeup_on_weekday" => (
+        AppError::validation(vec![match code {
+            "makeup_on_weekday" => FieldError::of(
+                "kind",
+                "makeup_on_weekday",
                 "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật.",
                 "A make-up working day must be a Saturday or a Sunday.",
             ),
-            _ => (
+            _ => FieldError::of(
+                "kind",
+                "day_off_on_weekend",
                 "Ngày nghỉ bù hoặc nghỉ hoán đổi phải là ngày thường.",
                 "A compensatory or swapped day off must be a weekday.",
             ),
-        };
-        AppError::validation(vec![FieldError::of("kind", code, vi, en)])
+        }])
     })
 }
 

@@ -80,10 +80,6 @@ pub struct UserPatch {
     pub password: Option<String>,
 }
 
-fn agency_error(code: &'static str, vi: &'static str, en: &'static str) -> FieldError {
-    FieldError::new("agency_id", code, Msg::new(vi, en))
-}
-
 /// Checks the role–agency binding: roles that need an agency have an existing one.
 fn check_agency(
     conn: &mut DbConn,
@@ -92,18 +88,21 @@ fn check_agency(
     errors: &mut Vec<FieldError>,
 ) -> AppResult<()> {
     match agency_id {
-        None if role.needs_agency() => errors.push(agency_error(
+        None if role.needs_agency() => errors.push(FieldError::of(
+            "agency_id",
             "required",
             "Vai trò này phải thuộc một cơ quan.",
             "This role must belong to an agency.",
         )),
         // Operators, the province, admins and citizens belong to no agency.
-        Some(_) if !role.needs_agency() => errors.push(agency_error(
+        Some(_) if !role.needs_agency() => errors.push(FieldError::of(
+            "agency_id",
             "agency_not_allowed",
             "Vai trò này không thuộc cơ quan nào; bỏ trống agency_id.",
             "This role belongs to no agency; leave agency_id empty.",
         )),
-        Some(id) if repo::agencies::find(conn, id)?.is_none() => errors.push(agency_error(
+        Some(id) if repo::agencies::find(conn, id)?.is_none() => errors.push(FieldError::of(
+            "agency_id",
             "unknown_agency",
             "Cơ quan không tồn tại.",
             "No such agency.",

@@ -6,6 +6,7 @@ mod calendar;
 mod contract;
 mod directory;
 mod docs;
+mod error_codes;
 mod errors;
 mod hardening;
 mod layers;
