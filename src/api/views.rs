@@ -1,5 +1,7 @@
-//! Response bodies. Each is built from rows here, so what a response may carry is decided in
-//! one place per resource.
+//! Response bodies of accounts, sign-in and the directory (users, agencies, units,
+//! categories), each built from its row here. The report views are in `report_views`; what they
+//! may carry about a reporter is decided by `domain::visibility` and applied by
+//! `service::reports::queries` before a view is built.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;

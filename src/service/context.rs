@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::db::DbPool;
+use crate::db::{DbConn, DbPool, write_tx};
 use crate::service::auth::JwtKeys;
 use crate::service::calendar::CalendarCache;
 use crate::service::throttle::AuthThrottle;
@@ -28,7 +28,30 @@ pub struct Context {
 /// report at the same time). Empty in service.
 #[derive(Clone, Default)]
 pub struct Hooks {
-    /// Called by every action on a report as its transaction starts, before the report's row
-    /// is locked (on SQLite, whose writers are serialised by the database, just before).
+    /// Called by every write on a report (a submission, an action) as its transaction starts,
+    /// before the report's row is locked (on SQLite, whose writers are serialised by the
+    /// database, just before).
     pub action_begins: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl Context {
+    /// A write transaction on a report, with the `action_begins` hook where two such writes
+    /// meet.
+    pub fn report_write_tx<T, E, F>(&self, conn: &mut DbConn, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        let hook = self.hooks.action_begins.clone();
+        let serialised = matches!(*conn, DbConn::Sqlite(_));
+        if serialised && let Some(h) = &hook {
+            h();
+        }
+        write_tx(conn, |c| {
+            if !serialised && let Some(h) = &hook {
+                h();
+            }
+            f(c)
+        })
+    }
 }

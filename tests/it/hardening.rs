@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 
 use paht::clock::Clock;
 
-use crate::reports::{World, report_body};
 use crate::support::{ADMIN_PASSWORD, PASSWORD, TestApp};
+use crate::world::{World, report_body};
 
 const TEST_SECRET: &[u8] = b"test-secret-test-secret-test-secret-0123";
 
@@ -486,7 +486,7 @@ async fn a_refused_cors_preflight_is_a_problem_document() {
 /// An action whose fields are all optional takes no body at all.
 #[actix_web::test]
 async fn an_action_with_optional_fields_needs_no_body() {
-    let w = crate::reports::World::new().await;
+    let w = crate::world::World::new().await;
     let id = w.submit().await["id"].as_str().unwrap().to_string();
     let res =
         w.t.post(&format!("/api/v1/reports/{id}/accept"))

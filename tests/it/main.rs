@@ -1,6 +1,7 @@
 //! The integration suite: the real application over a real, fresh database per test.
 //! `cargo test` runs it on SQLite; with `TEST_DATABASE_URL=postgres://…/postgres` on PostgreSQL.
 
+mod assignments;
 mod auth;
 mod calendar;
 mod contract;
@@ -13,7 +14,9 @@ mod layers;
 mod migrations;
 mod newcomer;
 mod ops;
+mod recognitions;
 mod reports;
 mod statistics;
 mod support;
 mod users;
+mod world;

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::reports::{World, report_body};
 use crate::support::TestApp;
+use crate::world::{World, report_body};
 
 /// Phường Phú Lợi: code 31510 since 1/7/2025 (it was Phường 2 of Sóc Trăng city before).
 const PHU_LOI: &str = "31510";
@@ -124,8 +124,7 @@ async fn the_units_of_today_are_seeded_and_reports_file_under_them() {
     let district = find("UBND-941").expect("the former district's committee is kept");
     assert_eq!(district["valid_to"], "2025-06-30");
     let id = r["id"].as_str().unwrap();
-    w.post(&w.op, &format!("/api/v1/reports/{id}/accept"), json!({}))
-        .await;
+    w.accept(id).await;
     let res =
         w.t.post(&format!("/api/v1/reports/{id}/assignments"))
             .bearer(&w.op)

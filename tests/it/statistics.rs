@@ -2,7 +2,7 @@ use actix_web::http::StatusCode;
 use chrono::{DateTime, TimeDelta};
 use serde_json::{Value, json};
 
-use crate::reports::{World, report_body, result_body};
+use crate::world::{World, report_body};
 
 fn at(s: &str) -> DateTime<chrono::Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -34,8 +34,7 @@ async fn scenario() -> (World, String) {
     let w = World::new().await;
     let a = w.submit().await["id"].as_str().unwrap().to_string();
     w.t.clock.set(at("2026-03-02T02:30:00Z"));
-    w.post(&w.op, &format!("/api/v1/reports/{a}/accept"), json!({}))
-        .await;
+    w.accept(&a).await;
     let d = w
         .post(
             &w.op,
@@ -44,24 +43,9 @@ async fn scenario() -> (World, String) {
         )
         .await;
     let lead = d["assignment_id"].as_str().unwrap().to_string();
-    w.post(
-        &w.staff,
-        &format!("/api/v1/assignments/{lead}/accept"),
-        json!({}),
-    )
-    .await;
-    w.post(
-        &w.staff,
-        &format!("/api/v1/assignments/{lead}/result"),
-        result_body(),
-    )
-    .await;
-    w.post(
-        &w.leader,
-        &format!("/api/v1/assignments/{lead}/approval"),
-        json!({"decision": "approve"}),
-    )
-    .await;
+    w.take(&w.staff, &lead).await;
+    w.answer(&w.staff, &lead).await;
+    w.approve(&w.leader, &lead).await;
     w.t.clock.set(at("2026-03-02T03:00:00Z"));
     w.submit().await; // B at 10:00
     w.t.clock.set(at("2026-03-02T03:30:00Z"));
@@ -73,12 +57,7 @@ async fn scenario() -> (World, String) {
     )
     .await;
     w.t.clock.set(at("2026-03-02T04:00:00Z"));
-    w.post(
-        &w.op,
-        &format!("/api/v1/reports/{a}/publication"),
-        json!({}),
-    )
-    .await;
+    w.publish(&a).await;
     w.post(
         &w.citizen,
         &format!("/api/v1/reports/{a}/rating"),
@@ -268,10 +247,10 @@ async fn series_and_public_statistics() {
     assert_eq!(p.status, StatusCode::OK);
     let body = p.text();
     for v in [
-        crate::reports::NAME,
-        crate::reports::CCCD,
-        crate::reports::PHONE,
-        crate::reports::EMAIL,
+        crate::world::NAME,
+        crate::world::CCCD,
+        crate::world::PHONE,
+        crate::world::EMAIL,
     ] {
         assert!(!body.contains(v));
     }
@@ -417,7 +396,7 @@ async fn exports_parse_back_to_the_same_numbers() {
             .await
             .text();
     assert_eq!(list.lines().count(), 1 + 5);
-    assert!(list.contains(crate::reports::PHONE));
+    assert!(list.contains(crate::world::PHONE));
     let staff =
         w.t.get("/api/v1/statistics/reports.csv?from=2026-03-01&to=2026-03-31")
             .bearer(&w.staff)
@@ -425,7 +404,7 @@ async fn exports_parse_back_to_the_same_numbers() {
             .await
             .text();
     assert_eq!(staff.lines().count(), 1 + 1);
-    assert!(!staff.contains(crate::reports::PHONE));
+    assert!(!staff.contains(crate::world::PHONE));
     w.t.get("/api/v1/statistics/summary?format=xml")
         .bearer(&w.op)
         .send()

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
 use crate::db::models::{AssignmentRow, ClockRow, EventRow, ReportChanges, ReportRow};
-use crate::db::{DbConn, new_id, repo, write_tx};
+use crate::db::{DbConn, new_id, repo};
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::report::{AssignmentStatus, ReportStatus, Transition};
 use crate::domain::roles::Role;
@@ -238,15 +238,7 @@ pub fn act<T>(
         now: st.clock.now(),
         cal,
     };
-    let hook = st.hooks.action_begins.clone();
-    let serialised = matches!(*conn, DbConn::Sqlite(_));
-    if serialised && let Some(h) = &hook {
-        h();
-    }
-    write_tx(&mut conn, |c| {
-        if !serialised && let Some(h) = &hook {
-            h();
-        }
+    st.report_write_tx(&mut conn, |c| {
         // Of two actions on one report, the second waits here for the first to commit.
         repo::reports::lock(c, report_id)?;
         let r = load_visible(c, who, report_id)?;

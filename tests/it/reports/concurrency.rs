@@ -1,6 +1,6 @@
 use paht::service::reports::actions::{AcceptInput, DispatchInput};
 
-use super::World;
+use crate::world::World;
 
 /// A context whose actions on a report wait for each other at the start of their transaction:
 /// the two run at the same moment, every time (a barrier, no sleep).
@@ -82,4 +82,48 @@ async fn two_operators_accepting_at_once_one_wins() {
         1,
         "no action applied twice"
     );
+}
+
+/// Two retries of one submission with the same `Idempotency-Key`, at the same moment: one
+/// report, both answered with it (one created, one replayed), no tracking code spent twice.
+#[actix_web::test]
+async fn two_retries_with_one_key_at_once_make_one_report() {
+    use paht::service::reports::intake::{self, NewReport, Submitted};
+    let w = World::new().await;
+    let ctx = meeting(&w);
+    let me = w.t.get("/api/v1/me").bearer(&w.citizen).send().await.json();
+    let citizen = paht::service::auth::Principal {
+        user_id: me["id"].as_str().unwrap().to_string(),
+        role: paht::domain::roles::Role::Citizen,
+        agency_id: None,
+    };
+    let results: Vec<Submitted> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let input: NewReport =
+                        serde_json::from_value(crate::world::report_body()).unwrap();
+                    intake::submit(&ctx, &citizen, input, Some("retry-7f3a")).unwrap()
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let ids: Vec<&str> = results
+        .iter()
+        .map(|s| match s {
+            Submitted::Created(r) | Submitted::Replayed(r) => r.id.as_str(),
+        })
+        .collect();
+    assert_eq!(ids[0], ids[1], "both answered with the same report");
+    let created = results
+        .iter()
+        .filter(|s| matches!(s, Submitted::Created(_)))
+        .count();
+    assert_eq!(created, 1, "one created, one replayed");
+    let list = w.t.get("/api/v1/reports").bearer(&w.op).send().await.json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    // The next report takes the next code: the loser's number was given back.
+    let next = w.submit().await;
+    assert_eq!(next["code"], "PA-2026-000002");
 }

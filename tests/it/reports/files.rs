@@ -1,6 +1,6 @@
 use actix_web::http::StatusCode;
 
-use super::World;
+use crate::world::World;
 
 fn jpeg() -> Vec<u8> {
     let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];

@@ -1,7 +1,7 @@
 use actix_web::http::StatusCode;
 use serde_json::json;
 
-use super::{CCCD, EMAIL, HOME, NAME, PHONE, World, report_body};
+use crate::world::{CCCD, EMAIL, HOME, NAME, PHONE, World, report_body};
 
 const PERSONAL: [&str; 5] = [NAME, CCCD, PHONE, EMAIL, HOME];
 
@@ -62,8 +62,7 @@ async fn consent_opens_contact_details_to_the_agency() {
             .await
             .json();
     let id = r["id"].as_str().unwrap();
-    w.post(&w.op, &format!("/api/v1/reports/{id}/accept"), json!({}))
-        .await;
+    w.accept(id).await;
     w.post(
         &w.op,
         &format!("/api/v1/reports/{id}/assignments"),
@@ -101,30 +100,15 @@ async fn confidential_and_state_secret_results_stay_out_of_public_view() {
             )
             .await;
         let a = d["assignment_id"].as_str().unwrap();
-        w.post(
-            &w.staff,
-            &format!("/api/v1/assignments/{a}/accept"),
-            json!({}),
-        )
-        .await;
+        w.take(&w.staff, a).await;
         w.post(
             &w.staff,
             &format!("/api/v1/assignments/{a}/result"),
-            super::result_body(),
+            crate::world::result_body(),
         )
         .await;
-        w.post(
-            &w.leader,
-            &format!("/api/v1/assignments/{a}/approval"),
-            json!({"decision": "approve"}),
-        )
-        .await;
-        w.post(
-            &w.op,
-            &format!("/api/v1/reports/{id}/publication"),
-            json!({}),
-        )
-        .await;
+        w.approve(&w.leader, a).await;
+        w.publish(id).await;
         let code = w.report(&w.op, id).await["code"]
             .as_str()
             .unwrap()
@@ -234,16 +218,11 @@ async fn the_reporter_sees_no_internal_work_before_publication() {
         )
         .await;
     let a = d["assignment_id"].as_str().unwrap();
-    w.post(
-        &w.staff,
-        &format!("/api/v1/assignments/{a}/accept"),
-        json!({}),
-    )
-    .await;
+    w.take(&w.staff, a).await;
     w.post(
         &w.staff,
         &format!("/api/v1/assignments/{a}/result"),
-        super::result_body(),
+        crate::world::result_body(),
     )
     .await;
     w.post(
@@ -255,16 +234,14 @@ async fn the_reporter_sees_no_internal_work_before_publication() {
     w.post(
         &w.staff,
         &format!("/api/v1/assignments/{a}/result"),
-        super::result_body(),
+        crate::world::result_body(),
     )
     .await;
-    w.post(
-        &w.leader,
-        &format!("/api/v1/assignments/{a}/approval"),
-        json!({"decision": "approve"}),
-    )
-    .await;
-    let answer = super::result_body()["answer"].as_str().unwrap().to_string();
+    w.approve(&w.leader, a).await;
+    let answer = crate::world::result_body()["answer"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let staff_ids: Vec<String> =
         w.t.get(&format!("/api/v1/reports/{id}/events"))
             .bearer(&w.op)
@@ -325,11 +302,6 @@ async fn the_reporter_sees_no_internal_work_before_publication() {
             .text();
     assert!(history.contains("GHI-CHU-LANH-DAO") && history.contains("GHI-CHU-NOI-BO"));
     // Once published, the reporter reads the answer.
-    w.post(
-        &w.op,
-        &format!("/api/v1/reports/{id}/publication"),
-        json!({}),
-    )
-    .await;
+    w.publish(&id).await;
     check(&w.report(&w.citizen, &id).await.to_string(), true);
 }

@@ -5,7 +5,7 @@ use chrono::Datelike;
 use sha2::{Digest, Sha256};
 
 use crate::db::models::{IdempotencyRow, ReportChanges, ReportRow, ReporterRow};
-use crate::db::{new_id, repo, write_tx};
+use crate::db::{new_id, repo};
 use crate::domain::report::{Channel, ReportStatus, tracking_code};
 use crate::domain::roles::Role;
 use crate::domain::steps::Step;
@@ -67,7 +67,7 @@ pub fn submit(
     let mut conn = st.pool.get()?;
     let cal = crate::service::calendar::current(st, &mut conn)?;
     let ctx = Act { st, who, now, cal };
-    let outcome = write_tx(&mut conn, |c| -> Result<Submitted, Abort> {
+    let outcome = st.report_write_tx(&mut conn, |c| -> Result<Submitted, Abort> {
         if let Some(key) = idempotency_key
             && let Some(prev) = repo::reports::idempotency(c, &who.user_id, key)?
         {

@@ -1,0 +1,160 @@
+//! `POST /reports`: what a report must hold (Art. 4), tracking codes and idempotent retries.
+
+use actix_web::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::world::{World, report_body};
+
+#[actix_web::test]
+async fn intake_is_validated_field_by_field() {
+    let w = World::new().await;
+    let fields = |p: &Value| {
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut b = report_body();
+    b["title"] = json!("Big pothole on the main road");
+    b["content"] = json!("There is a very deep pothole in the middle of the road.");
+    b["reporter"]["cccd"] = json!("123");
+    b["reporter"]["phone"] = json!("12345");
+    b["reporter"]["email"] = json!("not-mail");
+    b["latitude"] = json!(21.03);
+    b["incident_at"] = json!("2026-03-05T00:00:00Z");
+    let p =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.citizen)
+            .json(&b)
+            .send()
+            .await
+            .problem(422, "validation_failed");
+    assert_eq!(
+        fields(&p),
+        [
+            "title",
+            "content",
+            "latitude",
+            "incident_at",
+            "reporter.cccd",
+            "reporter.phone",
+            "reporter.email"
+        ],
+        "{p}"
+    );
+    assert!(!p.to_string().contains("12345"), "values are not echoed");
+    let mut b = report_body();
+    b["category_code"] = json!("khong-co");
+    b["admin_unit_code"] = json!("941");
+    let p =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.citizen)
+            .json(&b)
+            .send()
+            .await
+            .problem(422, "validation_failed");
+    assert_eq!(
+        fields(&p),
+        ["category_code", "admin_unit_code"],
+        "941 ended on 30/6/2025"
+    );
+    let mut b = report_body();
+    b["reporter"].as_object_mut().unwrap().remove("cccd");
+    let p =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.citizen)
+            .json(&b)
+            .send()
+            .await
+            .problem(422, "validation_failed");
+    assert_eq!(fields(&p), ["reporter.cccd"]);
+    // No mass assignment of state, agency or deadlines.
+    for extra in [
+        json!({"status": "published"}),
+        json!({"lead_agency_id": "x"}),
+        json!({"next_due_at": "2030-01-01T00:00:00Z"}),
+    ] {
+        let mut b = report_body();
+        b.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        w.t.post("/api/v1/reports")
+            .bearer(&w.citizen)
+            .json(&b)
+            .send()
+            .await
+            .problem(422, "validation_failed");
+    }
+    // Channels by role: citizens app or portal, operators email or hotline.
+    let mut b = report_body();
+    b["channel"] = json!("hotline");
+    w.t.post("/api/v1/reports")
+        .bearer(&w.citizen)
+        .json(&b)
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    w.t.post("/api/v1/reports")
+        .bearer(&w.op)
+        .json(&report_body())
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    let res =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.op)
+            .json(&b)
+            .send()
+            .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    assert_eq!(res.json()["channel"], "hotline");
+    w.t.post("/api/v1/reports")
+        .bearer(&w.staff)
+        .json(&report_body())
+        .send()
+        .await
+        .problem(403, "forbidden");
+    w.t.post("/api/v1/reports")
+        .json(&report_body())
+        .send()
+        .await
+        .problem(401, "unauthenticated");
+}
+
+#[actix_web::test]
+async fn tracking_codes_are_gapless_and_submissions_idempotent() {
+    let w = World::new().await;
+    let send = |key: &'static str, body: Value| {
+        let t = &w.t;
+        let tok = w.citizen.clone();
+        async move {
+            t.post("/api/v1/reports")
+                .bearer(&tok)
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+        }
+    };
+    let first = send("k-1", report_body()).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    // A failed submission takes no number.
+    let mut bad = report_body();
+    bad["category_code"] = json!("khong-co");
+    send("k-bad", bad).await.problem(422, "validation_failed");
+    let again = send("k-1", report_body()).await;
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    let mut other = report_body();
+    other["title"] = json!("Đèn đường bị hỏng ở hẻm 12");
+    send("k-1", other.clone())
+        .await
+        .problem(422, "idempotency_key_reused");
+    let second = send("k-2", other).await.json();
+    assert_eq!(
+        (first.json()["code"].as_str(), second["code"].as_str()),
+        (Some("PA-2026-000001"), Some("PA-2026-000002"))
+    );
+}
