@@ -156,6 +156,54 @@ fn parse_formed_from(s: &str) -> Result<Vec<FormerUnit>, String> {
         .collect()
 }
 
+// ---------------------------------------------------------------- how a list applies
+
+impl ListedUnit {
+    /// Whether a stored unit of the same code is this place: the same name (up to case and
+    /// diacritics), or a unit the list says this one was formed from (a merger or a renaming).
+    /// Otherwise the list reuses the code for another place, and the reports filed under the
+    /// old one would move with it.
+    pub fn continues(&self, stored_code: &str, stored_name: &str) -> bool {
+        self.same_name(stored_name) || self.formed_from.iter().any(|f| f.code == stored_code)
+    }
+
+    /// Whether a stored name is this unit's, up to case and diacritics (a spelling fix keeps
+    /// the unit's start date; a new name starts it again).
+    pub fn same_name(&self, stored_name: &str) -> bool {
+        text::fold(stored_name) == text::fold(&self.name)
+    }
+
+    /// Whether a former district (by its name, and the name of the province it lay in) is the
+    /// one this unit's former unit `f` belonged to: the same name, in the list's former
+    /// province when it names one ("Tỉnh Sóc Trăng" ends with "Sóc Trăng").
+    pub fn district_is(&self, f: &FormerUnit, district: &str, province: Option<&str>) -> bool {
+        text::fold(district) == text::fold(&f.district)
+            && match &self.former_province {
+                None => true,
+                Some(p) => province.is_some_and(|n| text::fold(n).ends_with(&text::fold(p))),
+            }
+    }
+}
+
+/// The last day of the units a list replaces: the day before it comes into force.
+pub fn ended_on(valid_from: chrono::NaiveDate) -> chrono::NaiveDate {
+    valid_from - chrono::Duration::days(1)
+}
+
+/// The code of a unit's People's Committee: every commune-level unit in force has one.
+pub fn committee_code(unit_code: &str) -> String {
+    format!("UBND-{unit_code}")
+}
+
+/// "Phường Ninh Kiều" → "UBND phường Ninh Kiều".
+pub fn committee_name(unit: &str) -> String {
+    let mut c = unit.chars();
+    match c.next() {
+        Some(first) => format!("UBND {}{}", first.to_lowercase(), c.as_str()),
+        None => "UBND".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +229,33 @@ mod tests {
         let e = parse(csv).unwrap_err();
         assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 3, 5]);
         assert!(parse("id,label\n1,x\n").is_err());
+    }
+
+    #[test]
+    fn committee_names_and_places() {
+        assert_eq!(
+            super::committee_name("Phường Ninh Kiều"),
+            "UBND phường Ninh Kiều"
+        );
+        assert_eq!(super::committee_name("Xã Đại Ân 2"), "UBND xã Đại Ân 2");
+        assert_eq!(super::committee_code("31150"), "UBND-31150");
+        let u = super::ListedUnit {
+            code: "31150".into(),
+            name: "Phường Ninh Kiều".into(),
+            formed_from: vec![super::FormerUnit {
+                name: "Phường Tân An".into(),
+                code: "31153".into(),
+                district: "Quận Ninh Kiều".into(),
+                partial: true,
+            }],
+            former_province: Some("Cần Thơ".into()),
+        };
+        assert!(u.continues("31150", "phuong ninh kieu"));
+        assert!(u.continues("31153", "Phường Tân An"));
+        assert!(!u.continues("31150", "Xã Khác"));
+        let f = &u.formed_from[0];
+        assert!(u.district_is(f, "Quận Ninh Kiều", Some("Thành phố Cần Thơ")));
+        assert!(!u.district_is(f, "Quận Ninh Kiều", Some("Tỉnh Sóc Trăng")));
+        assert!(!u.district_is(f, "Quận Bình Thủy", Some("Thành phố Cần Thơ")));
     }
 }

@@ -2,15 +2,14 @@
 //! `paht admin import-units` loads a later one): new units, renamed ones, units that ended, what
 //! each former unit became, and the People's Committees that follow the units.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::models::{AdminUnitChanges, AdminUnitRow, AgencyChanges, AgencyRow};
 use crate::db::schema::{admin_units, agencies};
 use crate::db::{DbConn, new_id, repo};
 use crate::domain::directory::{AgencyKind, UnitLevel};
-use crate::domain::text::fold;
-use crate::domain::unit_list::ListedUnit;
+use crate::domain::unit_list::{self, ListedUnit};
 
 /// What loading a list changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -59,18 +58,15 @@ pub fn apply(
             "đơn vị cấp trên `{parent}` không phải cấp tỉnh"
         )]));
     }
-    let ended_on = valid_from - Duration::days(1);
+    let ended_on = unit_list::ended_on(valid_from);
     // Every check first: a refused list writes nothing.
     let mut refused = Vec::new();
     let mut current = Vec::with_capacity(units.len());
     for u in units {
         let cur = repo::admin_units::find(conn, &u.code)?;
-        // The same code with another name is the same place when the list says the new unit
-        // was formed from the unit of that code (a merger or a renaming); otherwise the code is
-        // reused for another place, and the reports filed under the old one would move with it.
+        // A code the list reuses for another place is refused when reports were filed under it.
         if let Some(cur) = &cur
-            && fold(&cur.name) != fold(&u.name)
-            && !u.formed_from.iter().any(|f| f.code == cur.code)
+            && !u.continues(&cur.code, &cur.name)
             && repo::admin_units::has_reports(conn, &cur.code)?
         {
             refused.push(format!(
@@ -101,7 +97,7 @@ pub fn apply(
             out.added += 1;
             continue;
         };
-        let same_unit = fold(&cur.name) == fold(&u.name);
+        let same_unit = u.same_name(&cur.name);
         let unchanged = cur.name == u.name
             && cur.level == UnitLevel::Commune.as_str()
             && cur.parent_code.as_deref() == Some(parent)
@@ -162,27 +158,21 @@ pub fn apply(
         .select((admin_units::code, admin_units::name))
         .load::<(String, String)>(conn)?
         .into_iter()
-        .map(|(c, n)| (c, fold(&n)))
         .collect();
-    // A district is the one of that name in the unit's former province ("Tỉnh Sóc Trăng" ends
-    // with "Sóc Trăng"), when the list names it.
-    let in_province = |d: &AdminUnitRow, u: &ListedUnit| match &u.former_province {
-        None => true,
-        Some(p) => d
-            .parent_code
+    let province_of = |d: &AdminUnitRow| {
+        d.parent_code
             .as_ref()
             .and_then(|c| provinces.get(c))
-            .is_some_and(|n| n.ends_with(&fold(p))),
+            .map(String::as_str)
     };
     for u in units {
         for f in &u.formed_from {
             if repo::admin_units::add_succession(conn, &f.code, ended_on, &u.code, f.partial)? {
                 out.successions += 1;
             }
-            let d = fold(&f.district);
             if let Some(district) = districts
                 .iter()
-                .find(|x| fold(&x.name) == d && in_province(x, u))
+                .find(|x| u.district_is(f, &x.name, province_of(x)))
                 && repo::admin_units::add_succession(conn, &district.code, ended_on, &u.code, true)?
             {
                 out.successions += 1;
@@ -192,8 +182,8 @@ pub fn apply(
     // Every unit in force has its People's Committee; the committees of units that ended end
     // with them.
     for u in units {
-        let code = format!("UBND-{}", u.code);
-        let name = committee_name(&u.name);
+        let code = unit_list::committee_code(&u.code);
+        let name = unit_list::committee_name(&u.name);
         match repo::agencies::find_by_code(conn, &code)? {
             None => {
                 repo::agencies::insert(
@@ -252,25 +242,4 @@ pub fn apply(
         out.agencies_ended += n;
     }
     Ok(out)
-}
-
-/// "Phường Ninh Kiều" → "UBND phường Ninh Kiều".
-fn committee_name(unit: &str) -> String {
-    let mut c = unit.chars();
-    match c.next() {
-        Some(first) => format!("UBND {}{}", first.to_lowercase(), c.as_str()),
-        None => "UBND".into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn committee_names() {
-        assert_eq!(
-            super::committee_name("Phường Ninh Kiều"),
-            "UBND phường Ninh Kiều"
-        );
-        assert_eq!(super::committee_name("Xã Đại Ân 2"), "UBND xã Đại Ân 2");
-    }
 }
