@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::Context;
 use crate::service::auth::JwtKeys;
 use crate::service::bootstrap;
+use crate::service::auth::SessionCache;
 use crate::service::calendar::CalendarCache;
 use crate::service::throttle::{AuthThrottle, ThrottleLimits};
 
@@ -64,6 +65,7 @@ impl AppState {
             })),
             jwt: Arc::new(JwtKeys::new(&secret)),
             calendar: Arc::new(CalendarCache::default()),
+            sessions: Arc::new(SessionCache::new(config.session_cache_ttl)),
             config: Arc::new(config),
             clock,
             hooks: Default::default(),

@@ -77,6 +77,9 @@ pub struct Config {
     /// `None`: generated on first start and kept in the data folder.
     pub jwt_secret: Option<String>,
     pub access_token_ttl: Duration,
+    /// How long the account behind a token is remembered between requests (changes made in
+    /// this process apply at once; this bounds changes made by another replica).
+    pub session_cache_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub admin_password: Option<String>,
     /// Empty: no cross-origin access. `["*"]`: any origin.
@@ -168,6 +171,8 @@ impl Config {
         let pool_timeout = Duration::from_millis(num("PAHT_DB_TIMEOUT_MS", 3000, 100, 60_000));
         let access_token_ttl =
             Duration::from_secs(num("PAHT_ACCESS_TOKEN_TTL_SECS", 900, 60, 86_400));
+        let session_cache_ttl =
+            Duration::from_millis(num("PAHT_SESSION_CACHE_MS", 2000, 0, 60_000));
         let refresh_token_ttl = Duration::from_secs(num(
             "PAHT_REFRESH_TOKEN_TTL_SECS",
             30 * 86_400,
@@ -279,6 +284,7 @@ impl Config {
             pool_timeout,
             jwt_secret,
             access_token_ttl,
+            session_cache_ttl,
             refresh_token_ttl,
             admin_password,
             cors_origins,

@@ -118,20 +118,21 @@ pub async fn authenticate(
                 "Phiên đăng nhập không hợp lệ.",
                 "Malformed Authorization header.",
             )),
-            Some(token) => {
-                let st2 = st.clone();
-                match web::block(move || -> Result<_, AppError> {
-                    let now = st2.clock.now();
-                    let claims = auth::decode_access_token(&st2, &token, now)?;
-                    let mut conn = st2.pool.get()?;
-                    auth::load_principal(&mut conn, &claims)
-                })
-                .await
-                {
-                    Ok(r) => r,
-                    Err(e) => Err(AppError::internal(e)),
-                }
-            }
+            // The signature and the clock are checked here; the account comes from the
+            // remembered sessions, or from the database in the blocking pool.
+            Some(token) => match auth::decode_access_token(&st, &token, st.clock.now()) {
+                Err(e) => Err(e),
+                Ok(claims) => match auth::remembered(&st, &claims) {
+                    Some(p) => Ok(p),
+                    None => {
+                        let st2 = st.clone();
+                        match web::block(move || auth::load_and_remember(&st2, &claims)).await {
+                            Ok(r) => r,
+                            Err(e) => Err(AppError::internal(e)),
+                        }
+                    }
+                },
+            },
         };
         match result {
             Ok(p) => {

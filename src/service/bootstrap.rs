@@ -106,7 +106,7 @@ pub fn reset_admin_password(st: &Context, login: &str) -> AppResult<String> {
     let hash = hash_password(&password)?;
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
-    write_tx(&mut conn, |c| -> AppResult<()> {
+    st.account_write_tx(&mut conn, |c| -> AppResult<()> {
         let id = crate::domain::account::LoginId::parse(login);
         let user = repo::users::find_by_login(c, &id)?
             .filter(|u| u.role == Role::Admin)

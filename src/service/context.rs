@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{DbConn, DbPool, write_tx};
-use crate::service::auth::JwtKeys;
+use crate::service::auth::{JwtKeys, SessionCache};
 use crate::service::calendar::CalendarCache;
 use crate::service::throttle::AuthThrottle;
 
@@ -20,6 +20,8 @@ pub struct Context {
     pub jwt: Arc<JwtKeys>,
     pub throttle: Arc<AuthThrottle>,
     pub calendar: Arc<CalendarCache>,
+    /// The accounts behind access tokens, remembered between requests.
+    pub sessions: Arc<SessionCache>,
     /// Points where a test may hold a use case (none in service).
     pub hooks: Hooks,
 }
@@ -35,6 +37,18 @@ pub struct Hooks {
 }
 
 impl Context {
+    /// A write transaction that changes accounts or sessions: once it commits, no request is
+    /// answered from a remembered session.
+    pub fn account_write_tx<T, E, F>(&self, conn: &mut DbConn, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        let out = write_tx(conn, f);
+        self.sessions.changed();
+        out
+    }
+
     /// A write transaction on a report, with the `action_begins` hook where two such writes
     /// meet.
     pub fn report_write_tx<T, E, F>(&self, conn: &mut DbConn, f: F) -> Result<T, E>

@@ -196,7 +196,7 @@ pub fn update_user(
     };
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
-    write_tx(&mut conn, |c| -> AppResult<UserRow> {
+    st.account_write_tx(&mut conn, |c| -> AppResult<UserRow> {
         let user =
             repo::users::find(c, id)?.ok_or_else(|| AppError::not_found("tài khoản", "User"))?;
         let current_role = user.role;
@@ -312,7 +312,7 @@ pub fn change_own_password(st: &Context, who: &Principal, input: PasswordChange)
     }
     let hash = hash_password(&input.new_password)?;
     let now = st.clock.now().naive_utc();
-    write_tx(&mut conn, |c| -> AppResult<()> {
+    st.account_write_tx(&mut conn, |c| -> AppResult<()> {
         repo::users::update(
             c,
             &user.id,

@@ -304,6 +304,10 @@ async fn a_disabled_account_is_refused_at_once() {
     let (id, token) = t.staff("ioc.op1", "operator", None).await;
     let tokens = t.login_full("ioc.op1", PASSWORD).await;
     let admin = t.admin().await;
+    // The session is remembered by the server after this request…
+    let res = t.get("/api/v1/me").bearer(&token).send().await;
+    assert_eq!(res.status, StatusCode::OK);
+    // …and forgotten when the account changes.
     let res = t
         .patch(&format!("/api/v1/users/{id}"))
         .bearer(&admin)

@@ -4,11 +4,13 @@
 //!   sign-in;
 //! - `passwords`: Argon2 hashes and random tokens;
 //! - `registration`: a citizen's self-registration and the contact keys of accounts;
-//! - `guards`: who may call a use case, as a type (`Require<Operator>`).
+//! - `guards`: who may call a use case, as a type (`Require<Operator>`);
+//! - `sessions`: the accounts behind tokens, remembered between requests.
 
 mod guards;
 mod passwords;
 mod registration;
+mod sessions;
 mod tokens;
 
 use crate::db::{repo, write_tx};
@@ -19,8 +21,12 @@ use crate::service::Context;
 
 pub use guards::{Require, RoleSet, roles};
 pub use passwords::{hash_password, random_token, verify_password};
+pub use sessions::SessionCache;
 pub use registration::{Registration, normalize_contacts, register, taken_error, unique_to_taken};
-pub use tokens::{AccessClaims, JwtKeys, TokenPair, decode_access_token, load_principal};
+pub use tokens::{
+    AccessClaims, JwtKeys, TokenPair, decode_access_token, load_and_remember, load_principal,
+    remembered,
+};
 
 use passwords::dummy_hash;
 use tokens::{issue, sha256_hex};
@@ -130,6 +136,8 @@ pub fn refresh(st: &Context, refresh_token: &str, address: &str) -> AppResult<To
     match outcome {
         RefreshOutcome::Issued(p) => Ok(p),
         RefreshOutcome::Refused(e) => {
+            // A reused token revoked its family.
+            st.sessions.changed();
             st.throttle.refresh_failed(address, now);
             Err(e)
         }
@@ -142,7 +150,7 @@ pub fn logout(st: &Context, refresh_token: &str) -> AppResult<()> {
     let now = st.clock.now();
     let hash = sha256_hex(refresh_token);
     let mut conn = st.pool.get()?;
-    write_tx(&mut conn, |c| -> AppResult<()> {
+    st.account_write_tx(&mut conn, |c| -> AppResult<()> {
         if let Some(row) = repo::tokens::find_by_hash(c, &hash)? {
             repo::tokens::revoke_family(c, &row.family_id, now.naive_utc())?;
         }

@@ -126,6 +126,21 @@ pub fn decode_access_token(
     })
 }
 
+/// The principal behind a checked token if its session is remembered (no database), or `None`
+/// when it must be loaded.
+pub fn remembered(st: &Context, claims: &AccessClaims) -> Option<Principal> {
+    st.sessions.get(&claims.session_id, &claims.user_id)
+}
+
+/// Loads the principal behind a checked token from the database and remembers it.
+pub fn load_and_remember(st: &Context, claims: &AccessClaims) -> AppResult<Principal> {
+    let generation = st.sessions.generation();
+    let mut conn = st.pool.get()?;
+    let p = load_principal(&mut conn, claims)?;
+    st.sessions.remember(&claims.session_id, &p, generation);
+    Ok(p)
+}
+
 /// Loads the principal behind a checked token: its sign-in must still be open, and its
 /// account present and enabled.
 pub fn load_principal(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<Principal> {

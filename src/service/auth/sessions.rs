@@ -1,0 +1,121 @@
+//! The accounts behind access tokens, remembered between requests so that a request with a
+//! token needs no database round trip, while revocation stays immediate in this process.
+//!
+//! Any change that can end a session or change what an account may do (a sign-out, a reused
+//! refresh token, an account disabled or changed, a password changed) calls `changed()` after
+//! its transaction commits: every entry is then stale. An entry is also stale after `ttl`, which
+//! bounds how long a change made by another replica (or by the command line) takes to apply.
+//! A load that began before a change is never remembered (its generation is old).
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::service::auth::Principal;
+
+/// At most this many sessions are remembered; past it the cache starts again.
+const MAX_ENTRIES: usize = 50_000;
+
+struct Entry {
+    user_id: String,
+    principal: Principal,
+    generation: u64,
+    at: Instant,
+}
+
+/// The remembered sessions.
+pub struct SessionCache {
+    ttl: Duration,
+    generation: AtomicU64,
+    entries: RwLock<HashMap<String, Entry>>,
+}
+
+impl SessionCache {
+    /// A cache whose entries live `ttl` at most (zero: nothing is remembered).
+    pub fn new(ttl: Duration) -> Self {
+        SessionCache {
+            ttl,
+            generation: AtomicU64::new(0),
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The generation to pass to `remember` for a load that starts now.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The principal of an open session of `user_id`, if remembered and still valid.
+    pub fn get(&self, session_id: &str, user_id: &str) -> Option<Principal> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let g = self.generation();
+        let entries = self.entries.read().ok()?;
+        let e = entries.get(session_id)?;
+        (e.generation == g && e.user_id == user_id && e.at.elapsed() < self.ttl)
+            .then(|| e.principal.clone())
+    }
+
+    /// Remembers what a load that started at `generation` found, unless something changed since.
+    pub fn remember(&self, session_id: &str, principal: &Principal, generation: u64) {
+        if self.ttl.is_zero() || generation != self.generation() {
+            return;
+        }
+        let Ok(mut entries) = self.entries.write() else {
+            return;
+        };
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(
+            session_id.to_string(),
+            Entry {
+                user_id: principal.user_id.clone(),
+                principal: principal.clone(),
+                generation,
+                at: Instant::now(),
+            },
+        );
+    }
+
+    /// Something that sessions depend on changed (and is committed): forget every session.
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut entries) = self.entries.write() {
+            entries.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::roles::Role;
+
+    fn p() -> Principal {
+        Principal {
+            user_id: "u1".into(),
+            role: Role::Operator,
+            agency_id: None,
+        }
+    }
+
+    #[test]
+    fn a_change_forgets_and_a_load_begun_before_it_is_not_remembered() {
+        let c = SessionCache::new(Duration::from_secs(60));
+        let g = c.generation();
+        c.remember("s1", &p(), g);
+        assert_eq!(c.get("s1", "u1"), Some(p()));
+        assert_eq!(c.get("s1", "u2"), None, "another user's token never matches");
+        let before = c.generation();
+        c.changed();
+        assert_eq!(c.get("s1", "u1"), None);
+        c.remember("s1", &p(), before);
+        assert_eq!(c.get("s1", "u1"), None, "a load older than the change is dropped");
+        let off = SessionCache::new(Duration::ZERO);
+        off.remember("s1", &p(), off.generation());
+        assert_eq!(off.get("s1", "u1"), None);
+    }
+}
