@@ -17,8 +17,8 @@ use crate::db::{self, write_tx};
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
 use crate::service::auth::JwtKeys;
-use crate::service::bootstrap;
 use crate::service::auth::SessionCache;
+use crate::service::bootstrap;
 use crate::service::calendar::CalendarCache;
 use crate::service::throttle::{AuthThrottle, ThrottleLimits};
 

@@ -74,11 +74,23 @@ pub async fn request_context(
     if let Some(st) = state {
         st.metrics.observe(&method, &route, status, elapsed);
     }
+    // One line per request at debug level only; a server error or a slow answer is worth a
+    // line at any level.
+    let ms = elapsed.as_secs_f64() * 1000.0;
     span.in_scope(|| {
-        tracing::info!(method = %method, path = %path, route = %route, status, duration_ms = elapsed.as_secs_f64() * 1000.0, "request");
+        if status >= 500 {
+            tracing::warn!(method = %method, path = %path, route = %route, status, duration_ms = ms, "request");
+        } else if elapsed >= SLOW_REQUEST {
+            tracing::info!(method = %method, path = %path, route = %route, status, duration_ms = ms, "slow request");
+        } else {
+            tracing::debug!(method = %method, path = %path, route = %route, status, duration_ms = ms, "request");
+        }
     });
     Ok(res)
 }
+
+/// A request answered later than this is logged at info level.
+const SLOW_REQUEST: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Refuses a request with a control character in its path, query or headers (400), before
 /// any handler or database sees it.

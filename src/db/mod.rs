@@ -155,8 +155,8 @@ pub fn create_private_dir(dir: &Path) -> AppResult<()> {
 /// Applies the pending migrations on a dedicated connection.
 ///
 /// SQLite: with `foreign_keys` off (inside diesel's migration transaction the pragma is
-/// ignored, and a table rebuild with it on would cascade-delete child rows), then
-/// `foreign_key_check`. PostgreSQL: under an advisory lock, so several replicas starting
+/// ignored, and a table rebuild with it on would cascade-delete child rows), then, when a
+/// migration ran, `foreign_key_check`. PostgreSQL: under an advisory lock, so several replicas starting
 /// together migrate once.
 pub fn run_migrations(url: &DatabaseUrl) -> AppResult<usize> {
     let applied = match url {
@@ -169,10 +169,15 @@ pub fn run_migrations(url: &DatabaseUrl) -> AppResult<usize> {
                 .run_pending_migrations(SQLITE_MIGRATIONS)
                 .map_err(AppError::internal)?
                 .len();
-            let broken: i64 =
+            // Only a migration can break a foreign key here (writes run with them on); checking
+            // a large database at every start would cost seconds.
+            let broken: i64 = if n == 0 {
+                0
+            } else {
                 diesel::sql_query("SELECT COUNT(*) AS n FROM pragma_foreign_key_check")
                     .get_result::<CountRow>(&mut c)?
-                    .n;
+                    .n
+            };
             if broken > 0 {
                 return Err(AppError::internal(format!(
                     "{broken} rows break foreign keys after migration"
@@ -214,6 +219,9 @@ struct CountRow {
     n: i64,
 }
 
+/// The turn of this process's SQLite writers (fair: in the order they asked).
+static SQLITE_WRITER: parking_lot::FairMutex<()> = parking_lot::FairMutex::new(());
+
 /// Runs `f` in a write transaction.
 ///
 /// On SQLite the transaction starts with `BEGIN IMMEDIATE`: a deferred transaction that reads
@@ -228,6 +236,10 @@ where
     match conn {
         DbConn::Postgresql(_) => conn.transaction(f),
         DbConn::Sqlite(c) => {
+            // SQLite has one writer. Writers of this process queue here, first come first
+            // served, instead of in SQLite's busy handler, whose growing sleeps make a long
+            // tail under load. (Another process still waits in the busy timeout.)
+            let _turn = SQLITE_WRITER.lock();
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
             match f(conn) {
                 Ok(v) => {

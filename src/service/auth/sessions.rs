@@ -108,12 +108,20 @@ mod tests {
         let g = c.generation();
         c.remember("s1", &p(), g);
         assert_eq!(c.get("s1", "u1"), Some(p()));
-        assert_eq!(c.get("s1", "u2"), None, "another user's token never matches");
+        assert_eq!(
+            c.get("s1", "u2"),
+            None,
+            "another user's token never matches"
+        );
         let before = c.generation();
         c.changed();
         assert_eq!(c.get("s1", "u1"), None);
         c.remember("s1", &p(), before);
-        assert_eq!(c.get("s1", "u1"), None, "a load older than the change is dropped");
+        assert_eq!(
+            c.get("s1", "u1"),
+            None,
+            "a load older than the change is dropped"
+        );
         let off = SessionCache::new(Duration::ZERO);
         off.remember("s1", &p(), off.generation());
         assert_eq!(off.get("s1", "u1"), None);
