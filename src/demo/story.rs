@@ -134,7 +134,7 @@ pub(super) fn one_report(
         confidential: rng.chance(3),
     };
     let report = match intake::submit(st, who, body, None)? {
-        Submitted::Created(r) | Submitted::Replayed(r) => r,
+        Submitted::Created(d) | Submitted::Replayed(d) => d.report,
     };
     let id = report.id.clone();
     // IOC verification: on time mostly, late sometimes.

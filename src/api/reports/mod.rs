@@ -100,17 +100,13 @@ pub async fn submit(
         ),
     };
     let b = body.into_inner();
-    let (row, replayed, v) = block(move || {
-        let (row, replayed) = match intake::submit(&st, &who, b, key.as_deref())? {
-            Submitted::Created(r) => (r, false),
-            Submitted::Replayed(r) => (r, true),
-        };
-        let v = queries::get(&st, &who, &row.id)?;
-        Ok::<_, crate::error::AppError>((row, replayed, v))
-    })
-    .await??;
+    let outcome = block(move || intake::submit(&st, &who, b, key.as_deref())).await??;
+    let replayed = matches!(outcome, Submitted::Replayed(_));
+    let v = match outcome {
+        Submitted::Created(d) | Submitted::Replayed(d) => *d,
+    };
     let mut res = HttpResponse::Created();
-    res.insert_header(("Location", format!("/api/v1/reports/{}", row.id)));
+    res.insert_header(("Location", format!("/api/v1/reports/{}", v.report.id)));
     if replayed {
         res.insert_header(("Idempotent-Replayed", "true"));
     }

@@ -40,7 +40,8 @@ pub struct ReportDetails {
     pub now: DateTime<Utc>,
 }
 
-fn details(
+/// What `who` may see of a report, read on `c` (inside the caller's transaction).
+pub(crate) fn details(
     c: &mut DbConn,
     who: &Principal,
     r: ReportRow,

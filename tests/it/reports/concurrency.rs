@@ -112,7 +112,7 @@ async fn two_retries_with_one_key_at_once_make_one_report() {
     let ids: Vec<&str> = results
         .iter()
         .map(|s| match s {
-            Submitted::Created(r) | Submitted::Replayed(r) => r.id.as_str(),
+            Submitted::Created(d) | Submitted::Replayed(d) => d.report.id.as_str(),
         })
         .collect();
     assert_eq!(ids[0], ids[1], "both answered with the same report");

@@ -402,6 +402,14 @@ pub fn insert_copies(conn: &mut DbConn, c: &Copies<'_>) -> QueryResult<()> {
 }
 
 /// Writes the folded search text of a report (with every change of what it is made of).
+/// Gives a new report its tracking code (part of its creation: the version stays).
+pub fn set_code(conn: &mut DbConn, report_id: &str, code: &str) -> QueryResult<()> {
+    diesel::update(reports::table.find(report_id))
+        .set(reports::code.eq(code))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn set_search_text(conn: &mut DbConn, report_id: &str, text: &str) -> QueryResult<()> {
     let n = diesel::update(report_search::table.find(report_id))
         .set(report_search::text.eq(text))

@@ -13,14 +13,24 @@ use crate::error::{AppError, AppResult};
 use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::Act;
+use crate::service::reports::queries::{ReportDetails, details};
 
 use super::*;
 
-/// How a submission ended.
+/// How a submission ended, with the report as the submitter sees it.
 pub enum Submitted {
-    Created(ReportRow),
+    Created(Box<ReportDetails>),
     /// The same `Idempotency-Key` and body were seen before: the first report.
-    Replayed(ReportRow),
+    Replayed(Box<ReportDetails>),
+}
+
+impl Submitted {
+    /// The report, created or replayed.
+    pub fn details(&self) -> &ReportDetails {
+        match self {
+            Submitted::Created(d) | Submitted::Replayed(d) => d,
+        }
+    }
 }
 
 fn idempotency_mismatch() -> AppError {
@@ -65,6 +75,18 @@ pub fn submit(
             .collect::<String>()
     };
     let mut conn = st.pool.get()?;
+    // Everything that can refuse the report is checked before the write lock is taken, so
+    // refusals never queue behind real writes.
+    check_directory(
+        &mut conn,
+        &input.category_code,
+        &input.admin_unit_code,
+        now,
+        &mut errors,
+    )?;
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
     let cal = crate::service::calendar::current(st, &mut conn)?;
     let ctx = Act { st, who, now, cal };
     let outcome = st.report_write_tx(&mut conn, |c| -> Result<Submitted, Abort> {
@@ -76,26 +98,15 @@ pub fn submit(
             }
             let r = repo::reports::find(c, &prev.report_id)?
                 .ok_or_else(crate::service::reports::report_not_found)?;
-            return Ok(Submitted::Replayed(r));
+            return Ok(Submitted::Replayed(Box::new(details(c, who, r, now)?)));
         }
-        check_directory(
-            c,
-            &input.category_code,
-            &input.admin_unit_code,
-            now,
-            &mut errors,
-        )?;
-        if !errors.is_empty() {
-            return Err(AppError::validation(std::mem::take(&mut errors)).into());
-        }
-        let year = now
-            .with_timezone(&crate::domain::calendar::TIME_ZONE)
-            .year();
-        let seq = repo::counters::next(c, &format!("report_seq:{year}"))?;
         let nowv = now.naive_utc();
+        let id = new_id();
         let row = ReportRow {
-            id: new_id(),
-            code: tracking_code(year, seq),
+            // The tracking code is handed out last (below), so the counter's row is locked only
+            // for the end of the transaction; until then the report carries its id.
+            code: id.clone(),
+            id,
             channel,
             status: ReportStatus::Submitted,
             title: input.title.trim().to_string(),
@@ -170,9 +181,18 @@ pub fn submit(
             &crate::service::stat_counts::Facts::none(),
             &facts,
         )?;
+        // The tracking code: the next of the year (local time), in this transaction, so codes
+        // are unique and without gaps (a rolled-back submission gives its number back).
+        let year = now
+            .with_timezone(&crate::domain::calendar::TIME_ZONE)
+            .year();
+        let seq = repo::counters::next(c, &format!("report_seq:{year}"))?;
+        let code = tracking_code(year, seq);
+        repo::reports::set_code(c, &row.id, &code)?;
         let saved = repo::reports::find(c, &row.id)?
             .ok_or_else(crate::service::reports::report_not_found)?;
-        Ok(Submitted::Created(saved))
+        repo::reports::set_search_text(c, &saved.id, &saved.search_text_now())?;
+        Ok(Submitted::Created(Box::new(details(c, who, saved, now)?)))
     });
     match outcome {
         Ok(s) => Ok(s),
@@ -187,7 +207,9 @@ pub fn submit(
             }
             let r = repo::reports::find(&mut conn, &prev.report_id)?
                 .ok_or_else(crate::service::reports::report_not_found)?;
-            Ok(Submitted::Replayed(r))
+            Ok(Submitted::Replayed(Box::new(details(
+                &mut conn, who, r, now,
+            )?)))
         }
     }
 }
