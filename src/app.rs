@@ -129,6 +129,9 @@ pub fn build(
         .service(web::resource("/docs").get(api::docs::redirect_to_ui))
         .default_service(web::to(api::fallback::not_found_or_not_allowed))
         .wrap(actix_web::middleware::from_fn(
+            api::caching::conditional_get,
+        ))
+        .wrap(actix_web::middleware::from_fn(
             api::middleware::authenticate,
         ))
         .wrap(cors)
@@ -141,6 +144,8 @@ pub fn build(
         .wrap(actix_web::middleware::from_fn(
             api::middleware::request_context,
         ))
+        // JSON and the documentation's assets, gzip or brotli as the client accepts.
+        .wrap(actix_web::middleware::Compress::default())
 }
 
 /// The OpenAPI document the code generates (for `paht openapi` and the contract test).

@@ -1,5 +1,6 @@
 //! `/api/v1/auth/*` and `/api/v1/me`.
 
+use crate::service::auth::Account;
 use actix_web::web::{Data, Json, block};
 use actix_web::{HttpResponse, get, post};
 use serde::Deserialize;
@@ -181,9 +182,8 @@ pub async fn logout(
     responses((status = 200, description = "The account.", body = UserView))
 )]
 #[get("/me")]
-pub async fn me(st: Data<AppState>, who: Principal) -> AppResult<Json<UserView>> {
-    let user = block(move || users::get_user(&st, &who.user_id)).await??;
-    Ok(Json(user.into()))
+pub async fn me(account: Account) -> AppResult<Json<UserView>> {
+    Ok(Json(UserView::from((*account.0).clone())))
 }
 
 /// Change one's own password; every session of the account ends.

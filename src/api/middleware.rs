@@ -135,7 +135,7 @@ pub async fn authenticate(
             Some(token) => match auth::decode_access_token(&st, &token, st.clock.now()) {
                 Err(e) => Err(e),
                 Ok(claims) => match auth::remembered(&st, &claims) {
-                    Some(p) => Ok(p),
+                    Some(found) => Ok(found),
                     None => {
                         let st2 = st.clone();
                         match web::block(move || auth::load_and_remember(&st2, &claims)).await {
@@ -147,8 +147,10 @@ pub async fn authenticate(
             },
         };
         match result {
-            Ok(p) => {
-                req.extensions_mut().insert(p);
+            Ok((p, account)) => {
+                let mut ext = req.extensions_mut();
+                ext.insert(p);
+                ext.insert(account);
             }
             Err(e) => return Ok(req.error_response(e)),
         }

@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod assignments;
 pub mod attachments;
 pub mod auth;
+pub mod caching;
 pub mod calendar;
 pub mod categories;
 pub mod control;

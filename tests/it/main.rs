@@ -3,6 +3,7 @@
 
 mod assignments;
 mod auth;
+mod caching;
 mod calendar;
 mod contract;
 mod directory;

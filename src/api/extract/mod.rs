@@ -23,7 +23,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
 use crate::api::state::AppState;
 use crate::error::AppError;
-use crate::service::auth::{Principal, RoleSet};
+use crate::service::auth::{Account, Principal, RoleSet};
 pub use crate::service::auth::{Require, roles};
 
 // ---------------------------------------------------------------- who is calling
@@ -36,6 +36,21 @@ impl FromRequest for Principal {
         std::future::ready(
             req.extensions()
                 .get::<Principal>()
+                .cloned()
+                .ok_or_else(AppError::unauthenticated),
+        )
+    }
+}
+
+/// The caller's account as read with their session (no database round trip).
+impl FromRequest for Account {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<Account>()
                 .cloned()
                 .ok_or_else(AppError::unauthenticated),
         )

@@ -22,7 +22,7 @@ use crate::service::Context;
 pub use guards::{Require, RoleSet, roles};
 pub use passwords::{hash_password, random_token, verify_password};
 pub use registration::{Registration, normalize_contacts, register, taken_error, unique_to_taken};
-pub use sessions::SessionCache;
+pub use sessions::{Account, SessionCache};
 pub use tokens::{
     AccessClaims, JwtKeys, TokenPair, decode_access_token, load_and_remember, load_principal,
     remembered,

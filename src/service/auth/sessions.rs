@@ -8,18 +8,24 @@
 //! A load that began before a change is never remembered (its generation is old).
 
 use std::collections::HashMap;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::db::models::UserRow;
 use crate::service::auth::Principal;
 
 /// At most this many sessions are remembered; past it the cache starts again.
 const MAX_ENTRIES: usize = 50_000;
 
+/// The account behind a request's token, as it was read with its session.
+#[derive(Debug, Clone)]
+pub struct Account(pub Arc<UserRow>);
+
 struct Entry {
     user_id: String,
     principal: Principal,
+    account: Account,
     generation: u64,
     at: Instant,
 }
@@ -47,7 +53,7 @@ impl SessionCache {
     }
 
     /// The principal of an open session of `user_id`, if remembered and still valid.
-    pub fn get(&self, session_id: &str, user_id: &str) -> Option<Principal> {
+    pub fn get(&self, session_id: &str, user_id: &str) -> Option<(Principal, Account)> {
         if self.ttl.is_zero() {
             return None;
         }
@@ -55,11 +61,17 @@ impl SessionCache {
         let entries = self.entries.read().ok()?;
         let e = entries.get(session_id)?;
         (e.generation == g && e.user_id == user_id && e.at.elapsed() < self.ttl)
-            .then(|| e.principal.clone())
+            .then(|| (e.principal.clone(), e.account.clone()))
     }
 
     /// Remembers what a load that started at `generation` found, unless something changed since.
-    pub fn remember(&self, session_id: &str, principal: &Principal, generation: u64) {
+    pub fn remember(
+        &self,
+        session_id: &str,
+        principal: &Principal,
+        account: &Account,
+        generation: u64,
+    ) {
         if self.ttl.is_zero() || generation != self.generation() {
             return;
         }
@@ -74,6 +86,7 @@ impl SessionCache {
             Entry {
                 user_id: principal.user_id.clone(),
                 principal: principal.clone(),
+                account: account.clone(),
                 generation,
                 at: Instant::now(),
             },
@@ -102,28 +115,43 @@ mod tests {
         }
     }
 
+    fn a() -> Account {
+        let at = chrono::DateTime::UNIX_EPOCH.naive_utc();
+        Account(Arc::new(UserRow {
+            id: "u1".into(),
+            username: Some("op".into()),
+            email: None,
+            phone: None,
+            full_name: "Op".into(),
+            password_hash: String::new(),
+            role: Role::Operator,
+            agency_id: None,
+            disabled: false,
+            created_at: at,
+            updated_at: at,
+        }))
+    }
+
     #[test]
     fn a_change_forgets_and_a_load_begun_before_it_is_not_remembered() {
         let c = SessionCache::new(Duration::from_secs(60));
         let g = c.generation();
-        c.remember("s1", &p(), g);
-        assert_eq!(c.get("s1", "u1"), Some(p()));
-        assert_eq!(
-            c.get("s1", "u2"),
-            None,
+        c.remember("s1", &p(), &a(), g);
+        assert_eq!(c.get("s1", "u1").map(|x| x.0), Some(p()));
+        assert!(
+            c.get("s1", "u2").is_none(),
             "another user's token never matches"
         );
         let before = c.generation();
         c.changed();
-        assert_eq!(c.get("s1", "u1"), None);
-        c.remember("s1", &p(), before);
-        assert_eq!(
-            c.get("s1", "u1"),
-            None,
+        assert!(c.get("s1", "u1").is_none());
+        c.remember("s1", &p(), &a(), before);
+        assert!(
+            c.get("s1", "u1").is_none(),
             "a load older than the change is dropped"
         );
         let off = SessionCache::new(Duration::ZERO);
-        off.remember("s1", &p(), off.generation());
-        assert_eq!(off.get("s1", "u1"), None);
+        off.remember("s1", &p(), &a(), off.generation());
+        assert!(off.get("s1", "u1").is_none());
     }
 }

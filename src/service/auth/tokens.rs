@@ -1,6 +1,7 @@
 //! Access tokens: what they claim, how they are checked against the application clock and the
 //! open sign-ins, and the pair of tokens issued at sign-in and refresh.
 
+use crate::service::auth::sessions::Account;
 use chrono::{DateTime, TimeDelta, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -128,22 +129,28 @@ pub fn decode_access_token(
 
 /// The principal behind a checked token if its session is remembered (no database), or `None`
 /// when it must be loaded.
-pub fn remembered(st: &Context, claims: &AccessClaims) -> Option<Principal> {
+pub fn remembered(st: &Context, claims: &AccessClaims) -> Option<(Principal, Account)> {
     st.sessions.get(&claims.session_id, &claims.user_id)
 }
 
-/// Loads the principal behind a checked token from the database and remembers it.
-pub fn load_and_remember(st: &Context, claims: &AccessClaims) -> AppResult<Principal> {
+/// Loads the principal and account behind a checked token from the database and remembers
+/// them.
+pub fn load_and_remember(st: &Context, claims: &AccessClaims) -> AppResult<(Principal, Account)> {
     let generation = st.sessions.generation();
     let mut conn = st.pool.get()?;
-    let p = load_principal(&mut conn, claims)?;
-    st.sessions.remember(&claims.session_id, &p, generation);
-    Ok(p)
+    let (p, account) = load_account(&mut conn, claims)?;
+    st.sessions
+        .remember(&claims.session_id, &p, &account, generation);
+    Ok((p, account))
 }
 
 /// Loads the principal behind a checked token: its sign-in must still be open, and its
 /// account present and enabled.
 pub fn load_principal(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<Principal> {
+    load_account(conn, claims).map(|(p, _)| p)
+}
+
+fn load_account(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<(Principal, Account)> {
     let user = repo::users::find(conn, &claims.user_id)?.ok_or_else(invalid_token)?;
     if user.disabled {
         return Err(AppError::unauthorized(
@@ -159,11 +166,12 @@ pub fn load_principal(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<Pri
             "The sign-in has ended. Sign in again.",
         ));
     }
-    Ok(Principal {
-        user_id: user.id,
+    let p = Principal {
+        user_id: user.id.clone(),
         role: user.role,
-        agency_id: user.agency_id,
-    })
+        agency_id: user.agency_id.clone(),
+    };
+    Ok((p, Account(std::sync::Arc::new(user))))
 }
 
 pub(super) fn issue(
