@@ -68,9 +68,11 @@ impl AppState {
             sessions: Arc::new(SessionCache::new(config.session_cache_ttl)),
             config: Arc::new(config),
             clock,
+            report_changes: Default::default(),
             hooks: Default::default(),
         };
         let state = AppState {
+            public: Arc::new(api::caching::PublicCache::new(ctx.config.public_cache_ttl)),
             ctx,
             metrics: Arc::new(Metrics::new()),
         };

@@ -80,6 +80,9 @@ pub struct Config {
     /// How long the account behind a token is remembered between requests (changes made in
     /// this process apply at once; this bounds changes made by another replica).
     pub session_cache_ttl: Duration,
+    /// How long an anonymous answer of a public page is served again (a change of a report in
+    /// this process ends it at once; this bounds other replicas and directory changes).
+    pub public_cache_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub admin_password: Option<String>,
     /// Empty: no cross-origin access. `["*"]`: any origin.
@@ -173,6 +176,7 @@ impl Config {
             Duration::from_secs(num("PAHT_ACCESS_TOKEN_TTL_SECS", 900, 60, 86_400));
         let session_cache_ttl =
             Duration::from_millis(num("PAHT_SESSION_CACHE_MS", 2000, 0, 60_000));
+        let public_cache_ttl = Duration::from_millis(num("PAHT_PUBLIC_CACHE_MS", 2000, 0, 60_000));
         let refresh_token_ttl = Duration::from_secs(num(
             "PAHT_REFRESH_TOKEN_TTL_SECS",
             30 * 86_400,
@@ -285,6 +289,7 @@ impl Config {
             jwt_secret,
             access_token_ttl,
             session_cache_ttl,
+            public_cache_ttl,
             refresh_token_ttl,
             admin_password,
             cors_origins,

@@ -2,6 +2,10 @@
 //! `Cache-Control`, and a client that sends the same tag in `If-None-Match` gets
 //! `304 Not Modified` without the body. Public pages (`/api/v1/public/…`) may be cached by
 //! anyone for a minute; everything else only by the caller, and revalidated each time.
+//!
+//! The server itself serves an anonymous public page again for a moment (`PublicCache`): any
+//! change of a report committed by this process ends that at once, and the time limit bounds
+//! changes made elsewhere (another replica, the directory).
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -9,7 +13,116 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, body};
-use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::RwLock;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use actix_web::web::{Bytes, Data};
+
+use crate::api::state::AppState;
+
+/// At most this many public answers are kept; past it the cache starts again.
+const MAX_PUBLIC: usize = 2_000;
+
+/// Anonymous answers of public pages, by path and query.
+pub struct PublicCache {
+    ttl: Duration,
+    entries: RwLock<HashMap<String, Kept>>,
+}
+
+struct Kept {
+    body: Bytes,
+    tag: String,
+    changes: u64,
+    at: Instant,
+}
+
+impl PublicCache {
+    /// A cache whose answers live `ttl` at most (zero: nothing is kept).
+    pub fn new(ttl: Duration) -> Self {
+        PublicCache {
+            ttl,
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, key: &str, changes: u64) -> Option<(Bytes, String)> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let entries = self.entries.read().ok()?;
+        let k = entries.get(key)?;
+        (k.changes == changes && k.at.elapsed() < self.ttl).then(|| (k.body.clone(), k.tag.clone()))
+    }
+
+    fn put(&self, key: String, body: Bytes, tag: String, changes: u64) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        if let Ok(mut entries) = self.entries.write() {
+            if entries.len() >= MAX_PUBLIC {
+                entries.clear();
+            }
+            entries.insert(
+                key,
+                Kept {
+                    body,
+                    tag,
+                    changes,
+                    at: Instant::now(),
+                },
+            );
+        }
+    }
+}
+
+/// A weak tag of a body: a hash of its bytes (not a secret; only equality matters).
+fn tag_of(bytes: &[u8]) -> String {
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut a);
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    (bytes.len(), 0x5a17u16).hash(&mut b);
+    bytes.hash(&mut b);
+    format!("W/\"{:016x}{:016x}\"", a.finish(), b.finish())
+}
+
+fn matches(if_none_match: Option<&HeaderValue>, tag: &str) -> bool {
+    if_none_match
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == "*" || t == tag.trim_start_matches("W/"))
+        })
+}
+
+/// The answer of a kept public page (or its 304).
+fn kept_answer(
+    req: ServiceRequest,
+    body: Bytes,
+    tag: &str,
+    fresh: bool,
+) -> ServiceResponse<BoxBody> {
+    let mut res = if fresh {
+        HttpResponse::NotModified().finish()
+    } else {
+        HttpResponse::Ok()
+            .content_type("application/json")
+            .body(body)
+    };
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(tag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    h.append(header::VARY, HeaderValue::from_static("Authorization"));
+    req.into_response(res)
+}
 
 /// A JSON answer larger than this is sent as it is (exports stream; they are not JSON).
 const MAX_TAGGED: usize = 4 * 1024 * 1024;
@@ -22,6 +135,23 @@ pub async fn conditional_get(
     let public = req.path().starts_with("/api/v1/public/");
     let wanted = (req.method() == Method::GET && req.path().starts_with("/api/"))
         .then(|| req.headers().get(header::IF_NONE_MATCH).cloned());
+    // An anonymous public page kept from a moment ago, if no report changed since.
+    let keep = match (
+        &wanted,
+        public && !req.headers().contains_key(header::AUTHORIZATION),
+    ) {
+        (Some(_), true) => req.app_data::<Data<AppState>>().map(|st| {
+            let changes = st.report_changes.load(Ordering::Acquire);
+            (st.public.clone(), changes, req.uri().to_string())
+        }),
+        _ => None,
+    };
+    if let Some((cache, changes, key)) = &keep
+        && let Some((body, tag)) = cache.get(key, *changes)
+    {
+        let fresh = matches(wanted.as_ref().and_then(|w| w.as_ref()), &tag);
+        return Ok(kept_answer(req, body, &tag, fresh));
+    }
     let res = next.call(req).await?.map_into_boxed_body();
     let Some(if_none_match) = wanted else {
         return Ok(res);
@@ -47,22 +177,11 @@ pub async fn conditional_get(
             ));
         }
     };
-    let digest = Sha256::digest(&bytes);
-    let tag = format!(
-        "W/\"{}\"",
-        digest[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
-    let matches = if_none_match
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .map(|t| t.trim().trim_start_matches("W/"))
-                .any(|t| t == "*" || t == tag.trim_start_matches("W/"))
-        });
+    let tag = tag_of(&bytes);
+    if let Some((cache, changes, key)) = keep {
+        cache.put(key, bytes.clone(), tag.clone(), changes);
+    }
+    let fresh = matches(if_none_match.as_ref(), &tag);
     let headers = head.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&tag) {
         headers.insert(header::ETAG, v);
@@ -78,7 +197,7 @@ pub async fn conditional_get(
         );
     }
     headers.append(header::VARY, HeaderValue::from_static("Authorization"));
-    if matches {
+    if fresh {
         headers.remove(header::CONTENT_TYPE);
         *head.status_mut() = StatusCode::NOT_MODIFIED;
         let res = head.set_body(BoxBody::new(()));

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::api::caching::PublicCache;
 use crate::api::metrics::Metrics;
 use crate::service::Context;
 
@@ -13,6 +14,8 @@ pub struct AppState {
     pub ctx: Context,
     /// Request metrics (`/metrics`).
     pub metrics: Arc<Metrics>,
+    /// Answers of the public pages, kept for a moment.
+    pub public: Arc<PublicCache>,
 }
 
 impl std::ops::Deref for AppState {

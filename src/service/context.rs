@@ -22,6 +22,9 @@ pub struct Context {
     pub calendar: Arc<CalendarCache>,
     /// The accounts behind access tokens, remembered between requests.
     pub sessions: Arc<SessionCache>,
+    /// Counts the writes to reports this process committed: what was read before a change
+    /// is known to be stale after it.
+    pub report_changes: Arc<std::sync::atomic::AtomicU64>,
     /// Points where a test may hold a use case (none in service).
     pub hooks: Hooks,
 }
@@ -61,11 +64,19 @@ impl Context {
         if serialised && let Some(h) = &hook {
             h();
         }
-        write_tx(conn, |c| {
+        let out = write_tx(conn, |c| {
             if !serialised && let Some(h) = &hook {
                 h();
             }
             f(c)
-        })
+        });
+        self.reports_changed();
+        out
+    }
+
+    /// A write to reports committed (or was tried): answers read before it are stale.
+    pub fn reports_changed(&self) {
+        self.report_changes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 }

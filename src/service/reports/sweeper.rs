@@ -54,6 +54,9 @@ pub fn sweep(st: &Context) -> AppResult<usize> {
             })?;
             progressed |= did;
             marked += usize::from(did);
+            if did {
+                st.reports_changed();
+            }
         }
         if !progressed {
             // Another replica took this batch; the next run will see what remains.
