@@ -74,9 +74,14 @@ pub fn submit(
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     };
-    let mut conn = st.pool.get()?;
     // Everything that can refuse the report is checked before the write lock is taken, so
-    // refusals never queue behind real writes.
+    // refusals never queue behind real writes; a body whose fields are wrong is refused
+    // without a database read (the category and the unit are checked once the fields are
+    // right).
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let mut conn = st.pool.get()?;
     check_directory(
         &mut conn,
         &input.category_code,
