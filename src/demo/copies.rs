@@ -12,7 +12,8 @@ use crate::service::Context;
 /// and outcome, and its statistics counters — so a benchmark database of a million reports can
 /// be made from fewer reports driven through the use cases. Only finished reports are copied:
 /// the backlog of a province grows with its recent intake, not with its history. History events
-/// are not copied. Returns how many reports were added; `progress` is called with the number
+/// are not copied. A database that already holds copies grows further (copies are never
+/// copied; their rounds continue). Returns how many reports were added; `progress` is called with the number
 /// added so far and the number to add.
 pub fn copy_reports(
     st: &Context,
@@ -40,6 +41,9 @@ pub fn copy_reports(
         return Ok(0);
     }
     let copies = need.div_ceil(originals.len()) as u32;
+    // A database that already holds copies grows with further rounds: round numbers (and the
+    // days they are shifted back) continue after the last round made.
+    let first = 1 + repo::stats::last_copy_round(&mut conn)?;
     let mut added = 0;
     for ids in originals.chunks(100) {
         if added >= need {
@@ -65,7 +69,7 @@ pub fn copy_reports(
                 Vec::new(),
                 Vec::new(),
             );
-            for k in 1..=copies {
+            for k in first..first + copies {
                 let back = TimeDelta::days(i64::from(k));
                 let sh = |t: chrono::NaiveDateTime| t - back;
                 let sho = |t: Option<chrono::NaiveDateTime>| t.map(|t| t - back);

@@ -307,11 +307,16 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => AppError::not_found("dữ liệu", "Record"),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::conflict(
-                "already_exists",
-                "Dữ liệu đã tồn tại.",
-                "A record with the same key already exists.",
-            ),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                let mut e = AppError::conflict(
+                    "already_exists",
+                    "Dữ liệu đã tồn tại.",
+                    "A record with the same key already exists.",
+                );
+                // For the log only (a constraint's name and message carry no submitted value).
+                e.cause = Some(info.message().to_string());
+                e
+            }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => AppError::conflict(
                 "referenced_record",
                 "Dữ liệu đang được tham chiếu hoặc tham chiếu tới dữ liệu không tồn tại.",

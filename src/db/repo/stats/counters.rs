@@ -166,6 +166,20 @@ pub fn all_counts(conn: &mut DbConn) -> QueryResult<Vec<CounterRow>> {
 
 /// The ids of the reports with no step pending (none running or late), after `after`, in id
 /// order.
+/// The highest round of copies made for volume (`<code>-Ck`), 0 when there is none.
+pub fn last_copy_round(conn: &mut DbConn) -> QueryResult<u32> {
+    use crate::db::schema::reports;
+    let codes: Vec<String> = reports::table
+        .filter(reports::code.like("%-C%"))
+        .select(reports::code)
+        .load(conn)?;
+    Ok(codes
+        .iter()
+        .filter_map(|c| c.rsplit_once("-C").and_then(|(_, k)| k.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(0))
+}
+
 pub fn finished_report_ids_after(
     conn: &mut DbConn,
     after: &str,
@@ -182,6 +196,8 @@ pub fn finished_report_ids_after(
     );
     let a = s.placeholder(Bind::Text(after.to_string()));
     s.and(&format!("r.id > {a}"));
+    // Copies made for volume (`<code>-Ck`) are not copied again.
+    s.and("r.code NOT LIKE '%-C%'");
     let l = s.placeholder(Bind::Int(limit));
     s.text.push_str(&format!(" ORDER BY r.id LIMIT {l}"));
     Ok(s.load::<Id>(conn)?.into_iter().map(|r| r.id).collect())
