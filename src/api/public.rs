@@ -38,7 +38,8 @@ pub struct PublicQuery {
 
 /// Published results, newest first. Confidential and state-secret reports never appear (Art. 9.3).
 #[utoipa::path(tag = "public", operation_id = "listPublicReports", params(PublicQuery),
-    responses((status = 200, description = "A page of published reports.", body = PublicReportPage)))]
+    responses((status = 200, description = "A page of published reports.", body = PublicReportPage, headers(("ETag" = String, description = "A weak tag of this answer; send it back in `If-None-Match` to get 304 when nothing changed."), ("Cache-Control" = String, description = "`public, max-age=60`"))),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is the current one (no body).")))]
 #[get("/public/reports")]
 pub async fn list(
     st: Data<AppState>,
@@ -64,7 +65,8 @@ pub async fn list(
 /// no reporter (unless they agreed to show their name), no internal notes.
 #[utoipa::path(tag = "public", operation_id = "getPublicReport",
     params(("code" = String, Path, description = "Tracking code, e.g. PA-2026-000123")),
-    responses((status = 200, description = "The published report.", body = PublicReportView),
+    responses((status = 200, description = "The published report.", body = PublicReportView, headers(("ETag" = String, description = "A weak tag of this answer; send it back in `If-None-Match` to get 304 when nothing changed."), ("Cache-Control" = String, description = "`public, max-age=60`"))),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is the current one (no body)."),
         (status = 404, description = "No published report with this code.", body = Problem, content_type = "application/problem+json")))]
 #[get("/public/reports/{code}")]
 pub async fn get_one(st: Data<AppState>, code: Path<String>) -> AppResult<Json<PublicReportView>> {

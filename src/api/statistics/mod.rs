@@ -202,7 +202,8 @@ pub async fn series(
 /// time and ratings; confidential and state-secret reports are left out, and nothing carries
 /// personal data.
 #[utoipa::path(tag = "public", operation_id = "publicStatistics", params(StatsParams),
-    responses((status = 200, description = "The public figures.", body = PublicStats)))]
+    responses((status = 200, description = "The public figures.", body = PublicStats, headers(("ETag" = String, description = "A weak tag of this answer; send it back in `If-None-Match` to get 304 when nothing changed."), ("Cache-Control" = String, description = "`public, max-age=60`"))),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is the current one (no body).")))]
 #[get("/public/statistics")]
 pub async fn public(
     st: Data<AppState>,
