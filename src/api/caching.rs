@@ -12,7 +12,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, body};
+use actix_web::{HttpResponse, ResponseError, body};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::RwLock;
@@ -168,13 +168,11 @@ pub async fn conditional_get(
     let (mut head, body) = res.into_parts();
     let bytes = match body::to_bytes_limited(body, MAX_TAGGED).await {
         Ok(Ok(b)) => b,
-        // Too large or unreadable: nothing was sent yet, but the body is gone; answer as an
-        // error rather than half a page.
+        // Too large or unreadable: nothing was sent yet, but the body is gone; answer a
+        // problem document rather than half a page.
         _ => {
-            return Ok(ServiceResponse::new(
-                req,
-                HttpResponse::InternalServerError().finish(),
-            ));
+            let e = crate::error::AppError::internal("a JSON answer could not be tagged");
+            return Ok(ServiceResponse::new(req, e.error_response()));
         }
     };
     let tag = tag_of(&bytes);

@@ -199,6 +199,18 @@ impl World {
         id
     }
 
+    /// The history of a report as `token` sees it.
+    pub async fn events(&self, token: &str, id: &str) -> Value {
+        let res = self
+            .t
+            .get(&format!("/api/v1/reports/{id}/events"))
+            .bearer(token)
+            .send()
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        res.json()
+    }
+
     pub async fn report(&self, token: &str, id: &str) -> Value {
         let res = self
             .t
@@ -217,6 +229,16 @@ pub fn result_body() -> Value {
         "answer": "Sở Giao thông vận tải đã chỉ đạo đơn vị bảo trì vá ổ gà trong ngày 03/3/2026.",
         "signer_title": "Giám đốc"
     })
+}
+
+/// The actions of a history, oldest first.
+pub fn actions_of(events: &Value) -> Vec<&str> {
+    events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect()
 }
 
 /// The clock of a step in a report view.

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::world::{World, clock};
+use crate::world::{World, actions_of, clock};
 
 #[actix_web::test]
 async fn only_the_leader_approves_and_a_send_back_needs_a_reason() {
@@ -45,19 +45,8 @@ async fn only_the_leader_approves_and_a_send_back_needs_a_reason() {
     w.answer(&w.staff, &a).await;
     let r = w.approve(&w.leader, &a).await;
     assert_eq!(r["status"], "awaiting_publication");
-    let events =
-        w.t.get(&format!("/api/v1/reports/{id}/events"))
-            .bearer(&w.op)
-            .send()
-            .await
-            .json();
-    let actions: Vec<&str> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .skip(3)
-        .collect();
+    let events = w.events(&w.op, &id).await;
+    let actions = &actions_of(&events)[3..];
     assert_eq!(
         actions,
         [

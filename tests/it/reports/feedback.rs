@@ -4,7 +4,7 @@
 use chrono::TimeDelta;
 use serde_json::json;
 
-use crate::world::{World, clock};
+use crate::world::{World, actions_of, clock};
 
 #[actix_web::test]
 async fn feedback_is_clarified_in_two_working_days_and_ratings_are_kept() {
@@ -54,18 +54,8 @@ async fn feedback_is_clarified_in_two_working_days_and_ratings_are_kept() {
 
     // The reporter's history shows the public steps and what concerns them, not the
     // agency's internal ones.
-    let own =
-        w.t.get(&format!("/api/v1/reports/{id}/events"))
-            .bearer(&w.citizen)
-            .send()
-            .await
-            .json();
-    let own: Vec<&str> = own
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let own = w.events(&w.citizen, &id).await;
+    let own = actions_of(&own);
     assert_eq!(
         own,
         [

@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta};
 use serde_json::json;
 
-use crate::world::{World, clock, report_body, result_body};
+use crate::world::{World, actions_of, clock, report_body, result_body};
 
 fn at(s: &str) -> DateTime<chrono::Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -96,18 +96,8 @@ async fn a_single_agency_story_from_submission_to_publication() {
     let list = w.t.get("/api/v1/public/reports").send().await.json();
     assert_eq!(list["items"][0]["code"], code);
 
-    let events =
-        w.t.get(&format!("/api/v1/reports/{id}/events"))
-            .bearer(&w.op)
-            .send()
-            .await
-            .json();
-    let actions: Vec<&str> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let events = w.events(&w.op, id).await;
+    let actions = actions_of(&events);
     assert_eq!(
         actions,
         [

@@ -1,7 +1,7 @@
 use actix_web::http::StatusCode;
 use serde_json::json;
 
-use crate::world::{CCCD, EMAIL, HOME, NAME, PHONE, World, report_body};
+use crate::world::{CCCD, EMAIL, HOME, NAME, PHONE, World, actions_of, report_body};
 
 const PERSONAL: [&str; 5] = [NAME, CCCD, PHONE, EMAIL, HOME];
 
@@ -276,12 +276,7 @@ async fn the_reporter_sees_no_internal_work_before_publication() {
     assert_eq!(events.status, StatusCode::OK);
     check(&events.text(), false);
     let events = events.json();
-    let actions: Vec<&str> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = actions_of(&events);
     assert!(actions.contains(&"dispatched"), "{actions:?}");
     assert!(!actions.contains(&"result_sent_back"), "{actions:?}");
     let asked = events
