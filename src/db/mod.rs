@@ -259,3 +259,29 @@ where
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Opt {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+
+    /// The bundled SQLite keeps a prepared statement's plan when its parameters are bound again
+    /// (`.cargo/config.toml`): without it, every statement with a bound `LIMIT` is planned again
+    /// at each run.
+    #[test]
+    fn sqlite_keeps_prepared_plans() {
+        let mut c = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let opts: Vec<Opt> = diesel::sql_query("PRAGMA compile_options")
+            .load(&mut c)
+            .unwrap();
+        assert!(
+            opts.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLITE_ENABLE_QPSG is missing: LIBSQLITE3_FLAGS in .cargo/config.toml"
+        );
+    }
+}

@@ -404,3 +404,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     periodic_reports,
     report_outcomes,
 );
+
+diesel::table! {
+    /// The statistics counters (`repo::stats`): written with prepared statements on SQLite.
+    stat_counts (scope, grain, day, metric, k1, k2) {
+        scope -> Text,
+        grain -> Text,
+        day -> Date,
+        metric -> Text,
+        k1 -> Text,
+        k2 -> Text,
+        n -> BigInt,
+    }
+}

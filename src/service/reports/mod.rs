@@ -116,8 +116,21 @@ impl Act<'_> {
         assignment: Option<&AssignmentRow>,
         start: DateTime<Utc>,
     ) -> AppResult<ClockRow> {
+        let row = self.clock(report_id, step, assignment, start)?;
+        repo::reports::insert_clock(conn, &row)?;
+        Ok(row)
+    }
+
+    /// The clock of a step that starts at `start`, not yet written.
+    pub fn clock(
+        &self,
+        report_id: &str,
+        step: Step,
+        assignment: Option<&AssignmentRow>,
+        start: DateTime<Utc>,
+    ) -> AppResult<ClockRow> {
         let due = self.due(step, start)?.naive_utc();
-        let row = ClockRow {
+        Ok(ClockRow {
             id: new_id(),
             report_id: report_id.to_string(),
             assignment_id: assignment.map(|a| a.id.clone()),
@@ -129,9 +142,7 @@ impl Act<'_> {
             done_at: None,
             cancelled_at: None,
             overdue_at: None,
-        };
-        repo::reports::insert_clock(conn, &row)?;
-        Ok(row)
+        })
     }
 
     /// Closes the open clocks of steps (of one assignment, when given).
@@ -157,24 +168,33 @@ impl Act<'_> {
         assignment_id: Option<&str>,
         note: Option<String>,
     ) -> AppResult<()> {
-        repo::reports::append_event(
-            conn,
-            EventRow {
-                id: new_id(),
-                report_id: r.id.clone(),
-                seq: 0,
-                at: self.now_naive(),
-                actor_user_id: Some(self.who.user_id.clone()),
-                actor_role: Some(self.who.role.as_str().to_string()),
-                actor_agency_id: self.who.agency_id.clone(),
-                action: action.to_string(),
-                from_status: Some(r.status.as_str().to_string()),
-                to_status: Some(to.unwrap_or(r.status).as_str().to_string()),
-                assignment_id: assignment_id.map(str::to_string),
-                note,
-            },
-        )?;
+        repo::reports::append_event(conn, self.event_row(r, action, to, assignment_id, note))?;
         Ok(())
+    }
+
+    /// An event of the report by the actor, not yet written (its number 0 until then).
+    pub fn event_row(
+        &self,
+        r: &ReportRow,
+        action: &str,
+        to: Option<ReportStatus>,
+        assignment_id: Option<&str>,
+        note: Option<String>,
+    ) -> EventRow {
+        EventRow {
+            id: new_id(),
+            report_id: r.id.clone(),
+            seq: 0,
+            at: self.now_naive(),
+            actor_user_id: Some(self.who.user_id.clone()),
+            actor_role: Some(self.who.role.as_str().to_string()),
+            actor_agency_id: self.who.agency_id.clone(),
+            action: action.to_string(),
+            from_status: Some(r.status.as_str().to_string()),
+            to_status: Some(to.unwrap_or(r.status).as_str().to_string()),
+            assignment_id: assignment_id.map(str::to_string),
+            note,
+        }
     }
 
     /// Saves the report's changes if nobody acted on it since it was read (409 otherwise), with

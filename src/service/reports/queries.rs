@@ -99,6 +99,33 @@ pub(crate) fn details(
     })
 }
 
+/// What the citizen who just submitted a report sees of it, made from the rows written (the
+/// same as [`details`] would read back); `None` for anyone else, whose view is read.
+pub(crate) fn new_report_view(
+    who: &Principal,
+    r: &ReportRow,
+    reporter: &ReporterRow,
+    clock: &ClockRow,
+    now: DateTime<Utc>,
+) -> Option<ReportDetails> {
+    let is_reporter = r.reporter_user_id.as_deref() == Some(who.user_id.as_str());
+    let identity = visibility::identity_access(who.role, is_reporter, r.consent_share_contact);
+    (is_reporter && identity == Identity::Full).then(|| ReportDetails {
+        report: r.clone(),
+        reporter: Some(reporter.clone()),
+        identity,
+        audience: visibility::audience(who.role, is_reporter),
+        assignments: Vec::new(),
+        clocks: vec![clock.clone()],
+        extension: None,
+        feedback: Vec::new(),
+        ratings: Vec::new(),
+        emergency: None,
+        referrals: Vec::new(),
+        now,
+    })
+}
+
 /// What the reporter sees of an agency's part: who works on it and in which state; the answer
 /// only once it is published to them (Art. 9.3); never the leader's or the IOC's notes, the
 /// reasons agencies gave each other, or the staff who acted.

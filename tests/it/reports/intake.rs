@@ -158,3 +158,55 @@ async fn tracking_codes_are_gapless_and_submissions_idempotent() {
         (Some("PA-2026-000001"), Some("PA-2026-000002"))
     );
 }
+
+/// The answer to a submission is the report as its author reads it back, whoever entered it,
+/// and the new report is found by its tracking code.
+#[actix_web::test]
+async fn the_answer_to_a_submission_is_the_report_read_back() {
+    let w = World::new().await;
+    let created =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.citizen)
+            .json(&report_body())
+            .send()
+            .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let created = created.json();
+    let id = created["id"].as_str().unwrap().to_string();
+    let read = w.report(&w.citizen, &id).await;
+    assert_eq!(created, read);
+    assert_eq!(read["reporter"]["cccd"], report_body()["reporter"]["cccd"]);
+    assert_eq!(
+        read["deadlines"].as_array().map(Vec::len),
+        Some(1),
+        "{read}"
+    );
+
+    let mut by_mail = report_body();
+    by_mail["channel"] = json!("email");
+    let entered =
+        w.t.post("/api/v1/reports")
+            .bearer(&w.op)
+            .json(&by_mail)
+            .send()
+            .await;
+    assert_eq!(entered.status, StatusCode::CREATED);
+    let entered = entered.json();
+    let id2 = entered["id"].as_str().unwrap().to_string();
+    assert_eq!(entered, w.report(&w.op, &id2).await);
+
+    let code = created["code"].as_str().unwrap();
+    let found =
+        w.t.get(&format!("/api/v1/reports?q={code}"))
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    let ids: Vec<&str> = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(ids, vec![id.as_str()], "{found}");
+}

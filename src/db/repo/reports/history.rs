@@ -15,8 +15,13 @@ pub fn append_event(conn: &mut DbConn, mut row: EventRow) -> QueryResult<()> {
         .select(diesel::dsl::max(report_events::seq))
         .first(conn)?;
     row.seq = last.unwrap_or(0) + 1;
+    insert_event(conn, &row)
+}
+
+/// Inserts an event with its number already given (the first event of a new report).
+pub fn insert_event(conn: &mut DbConn, row: &EventRow) -> QueryResult<()> {
     diesel::insert_into(report_events::table)
-        .values(&row)
+        .values(row)
         .execute(conn)
         .map(|_| ())
 }

@@ -22,15 +22,11 @@ use crate::db::models::*;
 use crate::db::schema::*;
 use crate::domain::report::AssignmentStatus;
 
+/// Inserts a new report and its reporter; its search text is written with its tracking code
+/// ([`set_code`]).
 pub fn insert(conn: &mut DbConn, row: &ReportRow, reporter: &ReporterRow) -> QueryResult<()> {
     diesel::insert_into(reports::table)
         .values(row.clone())
-        .execute(conn)?;
-    diesel::insert_into(report_search::table)
-        .values((
-            report_search::report_id.eq(&row.id),
-            report_search::text.eq(row.search_text_now()),
-        ))
         .execute(conn)?;
     diesel::insert_into(report_reporters::table)
         .values(reporter)
@@ -403,9 +399,21 @@ pub fn insert_copies(conn: &mut DbConn, c: &Copies<'_>) -> QueryResult<()> {
 
 /// Writes the folded search text of a report (with every change of what it is made of).
 /// Gives a new report its tracking code (part of its creation: the version stays).
-pub fn set_code(conn: &mut DbConn, report_id: &str, code: &str) -> QueryResult<()> {
+/// Gives a new report its tracking code and its search text (made with the code).
+pub fn set_code(
+    conn: &mut DbConn,
+    report_id: &str,
+    code: &str,
+    search_text: &str,
+) -> QueryResult<()> {
     diesel::update(reports::table.find(report_id))
         .set(reports::code.eq(code))
+        .execute(conn)?;
+    diesel::insert_into(report_search::table)
+        .values((
+            report_search::report_id.eq(report_id),
+            report_search::text.eq(search_text),
+        ))
         .execute(conn)
         .map(|_| ())
 }

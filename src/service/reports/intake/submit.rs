@@ -4,7 +4,7 @@
 use chrono::Datelike;
 use sha2::{Digest, Sha256};
 
-use crate::db::models::{IdempotencyRow, ReportChanges, ReportRow, ReporterRow};
+use crate::db::models::{IdempotencyRow, ReportRow, ReporterRow};
 use crate::db::{new_id, repo};
 use crate::domain::report::{Channel, ReportStatus, tracking_code};
 use crate::domain::roles::Role;
@@ -13,7 +13,8 @@ use crate::error::{AppError, AppResult};
 use crate::service::Context;
 use crate::service::auth::Principal;
 use crate::service::reports::Act;
-use crate::service::reports::queries::{ReportDetails, details};
+use crate::service::reports::queries::{ReportDetails, details, new_report_view};
+use crate::service::stat_counts;
 
 use super::*;
 
@@ -107,7 +108,9 @@ pub fn submit(
         }
         let nowv = now.naive_utc();
         let id = new_id();
-        let row = ReportRow {
+        // Annex II step 1: receive and dispatch within 4 working hours of submission.
+        let clock = ctx.clock(&id, Step::Dispatch, None, now)?;
+        let mut row = ReportRow {
             // The tracking code is handed out last (below), so the counter's row is locked only
             // for the end of the transaction; until then the report carries its id.
             code: id.clone(),
@@ -136,7 +139,7 @@ pub fn submit(
             forward_agency_id: None,
             rating: None,
             extension_used: false,
-            next_due_at: None,
+            next_due_at: Some(clock.due_at),
             submitted_at: nowv,
             published_at: None,
             version: 0,
@@ -152,17 +155,19 @@ pub fn submit(
             email: reporter.email.clone(),
             organization: reporter.organization.clone(),
         };
+        // Every row of a new report is known here: it is written without reading anything
+        // back (its deadline, its first event and its statistics facts are computed).
         repo::reports::insert(c, &row, &rep)?;
-        // Annex II step 1: receive and dispatch within 4 working hours of submission.
-        ctx.start_clock(c, &row.id, Step::Dispatch, None, now)?;
-        ctx.event(
-            c,
+        repo::reports::insert_clock(c, &clock)?;
+        let mut submitted = ctx.event_row(
             &row,
             "submitted",
             Some(ReportStatus::Submitted),
             None,
             Some(format!("channel: {}", channel.as_str())),
-        )?;
+        );
+        submitted.seq = 1;
+        repo::reports::insert_event(c, &submitted)?;
         if let Some(key) = idempotency_key {
             let written = repo::reports::insert_idempotency(
                 c,
@@ -179,25 +184,25 @@ pub fn submit(
                 return Err(Abort::KeyTaken);
             }
         }
-        ctx.save(c, &row, ReportChanges::default())?;
-        let facts = crate::service::stat_counts::Facts::load(c, &row.id)?;
-        crate::service::stat_counts::record(
-            c,
-            &crate::service::stat_counts::Facts::none(),
-            &facts,
-        )?;
+        let facts = stat_counts::Facts {
+            report: Some(row.clone()),
+            clocks: vec![clock.clone()],
+            ..stat_counts::Facts::none()
+        };
+        stat_counts::record(c, &stat_counts::Facts::none(), &facts)?;
         // The tracking code: the next of the year (local time), in this transaction, so codes
         // are unique and without gaps (a rolled-back submission gives its number back).
         let year = now
             .with_timezone(&crate::domain::calendar::TIME_ZONE)
             .year();
         let seq = repo::counters::next(c, &format!("report_seq:{year}"))?;
-        let code = tracking_code(year, seq);
-        repo::reports::set_code(c, &row.id, &code)?;
-        let saved = repo::reports::find(c, &row.id)?
-            .ok_or_else(crate::service::reports::report_not_found)?;
-        repo::reports::set_search_text(c, &saved.id, &saved.search_text_now())?;
-        Ok(Submitted::Created(Box::new(details(c, who, saved, now)?)))
+        row.code = tracking_code(year, seq);
+        repo::reports::set_code(c, &row.id, &row.code, &row.search_text_now())?;
+        let view = match new_report_view(who, &row, &rep, &clock, now) {
+            Some(v) => v,
+            None => details(c, who, row, now)?,
+        };
+        Ok(Submitted::Created(Box::new(view)))
     });
     match outcome {
         Ok(s) => Ok(s),
