@@ -73,6 +73,7 @@ impl AppState {
         };
         let state = AppState {
             public: Arc::new(api::caching::PublicCache::new(ctx.config.public_cache_ttl)),
+            writes: Arc::new(api::shedding::WriteGate::new(ctx.config.max_pending_writes)),
             ctx,
             metrics: Arc::new(Metrics::new()),
         };
@@ -136,6 +137,7 @@ pub fn build(
         .wrap(actix_web::middleware::from_fn(
             api::middleware::authenticate,
         ))
+        .wrap(actix_web::middleware::from_fn(api::shedding::shed_writes))
         .wrap(cors)
         .wrap(actix_web::middleware::from_fn(
             api::middleware::cors_problem,

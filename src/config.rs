@@ -83,6 +83,8 @@ pub struct Config {
     /// How long an anonymous answer of a public page is served again (a change of a report in
     /// this process ends it at once; this bounds other replicas and directory changes).
     pub public_cache_ttl: Duration,
+    /// State-changing requests in progress at most; past it, 503 with `Retry-After`.
+    pub max_pending_writes: usize,
     pub refresh_token_ttl: Duration,
     pub admin_password: Option<String>,
     /// Empty: no cross-origin access. `["*"]`: any origin.
@@ -177,6 +179,7 @@ impl Config {
         let session_cache_ttl =
             Duration::from_millis(num("PAHT_SESSION_CACHE_MS", 2000, 0, 60_000));
         let public_cache_ttl = Duration::from_millis(num("PAHT_PUBLIC_CACHE_MS", 2000, 0, 60_000));
+        let max_pending_writes = num("PAHT_MAX_PENDING_WRITES", 128, 1, 100_000) as usize;
         let refresh_token_ttl = Duration::from_secs(num(
             "PAHT_REFRESH_TOKEN_TTL_SECS",
             30 * 86_400,
@@ -290,6 +293,7 @@ impl Config {
             access_token_ttl,
             session_cache_ttl,
             public_cache_ttl,
+            max_pending_writes,
             refresh_token_ttl,
             admin_password,
             cors_origins,

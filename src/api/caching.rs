@@ -3,9 +3,10 @@
 //! `304 Not Modified` without the body. Public pages (`/api/v1/public/…`) may be cached by
 //! anyone for a minute; everything else only by the caller, and revalidated each time.
 //!
-//! The server itself serves an anonymous public page again for a moment (`PublicCache`): any
-//! change of a report committed by this process ends that at once, and the time limit bounds
-//! changes made elsewhere (another replica, the directory).
+//! The server itself serves an anonymous public page again for a moment (`PublicCache`), and
+//! so the answer that a page is not there (an unknown tracking code): any change of a report
+//! committed by this process ends that at once, and the time limit bounds changes made
+//! elsewhere (another replica, the directory).
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -33,10 +34,17 @@ pub struct PublicCache {
 }
 
 struct Kept {
-    body: Bytes,
-    tag: String,
+    answer: Answer,
     changes: u64,
     at: Instant,
+}
+
+/// A kept public answer: a page, or the problem of something that is not there (an unknown
+/// tracking code), kept as the error so that it is still answered in the caller's language.
+#[derive(Clone)]
+enum Answer {
+    Page { body: Bytes, tag: String },
+    Missing(crate::error::AppError),
 }
 
 impl PublicCache {
@@ -48,16 +56,16 @@ impl PublicCache {
         }
     }
 
-    fn get(&self, key: &str, changes: u64) -> Option<(Bytes, String)> {
+    fn get(&self, key: &str, changes: u64) -> Option<Answer> {
         if self.ttl.is_zero() {
             return None;
         }
         let entries = self.entries.read().ok()?;
         let k = entries.get(key)?;
-        (k.changes == changes && k.at.elapsed() < self.ttl).then(|| (k.body.clone(), k.tag.clone()))
+        (k.changes == changes && k.at.elapsed() < self.ttl).then(|| k.answer.clone())
     }
 
-    fn put(&self, key: String, body: Bytes, tag: String, changes: u64) {
+    fn put(&self, key: String, answer: Answer, changes: u64) {
         if self.ttl.is_zero() {
             return;
         }
@@ -68,8 +76,7 @@ impl PublicCache {
             entries.insert(
                 key,
                 Kept {
-                    body,
-                    tag,
+                    answer,
                     changes,
                     at: Instant::now(),
                 },
@@ -146,13 +153,26 @@ pub async fn conditional_get(
         }),
         _ => None,
     };
-    if let Some((cache, changes, key)) = &keep
-        && let Some((body, tag)) = cache.get(key, *changes)
-    {
-        let fresh = matches(wanted.as_ref().and_then(|w| w.as_ref()), &tag);
-        return Ok(kept_answer(req, body, &tag, fresh));
+    if let Some((cache, changes, key)) = &keep {
+        match cache.get(key, *changes) {
+            Some(Answer::Page { body, tag }) => {
+                let fresh = matches(wanted.as_ref().and_then(|w| w.as_ref()), &tag);
+                return Ok(kept_answer(req, body, &tag, fresh));
+            }
+            Some(Answer::Missing(e)) => return Ok(req.error_response(e)),
+            None => {}
+        }
     }
     let res = next.call(req).await?.map_into_boxed_body();
+    if let Some((cache, changes, key)) = &keep
+        && res.status() == StatusCode::NOT_FOUND
+        && let Some(e) = res
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<crate::error::AppError>())
+    {
+        cache.put(key.clone(), Answer::Missing(e.clone()), *changes);
+    }
     let Some(if_none_match) = wanted else {
         return Ok(res);
     };
@@ -177,7 +197,14 @@ pub async fn conditional_get(
     };
     let tag = tag_of(&bytes);
     if let Some((cache, changes, key)) = keep {
-        cache.put(key, bytes.clone(), tag.clone(), changes);
+        cache.put(
+            key,
+            Answer::Page {
+                body: bytes.clone(),
+                tag: tag.clone(),
+            },
+            changes,
+        );
     }
     let fresh = matches(if_none_match.as_ref(), &tag);
     let headers = head.headers_mut();

@@ -31,8 +31,9 @@ pub fn in_request(req: &ServiceRequest) -> Option<String> {
     }
     for (name, value) in req.headers() {
         let bytes = value.as_bytes();
+        // C1 characters exist only beyond ASCII: a plain ASCII value needs no decoding.
         if bytes.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
-            || std::str::from_utf8(bytes).is_ok_and(has)
+            || (!bytes.is_ascii() && std::str::from_utf8(bytes).is_ok_and(has))
         {
             return Some(name.as_str().to_string());
         }

@@ -63,7 +63,12 @@ const PROBLEMS: &[(&str, &str)] = &[
         "Too many attempts; retry after `Retry-After` seconds.",
     ),
     ("500", "An internal error; nothing of its cause is sent."),
-    ("503", "The database is unreachable; retry later."),
+    (
+        "503",
+        "The database is unreachable (`service_unavailable`), or more state-changing requests \
+         are in progress than the server serves in time (`overloaded`: nothing was written); \
+         retry after `Retry-After` seconds.",
+    ),
 ];
 
 fn problem_response(description: &str) -> Response {

@@ -130,15 +130,18 @@ pub async fn authenticate(
                 "Phiên đăng nhập không hợp lệ.",
                 "Malformed Authorization header.",
             )),
-            // The signature and the clock are checked here; the account comes from the
-            // remembered sessions, or from the database in the blocking pool.
-            Some(token) => match auth::decode_access_token(&st, &token, st.clock.now()) {
-                Err(e) => Err(e),
-                Ok(claims) => match auth::remembered(&st, &claims) {
-                    Some(found) => Ok(found),
-                    None => {
+            // A token remembered earlier is found as it is (its window checked against the
+            // clock); another is checked here (signature, clock) and its account loaded from
+            // the database in the blocking pool.
+            Some(token) => match auth::remembered(&st, &token, st.clock.now()) {
+                Some(found) => Ok(found),
+                None => match auth::decode_access_token(&st, &token, st.clock.now()) {
+                    Err(e) => Err(e),
+                    Ok(claims) => {
                         let st2 = st.clone();
-                        match web::block(move || auth::load_and_remember(&st2, &claims)).await {
+                        match web::block(move || auth::load_and_remember(&st2, &token, &claims))
+                            .await
+                        {
                             Ok(r) => r,
                             Err(e) => Err(AppError::internal(e)),
                         }

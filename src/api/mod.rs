@@ -20,6 +20,7 @@ pub mod public;
 pub mod recognitions;
 pub mod report_views;
 pub mod reports;
+pub mod shedding;
 pub mod state;
 pub mod statistics;
 pub mod users;

@@ -16,6 +16,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Answers of the public pages, kept for a moment.
     pub public: Arc<PublicCache>,
+    /// The state-changing requests in progress (load shedding).
+    pub writes: Arc<crate::api::shedding::WriteGate>,
 }
 
 impl std::ops::Deref for AppState {

@@ -22,11 +22,11 @@ pub use message::{FieldError, Lang, Msg};
 pub use problem::{Problem, ProblemField};
 
 /// The error of every fallible operation in the service (boxed: results stay small).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AppError(Box<ErrorData>);
 
 /// What an `AppError` holds.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ErrorData {
     pub status: StatusCode,
     pub code: Cow<'static, str>,
@@ -261,6 +261,21 @@ impl AppError {
         );
         e.retry_after = Some(5);
         e.cause = Some(cause.to_string());
+        e
+    }
+
+    /// 503: more state-changing requests are in progress than the service serves in time;
+    /// nothing was written, and the client may send the same request again after `Retry-After`.
+    pub fn overloaded() -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            Msg::new(
+                "Hệ thống đang quá tải, yêu cầu chưa được thực hiện. Vui lòng gửi lại sau ít giây.",
+                "The service is overloaded and did not carry out the request. Send it again in a few seconds.",
+            ),
+        );
+        e.retry_after = Some(1);
         e
     }
 

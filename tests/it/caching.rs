@@ -79,3 +79,27 @@ async fn bodies_are_compressed_when_the_client_accepts_it() {
     assert!(plain.header("content-encoding").is_none());
     assert!(serde_json::from_slice::<serde_json::Value>(&plain.body).is_ok());
 }
+
+/// An unknown tracking code is answered again from memory, in each caller's language, until
+/// a report is published under it.
+#[actix_web::test]
+async fn an_unknown_code_is_remembered_until_a_report_has_it() {
+    let w = World::new().await;
+    let path = "/api/v1/public/reports/PA-2026-000001";
+    let vi = w.t.get(path).send().await.problem(404, "not_found");
+    let en =
+        w.t.get(path)
+            .header("accept-language", "en")
+            .send()
+            .await
+            .problem(404, "not_found");
+    assert_ne!(vi["detail"], en["detail"], "{vi} {en}");
+    assert_eq!(
+        w.t.get(path).send().await.problem(404, "not_found")["detail"],
+        vi["detail"]
+    );
+    w.published().await;
+    let found = w.t.get(path).send().await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+    assert_eq!(found.json()["code"], "PA-2026-000001");
+}

@@ -15,6 +15,7 @@ mod layers;
 mod migrations;
 mod newcomer;
 mod ops;
+mod overload;
 mod recognitions;
 mod reports;
 mod statistics;

@@ -1,5 +1,10 @@
 //! The accounts behind access tokens, remembered between requests so that a request with a
-//! token needs no database round trip, while revocation stays immediate in this process.
+//! token needs no database round trip and no second check of its signature, while revocation
+//! stays immediate in this process.
+//!
+//! An entry is found by the whole token, which was checked (signature, kind, lifetime) when it
+//! was remembered; the token's own validity window (`iat`/`nbf` to `exp`) is checked again at
+//! each use against the application clock.
 //!
 //! Any change that can end a session or change what an account may do (a sign-out, a reused
 //! refresh token, an account disabled or changed, a password changed) calls `changed()` after
@@ -15,7 +20,7 @@ use std::time::{Duration, Instant};
 use crate::db::models::UserRow;
 use crate::service::auth::Principal;
 
-/// At most this many sessions are remembered; past it the cache starts again.
+/// At most this many tokens are remembered (about 20 MB); past it the cache starts again.
 const MAX_ENTRIES: usize = 50_000;
 
 /// The account behind a request's token, as it was read with its session.
@@ -23,7 +28,8 @@ const MAX_ENTRIES: usize = 50_000;
 pub struct Account(pub Arc<UserRow>);
 
 struct Entry {
-    user_id: String,
+    /// The instants (Unix seconds) between which the token may be used: `[from, until)`.
+    usable: (i64, i64),
     principal: Principal,
     account: Account,
     generation: u64,
@@ -52,22 +58,25 @@ impl SessionCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// The principal of an open session of `user_id`, if remembered and still valid.
-    pub fn get(&self, session_id: &str, user_id: &str) -> Option<(Principal, Account)> {
+    /// The principal behind a token remembered earlier, if still valid at `now` (Unix seconds).
+    pub fn get(&self, token: &str, now: i64) -> Option<(Principal, Account)> {
         if self.ttl.is_zero() {
             return None;
         }
         let g = self.generation();
         let entries = self.entries.read().ok()?;
-        let e = entries.get(session_id)?;
-        (e.generation == g && e.user_id == user_id && e.at.elapsed() < self.ttl)
+        let e = entries.get(token)?;
+        let (from, until) = e.usable;
+        (e.generation == g && from <= now && now < until && e.at.elapsed() < self.ttl)
             .then(|| (e.principal.clone(), e.account.clone()))
     }
 
-    /// Remembers what a load that started at `generation` found, unless something changed since.
+    /// Remembers what a load that started at `generation` found for a checked token usable
+    /// within `usable`, unless something changed since.
     pub fn remember(
         &self,
-        session_id: &str,
+        token: &str,
+        usable: (i64, i64),
         principal: &Principal,
         account: &Account,
         generation: u64,
@@ -82,9 +91,9 @@ impl SessionCache {
             entries.clear();
         }
         entries.insert(
-            session_id.to_string(),
+            token.to_string(),
             Entry {
-                user_id: principal.user_id.clone(),
+                usable,
                 principal: principal.clone(),
                 account: account.clone(),
                 generation,
@@ -136,22 +145,21 @@ mod tests {
     fn a_change_forgets_and_a_load_begun_before_it_is_not_remembered() {
         let c = SessionCache::new(Duration::from_secs(60));
         let g = c.generation();
-        c.remember("s1", &p(), &a(), g);
-        assert_eq!(c.get("s1", "u1").map(|x| x.0), Some(p()));
-        assert!(
-            c.get("s1", "u2").is_none(),
-            "another user's token never matches"
-        );
+        c.remember("t1", (100, 200), &p(), &a(), g);
+        assert_eq!(c.get("t1", 150).map(|x| x.0), Some(p()));
+        assert!(c.get("t2", 150).is_none(), "another token never matches");
+        assert!(c.get("t1", 99).is_none(), "not usable yet");
+        assert!(c.get("t1", 200).is_none(), "expired");
         let before = c.generation();
         c.changed();
-        assert!(c.get("s1", "u1").is_none());
-        c.remember("s1", &p(), &a(), before);
+        assert!(c.get("t1", 150).is_none());
+        c.remember("t1", (100, 200), &p(), &a(), before);
         assert!(
-            c.get("s1", "u1").is_none(),
+            c.get("t1", 150).is_none(),
             "a load older than the change is dropped"
         );
         let off = SessionCache::new(Duration::ZERO);
-        off.remember("s1", &p(), &a(), off.generation());
-        assert!(off.get("s1", "u1").is_none());
+        off.remember("t1", (100, 200), &p(), &a(), off.generation());
+        assert!(off.get("t1", 150).is_none());
     }
 }

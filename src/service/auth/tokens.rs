@@ -42,6 +42,8 @@ const LEEWAY_SECS: i64 = 30;
 pub struct AccessClaims {
     pub user_id: String,
     pub session_id: String,
+    /// The instants (Unix seconds) between which the token may be used: `[from, until)`.
+    pub usable: (i64, i64),
 }
 
 /// The HMAC key of access tokens.
@@ -122,25 +124,30 @@ pub fn decode_access_token(
         return Err(invalid_token());
     }
     Ok(AccessClaims {
+        usable: (c.iat.max(c.nbf.unwrap_or(c.iat)) - LEEWAY_SECS, c.exp),
         user_id: c.sub,
         session_id: c.sid,
     })
 }
 
-/// The principal behind a checked token if its session is remembered (no database), or `None`
-/// when it must be loaded.
-pub fn remembered(st: &Context, claims: &AccessClaims) -> Option<(Principal, Account)> {
-    st.sessions.get(&claims.session_id, &claims.user_id)
+/// The principal behind a token remembered earlier (checked then; no database, no second
+/// signature check), or `None` when it must be checked and loaded.
+pub fn remembered(st: &Context, token: &str, now: DateTime<Utc>) -> Option<(Principal, Account)> {
+    st.sessions.get(token, now.timestamp())
 }
 
 /// Loads the principal and account behind a checked token from the database and remembers
 /// them.
-pub fn load_and_remember(st: &Context, claims: &AccessClaims) -> AppResult<(Principal, Account)> {
+pub fn load_and_remember(
+    st: &Context,
+    token: &str,
+    claims: &AccessClaims,
+) -> AppResult<(Principal, Account)> {
     let generation = st.sessions.generation();
     let mut conn = st.pool.get()?;
     let (p, account) = load_account(&mut conn, claims)?;
     st.sessions
-        .remember(&claims.session_id, &p, &account, generation);
+        .remember(token, claims.usable, &p, &account, generation);
     Ok((p, account))
 }
 
