@@ -61,7 +61,7 @@ c=$(rps "$J/json"); a=$(rps "$P/api/v1/public/reports/$code"); row "GET /api/v1/
 c=$(rps "$P/healthz"); a=$(rps -H "Authorization: Bearer $op" "$P/api/v1/me"); row "GET /api/v1/me with a token vs GET /healthz" "$a" "$c" 85
 c=$(rps -s "$work/echo.lua" "$J/echo"); a=$(TOKEN=$citizen rps -s bench/invalid.lua "$P/api/v1/reports"); row "POST /api/v1/reports refused 422 (not Vietnamese) vs a 1 KB echo" "$a" "$c" 50
 c=$(rps "$J/json"); a=$(rps -H "Authorization: Bearer x.y.z" "$P/api/v1/me"); row "401, a malformed token" "$a" "$c" 50
-c=$(rps "$J/json"); a=$(rps "$P/api/v1/public/reports/PA-1999-000001"); row "404, an unknown tracking code" "$a" "$c" 50 unguarded
+c=$(rps "$J/json"); a=$(rps "$P/api/v1/public/reports/PA-1999-000001"); row "404, an unknown tracking code" "$a" "$c" 50
 c=$(./target/release/examples/ceiling_sqlite "$work/ceiling.db" "${D%s}"); a=$(TOKEN=$citizen rps -s bench/submit.lua "$P/api/v1/reports")
 row "POST /api/v1/reports, SQLite FULL, $C clients vs raw 1 KB insert per transaction" "$a" "$c" 50 unguarded
 echo

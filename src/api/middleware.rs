@@ -49,6 +49,10 @@ pub async fn request_context(
     let method = req.method().to_string();
     let path = req.path().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
+    let route = req
+        .app_data::<web::Data<crate::api::fallback::RouteTable>>()
+        .and_then(|t| t.pattern(req.path()).map(str::to_string))
+        .unwrap_or_else(|| "unmatched".into());
     let span = tracing::info_span!("request", request_id = %rid);
     let res = next.call(req).instrument(span.clone()).await?;
     let mut res = res.map_into_boxed_body();
@@ -66,10 +70,6 @@ pub async fn request_context(
         res.headers_mut().insert(REQUEST_ID, v);
     }
     let status = res.status().as_u16();
-    let route = res
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".into());
     let elapsed = started.elapsed();
     if let Some(st) = state {
         st.metrics.observe(&method, &route, status, elapsed);

@@ -290,16 +290,45 @@ pub fn plausible_cccd(s: &str, now: DateTime<Utc>) -> bool {
     CCCD_PROVINCES.contains(&province) && century + yy <= now.year()
 }
 
+/// A lowercase letter of Vietnamese with a diacritic: those of Latin-1 and Latin Extended-A,
+/// and the block of Latin Extended Additional made for Vietnamese (ạ … ỹ).
+fn marked_letter(c: char) -> bool {
+    ('\u{1EA0}'..='\u{1EF9}').contains(&c)
+        || matches!(
+            c,
+            'à' | 'á'
+                | 'â'
+                | 'ã'
+                | 'è'
+                | 'é'
+                | 'ê'
+                | 'ì'
+                | 'í'
+                | 'ò'
+                | 'ó'
+                | 'ô'
+                | 'õ'
+                | 'ù'
+                | 'ú'
+                | 'ý'
+                | 'ă'
+                | 'đ'
+                | 'ĩ'
+                | 'ũ'
+                | 'ơ'
+                | 'ư'
+        )
+}
+
 /// Whether a text reads as Vietnamese (Art. 4.1): letters with Vietnamese diacritics, or
 /// common Vietnamese words written without them.
 pub fn looks_vietnamese(text: &str) -> bool {
-    const MARKED: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
     let lower = text.to_lowercase();
     let letters = lower.chars().filter(|c| c.is_alphabetic()).count();
     if letters == 0 {
         return false;
     }
-    let marked = lower.chars().filter(|c| MARKED.contains(*c)).count();
+    let marked = lower.chars().filter(|c| marked_letter(*c)).count();
     if marked * 100 >= letters * 3 {
         return true;
     }
@@ -438,6 +467,13 @@ mod tests {
 
     #[test]
     fn vietnamese_text() {
+        let marked = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
+        for c in (0..0x2000u32).filter_map(char::from_u32) {
+            let lower = c.to_lowercase().next() == Some(c);
+            if lower {
+                assert_eq!(marked_letter(c), marked.contains(c), "{c}");
+            }
+        }
         assert!(looks_vietnamese("Đường bị ngập sâu sau cơn mưa"));
         assert!(looks_vietnamese("Duong bi ngap sau con mua o phuong 2"));
         assert!(!looks_vietnamese("The road is flooded after the rain"));

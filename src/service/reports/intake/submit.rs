@@ -68,13 +68,6 @@ pub fn submit(
     };
     let mut errors = Vec::new();
     let reporter = check(st, &input, now, &mut errors);
-    let hash = {
-        let body = serde_json::to_vec(&input).map_err(AppError::internal)?;
-        Sha256::digest(&body)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
     // Everything that can refuse the report is checked before the write lock is taken, so
     // refusals never queue behind real writes; a body whose fields are wrong is refused
     // without a database read (the category and the unit are checked once the fields are
@@ -82,6 +75,10 @@ pub fn submit(
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
     }
+    let hash = {
+        let body = serde_json::to_vec(&input).map_err(AppError::internal)?;
+        format!("{:x}", Sha256::digest(&body))
+    };
     let mut conn = st.pool.get()?;
     check_directory(
         &mut conn,
