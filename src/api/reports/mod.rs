@@ -99,8 +99,10 @@ pub async fn submit(
                 })?,
         ),
     };
-    let b = body.into_inner();
-    let outcome = block(move || intake::submit(&st, &who, b, key.as_deref())).await??;
+    // Refused fields are answered here, without a thread of the blocking pool.
+    let checked = intake::check_submission(&st, &who, body.into_inner())?;
+    let outcome =
+        block(move || intake::submit_checked(&st, &who, checked, key.as_deref())).await??;
     let replayed = matches!(outcome, Submitted::Replayed(_));
     let v = match outcome {
         Submitted::Created(d) | Submitted::Replayed(d) => *d,

@@ -42,15 +42,31 @@ fn idempotency_mismatch() -> AppError {
     )
 }
 
-/// Submits a report. The tracking code is the next of the year (local time), handed out in the
-/// transaction that inserts the report, so codes are unique and without gaps. The dispatch
-/// clock (4 working hours, Annex II step 1) starts at submission.
+/// A submission whose fields passed every check that needs no database.
+pub struct Checked {
+    input: NewReport,
+    channel: Channel,
+    reporter: ReporterInput,
+    /// The hash of the body (for the idempotency key).
+    hash: String,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Submits a report ([`check_submission`], then [`submit_checked`]).
 pub fn submit(
     st: &Context,
     who: &Principal,
     input: NewReport,
     idempotency_key: Option<&str>,
 ) -> AppResult<Submitted> {
+    let checked = check_submission(st, who, input)?;
+    submit_checked(st, who, checked, idempotency_key)
+}
+
+/// Checks what a submission holds without the database (the channel of the role, the text,
+/// the place, the reporter), so that a refused body costs neither a database connection nor a
+/// thread of the blocking pool.
+pub fn check_submission(st: &Context, who: &Principal, input: NewReport) -> AppResult<Checked> {
     let now = st.clock.now();
     let channel = match (who.role, input.channel) {
         (Role::Citizen, None) => Channel::App,
@@ -79,6 +95,32 @@ pub fn submit(
         let body = serde_json::to_vec(&input).map_err(AppError::internal)?;
         format!("{:x}", Sha256::digest(&body))
     };
+    Ok(Checked {
+        input,
+        channel,
+        reporter,
+        hash,
+        now,
+    })
+}
+
+/// Submits a checked report. The tracking code is the next of the year (local time), handed
+/// out in the transaction that inserts the report, so codes are unique and without gaps. The
+/// dispatch clock (4 working hours, Annex II step 1) starts at submission.
+pub fn submit_checked(
+    st: &Context,
+    who: &Principal,
+    checked: Checked,
+    idempotency_key: Option<&str>,
+) -> AppResult<Submitted> {
+    let Checked {
+        input,
+        channel,
+        reporter,
+        hash,
+        now,
+    } = checked;
+    let mut errors = Vec::new();
     let mut conn = st.pool.get()?;
     check_directory(
         &mut conn,
