@@ -18,6 +18,10 @@
 //! - assignment day of each lead assignment: `lead` (agency; assigned, approved, returned, and
 //!   the report's rating);
 //! - confirmation day of the extension: `extension`; day of each feedback: `feedback`.
+//!
+//! Scopes: everything (`*`), the public subset, each agency with a part in the report, and one
+//! scope per value of each filter of the statistics ([`by`]: the category, the area, the
+//! channel, the lead agency), so that a figure with one such filter is read from the counters.
 
 use crate::domain::report::{AssignmentRole, AssignmentStatus};
 use crate::domain::steps::ClockState;
@@ -57,6 +61,23 @@ pub mod metric {
 
 /// The scope of the public statistics: no confidential or state-secret report.
 pub const PUBLIC: &str = "public";
+
+/// The scopes of the reports with one value of a filter of the statistics, so that a figure
+/// filtered by category, area, channel or lead agency is read from counters too.
+pub mod by {
+    pub fn category(code: &str) -> String {
+        format!("category:{code}")
+    }
+    pub fn area(unit: &str) -> String {
+        format!("area:{unit}")
+    }
+    pub fn channel(channel: &str) -> String {
+        format!("channel:{channel}")
+    }
+    pub fn lead(agency_id: &str) -> String {
+        format!("lead:{agency_id}")
+    }
+}
 
 /// The rows of one report that its contribution depends on.
 #[derive(Debug, Clone, Default)]
@@ -205,6 +226,12 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
             scopes.push(a.agency_id.clone());
         }
     }
+    scopes.push(by::category(&r.category_code));
+    scopes.push(by::area(&r.admin_unit_code));
+    scopes.push(by::channel(r.channel.as_str()));
+    if let Some(lead) = &r.lead_agency_id {
+        scopes.push(by::lead(lead));
+    }
     for s in &scopes {
         for (day, metric, k1, k2) in &items {
             *out.entry((s.clone(), *day, *metric, k1.clone(), k2.clone()))
@@ -270,7 +297,7 @@ pub fn record(conn: &mut DbConn, before: &Facts, after: &Facts) -> AppResult<()>
 }
 
 /// The seed step that marks the counters as built from the reports.
-pub const BUILT: &str = "stat_counts_v1";
+pub const BUILT: &str = "stat_counts_v2";
 
 /// Rebuilds every counter from the reports (inside a write transaction). Returns how many
 /// reports were read.

@@ -555,6 +555,46 @@ async fn counters_match_the_rows_and_a_rebuild() {
                 p.agency_id
             );
         }
+        // One filter on the report, as the IOC: from the counters of its scope.
+        let all = st::summary_from(&t.state, &who[0], &q, Source::Rows).unwrap();
+        let first = |v: &[st::Keyed]| v.iter().find_map(|k| k.key.clone());
+        let filtered = [
+            StatsQuery {
+                category: first(&all.by_category),
+                ..q.clone()
+            },
+            StatsQuery {
+                area: first(&all.by_area),
+                ..q.clone()
+            },
+            StatsQuery {
+                channel: Some("hotline".into()),
+                ..q.clone()
+            },
+            StatsQuery {
+                agency: agencies
+                    .iter()
+                    .find(|a| a.participating)
+                    .map(|a| a.id.clone()),
+                ..q.clone()
+            },
+        ];
+        for fq in &filtered {
+            let a = st::summary_from(&t.state, &who[0], fq, Source::Best).unwrap();
+            let b = st::summary_from(&t.state, &who[0], fq, Source::Rows).unwrap();
+            assert_eq!(
+                serde_json::to_value(&a).unwrap(),
+                serde_json::to_value(&b).unwrap(),
+                "summary {from}..{to} filtered {fq:?}"
+            );
+            let a = st::agencies_from(&t.state, &who[0], fq, Source::Best).unwrap();
+            let b = st::agencies_from(&t.state, &who[0], fq, Source::Rows).unwrap();
+            assert_eq!(
+                serde_json::to_value(&a).unwrap(),
+                serde_json::to_value(&b).unwrap(),
+                "agencies {from}..{to} filtered {fq:?}"
+            );
+        }
         let a = st::public(&t.state, &q).unwrap();
         assert!(a.received > 0 || from == "2025-11-14");
         let q2 = StatsQuery {

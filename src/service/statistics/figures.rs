@@ -29,16 +29,32 @@ pub(super) struct Figures {
     pub(super) feedback: i64,
 }
 
-/// The counter scope that answers a filter, when one does: no filter on the report itself, and
-/// everything, the public subset, or exactly one agency's reports.
-pub(super) fn counter_scope(f: &StatsFilter) -> Option<String> {
-    if f.agency.is_some() || f.category.is_some() || f.area.is_some() || f.channel.is_some() {
-        return None;
-    }
-    match (&f.scope_agencies, f.public_only) {
-        (None, false) => Some(stat_counts::ALL.to_string()),
-        (None, true) => Some(stat_counts::PUBLIC.to_string()),
-        (Some(ids), false) if ids.len() == 1 => ids.first().cloned(),
+/// The counter scopes whose sum answers a filter, when some do: everything, the public
+/// subset, exactly one agency's reports, or everything with one filter on the report (a
+/// category, an area with the former units counted under it, a channel, a lead agency). Each
+/// report counts in one scope of the list at most, so the sum counts it once.
+pub(super) fn counter_scopes(f: &StatsFilter) -> Option<Vec<String>> {
+    let on_report = [&f.agency, &f.category, &f.area, &f.channel]
+        .iter()
+        .filter(|x| x.is_some())
+        .count();
+    match (on_report, &f.scope_agencies, f.public_only) {
+        (0, None, false) => Some(vec![stat_counts::ALL.to_string()]),
+        (0, None, true) => Some(vec![stat_counts::PUBLIC.to_string()]),
+        (0, Some(ids), false) if ids.len() == 1 => Some(ids.clone()),
+        (1, None, false) => Some(if let Some(c) = &f.category {
+            vec![stat_counts::by::category(c)]
+        } else if let Some(c) = &f.channel {
+            vec![stat_counts::by::channel(c)]
+        } else if let Some(a) = &f.agency {
+            vec![stat_counts::by::lead(a)]
+        } else {
+            f.area
+                .iter()
+                .chain(&f.area_former)
+                .map(|a| stat_counts::by::area(a))
+                .collect()
+        }),
         _ => None,
     }
 }
@@ -98,16 +114,18 @@ impl Figures {
     /// From the counters (`service::stat_counts`), plus the steps not done yet, read live.
     pub(super) fn counted(
         conn: &mut DbConn,
-        scope: &str,
+        scopes: &[String],
         q: &StatsQuery,
         f: &StatsFilter,
         now: chrono::NaiveDateTime,
     ) -> AppResult<Self> {
         let (from, to) = bounds(q.from, q.to)?;
         let mut sums: BTreeMap<(String, String, String), i64> = BTreeMap::new();
-        for (grain, a, b) in segments(q.from, q.to) {
-            for c in stats::counted(conn, scope, grain, a, b)? {
-                *sums.entry((c.metric, c.k1, c.k2)).or_insert(0) += c.n;
+        for scope in scopes {
+            for (grain, a, b) in segments(q.from, q.to) {
+                for c in stats::counted(conn, scope, grain, a, b)? {
+                    *sums.entry((c.metric, c.k1, c.k2)).or_insert(0) += c.n;
+                }
             }
         }
         let key = |k: &str| (!k.is_empty()).then(|| k.to_string());
@@ -212,8 +230,8 @@ impl Figures {
         now: chrono::NaiveDateTime,
         source: Source,
     ) -> AppResult<Self> {
-        let mut fig = match (source, counter_scope(f)) {
-            (Source::Best, Some(scope)) => Self::counted(conn, &scope, q, f, now)?,
+        let mut fig = match (source, counter_scopes(f)) {
+            (Source::Best, Some(scopes)) => Self::counted(conn, &scopes, q, f, now)?,
             _ => {
                 let (from, to) = bounds(q.from, q.to)?;
                 Self::live(conn, f, from, to, now)?

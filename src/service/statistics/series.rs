@@ -11,7 +11,7 @@ use crate::service::auth::Principal;
 
 use super::*;
 
-use super::figures::{Figures, counter_scope, segments};
+use super::figures::{Figures, counter_scopes, segments};
 
 /// How a series is bucketed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,17 +77,20 @@ pub fn series(st: &Context, who: &Principal, q: &StatsQuery, b: Bucket) -> AppRe
             ));
         }
     }
-    if let Some(scope) = counter_scope(&f) {
+    if let Some(scopes) = counter_scopes(&f) {
         // Whole months come from the month counters when the buckets are months.
         let parts = if b == Bucket::Month {
             segments(q.from, q.to)
         } else {
             vec![("d", q.from, q.to + Duration::days(1))]
         };
-        for (grain, first, until) in parts {
+        for (scope, (grain, first, until)) in scopes
+            .iter()
+            .flat_map(|s| parts.iter().map(move |p| (s, *p)))
+        {
             for c in stats::counted_by_day(
                 &mut conn,
-                &scope,
+                scope,
                 grain,
                 first,
                 until,

@@ -28,7 +28,7 @@ pub fn add_counts(conn: &mut DbConn, deltas: &[CounterDelta]) -> QueryResult<()>
     // On SQLite (in-process, no round trip) the few rows of one action go through two prepared
     // statements kept by the connection, which costs less than planning one statement of
     // many rows; PostgreSQL and large batches take one statement per 200 rows.
-    if matches!(conn, DbConn::Sqlite(_)) && deltas.len() <= 64 {
+    if matches!(conn, DbConn::Sqlite(_)) && deltas.len() <= 128 {
         use crate::db::schema::stat_counts as t;
         for d in deltas {
             let key = (
