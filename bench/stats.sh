@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Statistics under load: seeds N demo reports, starts the release server, and measures the
-# year's summary, the year's agency table, a month's daily series, a filtered summary (read from
-# the rows, not the counters) and the public statistics with wrk.
+# year's summary, the year's agency table, a month's daily series, the year's summary filtered
+# by category, by area and by lead agency, the agency table filtered by channel, a month's
+# series filtered by category, and the public statistics with wrk.
 #
 #   bench/stats.sh [N] [sqlite|postgres]        (default: 1000000 sqlite)
 #   BENCH_PG_URL=postgres://user@host:port/db bench/stats.sh 1000000 postgres
@@ -57,13 +58,21 @@ token=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: a
 
 today=$(TZ=Asia/Ho_Chi_Minh date +%F)
 year_ago=$(TZ=Asia/Ho_Chi_Minh date -d '-365 days' +%F)
+# An area and a lead agency that have reports, for the filtered figures.
+summary=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/statistics/summary?from=$year_ago&to=$today")
+area=$(echo "$summary" | sed -E 's/.*"by_area":\[\{"key":"([^"]+)".*/\1/')
+lead=$(echo "$summary" | sed -E 's/.*"by_agency":\[(\{"key":null[^}]*\},)?\{"key":"([^"]+)".*/\2/')
 month_ago=$(TZ=Asia/Ho_Chi_Minh date -d '-30 days' +%F)
-for name in summary agencies series filtered public; do
+for name in summary agencies series category area channel lead month-category public; do
   case $name in
     summary) path="/api/v1/statistics/summary?from=$year_ago&to=$today" ;;
     agencies) path="/api/v1/statistics/agencies?from=$year_ago&to=$today" ;;
     series) path="/api/v1/statistics/series?from=$month_ago&to=$today&bucket=day" ;;
-    filtered) path="/api/v1/statistics/summary?from=$month_ago&to=$today&category=giao-thong" ;;
+    category) path="/api/v1/statistics/summary?from=$year_ago&to=$today&category=giao-thong" ;;
+    area) path="/api/v1/statistics/summary?from=$year_ago&to=$today&area=$area" ;;
+    channel) path="/api/v1/statistics/agencies?from=$year_ago&to=$today&channel=hotline" ;;
+    lead) path="/api/v1/statistics/summary?from=$year_ago&to=$today&agency=$lead" ;;
+    month-category) path="/api/v1/statistics/series?from=$month_ago&to=$today&bucket=day&category=giao-thong" ;;
     public) path="/api/v1/public/statistics?from=$year_ago&to=$today" ;;
   esac
   echo "== $name: $path"

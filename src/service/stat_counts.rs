@@ -112,6 +112,51 @@ impl Facts {
     }
 }
 
+impl Facts {
+    /// The facts of many reports, read with one statement per table (for a rebuild).
+    pub fn load_many(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<Self>> {
+        use std::collections::HashMap;
+        let mut by: HashMap<String, Facts> = repo::reports::find_many(conn, ids)?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    Facts {
+                        report: Some(r),
+                        ..Facts::none()
+                    },
+                )
+            })
+            .collect();
+        for a in repo::reports::assignments_of_many(conn, ids)? {
+            if let Some(f) = by.get_mut(&a.report_id) {
+                f.assignments.push(a);
+            }
+        }
+        for c in repo::reports::clocks_of_many(conn, ids)? {
+            if let Some(f) = by.get_mut(&c.report_id) {
+                f.clocks.push(c);
+            }
+        }
+        for (id, at, seconds) in repo::reports::outcomes_of_many(conn, ids)? {
+            if let Some(f) = by.get_mut(&id) {
+                f.outcome = Some((at, seconds));
+            }
+        }
+        for e in repo::reports::extensions_of_many(conn, ids)? {
+            if let Some(f) = by.get_mut(&e.report_id) {
+                f.extension = Some(e);
+            }
+        }
+        for fb in repo::reports::feedback_of_many(conn, ids)? {
+            if let Some(f) = by.get_mut(&fb.report_id) {
+                f.feedback.push(fb);
+            }
+        }
+        Ok(by.into_values().collect())
+    }
+}
+
 /// The local (Asia/Ho_Chi_Minh) date of an instant stored in UTC.
 pub fn local_day(t: NaiveDateTime) -> NaiveDate {
     crate::domain::calendar::local_date(t.and_utc())
@@ -311,8 +356,8 @@ pub fn rebuild(conn: &mut DbConn) -> AppResult<usize> {
             return Ok(seen);
         };
         let mut batch = BTreeMap::new();
-        for id in &ids {
-            let d = deltas(&Facts::none(), &Facts::load(conn, id)?);
+        for facts in Facts::load_many(conn, &ids)? {
+            let d = deltas(&Facts::none(), &facts);
             for x in d {
                 let key = (x.scope, x.grain, x.day, x.metric, x.k1, x.k2);
                 *batch.entry(key).or_insert(0) += x.n;

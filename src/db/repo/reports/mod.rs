@@ -8,11 +8,13 @@ mod assigning;
 mod deadlines;
 mod files;
 mod history;
+mod many;
 
 pub use assigning::*;
 pub use deadlines::*;
 pub use files::*;
 pub use history::*;
+pub use many::*;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
