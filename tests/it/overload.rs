@@ -19,23 +19,19 @@ async fn writes_past_the_limit_are_shed_with_retry_after() {
             .as_array()
             .map(Vec::len)
     };
-    let before = count().await;
-    let res =
+    let submit = || {
         w.t.post("/api/v1/reports")
             .bearer(&w.citizen)
             .json(&crate::world::report_body())
             .send()
-            .await;
+    };
+    let before = count().await;
+    let res = submit().await;
     res.problem(503, "overloaded");
     assert_eq!(res.header("retry-after").as_deref(), Some("1"));
     assert_eq!(count().await, before, "reads go on; nothing was written");
     drop(held);
-    let res =
-        w.t.post("/api/v1/reports")
-            .bearer(&w.citizen)
-            .json(&crate::world::report_body())
-            .send()
-            .await;
+    let res = submit().await;
     assert_eq!(
         res.status,
         actix_web::http::StatusCode::CREATED,
