@@ -2,7 +2,9 @@
 # Statistics under load: seeds N demo reports, starts the release server, and measures the
 # year's summary, the year's agency table, a month's daily series, the year's summary filtered
 # by category, by area and by lead agency, the agency table filtered by channel, a month's
-# series filtered by category, and the public statistics with wrk.
+# series filtered by category, a supervisor's summary and agency table, and the public
+# statistics with wrk. It also times an admin moving the busiest agency below another (the
+# supervisors' counters of its reports are recounted in that request). Needs wrk and jq.
 #
 #   bench/stats.sh [N] [sqlite|postgres]        (default: 1000000 sqlite)
 #   BENCH_PG_URL=postgres://user@host:port/db bench/stats.sh 1000000 postgres
@@ -24,6 +26,7 @@ DB=${2:-sqlite}
 PORT=${BENCH_PORT:-18383}
 DURATION=${BENCH_DURATION:-20s}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+command -v jq >/dev/null || { echo "jq is needed: apt-get install jq"; exit 1; }
 
 cargo build --release --locked
 work=${BENCH_DATA_DIR:-$(mktemp -d /tmp/paht-bench.XXXXXX)}
@@ -63,7 +66,24 @@ summary=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/ap
 area=$(echo "$summary" | sed -E 's/.*"by_area":\[\{"key":"([^"]+)".*/\1/')
 lead=$(echo "$summary" | sed -E 's/.*"by_agency":\[(\{"key":null[^}]*\},)?\{"key":"([^"]+)".*/\2/')
 month_ago=$(TZ=Asia/Ho_Chi_Minh date -d '-30 days' +%F)
-for name in summary agencies series category area channel lead month-category public; do
+# A supervisor (Art. 7.3): the department of information supervises the busiest lead agency,
+# moved below it by an admin (the time of that change is the recount of the supervisors'
+# counters of every report of the moved agency).
+base="http://127.0.0.1:$PORT/api/v1"
+admin_pw=$(./target/release/paht reset-password admin 2>/dev/null | sed -n 's/^password: //p')
+admin=$(curl -fsS "$base/auth/login" -H 'content-type: application/json' \
+  -d "{\"login\":\"admin\",\"password\":\"$admin_pw\"}" | jq -r .access_token)
+parent=$(curl -fsS -H "Authorization: Bearer $admin" "$base/agencies" | jq -r '.[] | select(.code == "STTTT") | .id')
+echo "== reorganisation: $lead below $parent"
+curl -fsS -o /dev/null -w 'PATCH /agencies/{id} parent_id: %{http_code} in %{time_total} s\n' -X PATCH \
+  -H "Authorization: Bearer $admin" -H 'content-type: application/json' \
+  -d "{\"parent_id\":\"$parent\"}" "$base/agencies/$lead"
+curl -sS -o /dev/null -X POST -H "Authorization: Bearer $admin" -H 'content-type: application/json' \
+  -d "{\"username\":\"bench.supervisor\",\"full_name\":\"Giám sát\",\"role\":\"supervisor\",\"agency_id\":\"$parent\",\"password\":\"bench-2026-Giam-sat\"}" "$base/users"
+supervisor=$(curl -fsS "$base/auth/login" -H 'content-type: application/json' \
+  -d '{"login":"bench.supervisor","password":"bench-2026-Giam-sat"}' | jq -r .access_token)
+for name in summary agencies series category area channel lead month-category supervisor supervisor-agencies public; do
+  auth=$token
   case $name in
     summary) path="/api/v1/statistics/summary?from=$year_ago&to=$today" ;;
     agencies) path="/api/v1/statistics/agencies?from=$year_ago&to=$today" ;;
@@ -73,10 +93,12 @@ for name in summary agencies series category area channel lead month-category pu
     channel) path="/api/v1/statistics/agencies?from=$year_ago&to=$today&channel=hotline" ;;
     lead) path="/api/v1/statistics/summary?from=$year_ago&to=$today&agency=$lead" ;;
     month-category) path="/api/v1/statistics/series?from=$month_ago&to=$today&bucket=day&category=giao-thong" ;;
+    supervisor) path="/api/v1/statistics/summary?from=$year_ago&to=$today"; auth=$supervisor ;;
+    supervisor-agencies) path="/api/v1/statistics/agencies?from=$year_ago&to=$today"; auth=$supervisor ;;
     public) path="/api/v1/public/statistics?from=$year_ago&to=$today" ;;
   esac
   echo "== $name: $path"
-  wrk -t2 -c4 -d"$DURATION" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$path" \
+  wrk -t2 -c4 -d"$DURATION" --latency -H "Authorization: Bearer $auth" "http://127.0.0.1:$PORT$path" \
     | grep -E 'Requests/sec|50%|90%|99%|Non-2xx|Socket errors'
 done
 grep VmRSS "/proc/$server/status"

@@ -14,7 +14,7 @@ use crate::api::metrics::Metrics;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, write_tx};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::service::Context;
 use crate::service::auth::JwtKeys;
 use crate::service::auth::SessionCache;
@@ -79,13 +79,16 @@ impl AppState {
         };
         let now = state.clock.now().naive_utc();
         let mut conn = state.pool.get()?;
-        report.reference_loaded = write_tx(&mut conn, |c| {
+        report.reference_loaded = write_tx(&mut conn, |c| -> AppResult<bool> {
+            // Reference data may add agencies below others: the supervisors' counters follow.
+            crate::service::stat_counts::hold_tree(c, true)?;
+            let tree = crate::service::stat_counts::Supervisors::load(c)?;
             let reference = db::seed::load_reference(c, now)?;
             let units = db::seed::load_unit_lists(c, now)?;
             let calendar = db::seed::load_calendar(c, now)?;
-            Ok::<_, diesel::result::Error>(reference || units || calendar)
-        })
-        .map_err(AppError::from)?;
+            crate::service::stat_counts::tree_changed(c, &tree)?;
+            Ok(reference || units || calendar)
+        })?;
         // Statistics counters of reports that predate them are built once.
         crate::service::stat_counts::ensure_built(&mut conn, now)?;
         // Search texts of reports that predate them are written once.

@@ -44,6 +44,7 @@ pub fn copy_reports(
     // A database that already holds copies grows with further rounds: round numbers (and the
     // days they are shifted back) continue after the last round made.
     let first = 1 + repo::stats::last_copy_round(&mut conn)?;
+    let tree = stat_counts::Supervisors::load(&mut conn)?;
     let mut added = 0;
     for ids in originals.chunks(100) {
         if added >= need {
@@ -51,7 +52,7 @@ pub fn copy_reports(
         }
         let mut facts = Vec::with_capacity(ids.len());
         for id in ids {
-            let f = Facts::load(&mut conn, id)?;
+            let f = Facts::load(&mut conn, id, &tree)?;
             let reporter = repo::reports::reporter(&mut conn, id)?;
             if let (Some(_), Some(rep)) = (&f.report, reporter) {
                 facts.push((f, rep));
@@ -149,6 +150,7 @@ pub fn copy_reports(
                         copy.feedback.push(nf);
                     }
                     copy.outcome = f.outcome.map(|(at, s)| (sh(at), s));
+                    copy.supervising = f.supervising.clone();
                     copy.report = Some(nr);
                     for d in stat_counts::deltas(&Facts::none(), &copy) {
                         *counts
@@ -162,6 +164,7 @@ pub fn copy_reports(
                         outcome,
                         extension,
                         feedback: fb,
+                        supervising: _,
                     } = copy;
                     if let Some(o) = outcome {
                         outs.push((rid.clone(), o.0, o.1));

@@ -21,13 +21,17 @@
 //!
 //! Scopes: everything (`*`), the public subset, each agency with a part in the report, and one
 //! scope per value of each filter of the statistics ([`by`]: the category, the area, the
-//! channel, the lead agency), so that a figure with one such filter is read from the counters.
+//! channel, the lead agency), so that a figure with one such filter is read from the counters;
+//! and one per agency with agencies below it, for its supervisor ([`supervision`]).
 
 use crate::domain::report::{AssignmentRole, AssignmentStatus};
 use crate::domain::steps::ClockState;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+
+mod supervision;
+pub use supervision::{Supervisors, hold_tree, tree_changed};
 
 use crate::db::models::{AssignmentRow, ClockRow, ExtensionRow, FeedbackRow, ReportRow};
 use crate::db::repo::stats::{self, CounterDelta};
@@ -77,6 +81,10 @@ pub mod by {
     pub fn lead(agency_id: &str) -> String {
         format!("lead:{agency_id}")
     }
+    /// The reports of an agency and of every agency below it (a supervisor's).
+    pub fn under(agency_id: &str) -> String {
+        format!("under:{agency_id}")
+    }
 }
 
 /// The rows of one report that its contribution depends on.
@@ -88,6 +96,9 @@ pub struct Facts {
     pub outcome: Option<(NaiveDateTime, i64)>,
     pub extension: Option<ExtensionRow>,
     pub feedback: Vec<FeedbackRow>,
+    /// The supervising agencies whose `under:` scope the report counts in
+    /// ([`Supervisors::of_parts`] of the assignments, with the tree of the moment).
+    pub supervising: Vec<String>,
 }
 
 impl Facts {
@@ -97,13 +108,15 @@ impl Facts {
     }
 
     /// Reads the facts of a report (inside the transaction that changes it).
-    pub fn load(conn: &mut DbConn, report_id: &str) -> AppResult<Self> {
+    pub fn load(conn: &mut DbConn, report_id: &str, tree: &Supervisors) -> AppResult<Self> {
         let Some(report) = repo::reports::find(conn, report_id)? else {
             return Ok(Self::none());
         };
+        let assignments = repo::reports::assignments_of(conn, report_id)?;
         Ok(Self {
             report: Some(report),
-            assignments: repo::reports::assignments_of(conn, report_id)?,
+            supervising: tree.of_parts(&assignments),
+            assignments,
             clocks: repo::reports::clocks_of(conn, report_id)?,
             outcome: repo::reports::outcome_of(conn, report_id)?,
             extension: repo::reports::extension_of(conn, report_id)?,
@@ -114,7 +127,11 @@ impl Facts {
 
 impl Facts {
     /// The facts of many reports, read with one statement per table (for a rebuild).
-    pub fn load_many(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<Self>> {
+    pub fn load_many(
+        conn: &mut DbConn,
+        ids: &[String],
+        tree: &Supervisors,
+    ) -> AppResult<Vec<Self>> {
         use std::collections::HashMap;
         let mut by: HashMap<String, Facts> = repo::reports::find_many(conn, ids)?
             .into_iter()
@@ -153,7 +170,13 @@ impl Facts {
                 f.feedback.push(fb);
             }
         }
-        Ok(by.into_values().collect())
+        Ok(by
+            .into_values()
+            .map(|mut f| {
+                f.supervising = tree.of_parts(&f.assignments);
+                f
+            })
+            .collect())
     }
 }
 
@@ -277,6 +300,9 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
     if let Some(lead) = &r.lead_agency_id {
         scopes.push(by::lead(lead));
     }
+    for s in &f.supervising {
+        scopes.push(by::under(s));
+    }
     for s in &scopes {
         for (day, metric, k1, k2) in &items {
             *out.entry((s.clone(), *day, *metric, k1.clone(), k2.clone()))
@@ -342,12 +368,13 @@ pub fn record(conn: &mut DbConn, before: &Facts, after: &Facts) -> AppResult<()>
 }
 
 /// The seed step that marks the counters as built from the reports.
-pub const BUILT: &str = "stat_counts_v2";
+pub const BUILT: &str = "stat_counts_v3";
 
 /// Rebuilds every counter from the reports (inside a write transaction). Returns how many
 /// reports were read.
 pub fn rebuild(conn: &mut DbConn) -> AppResult<usize> {
     stats::clear_counts(conn)?;
+    let tree = Supervisors::load(conn)?;
     let mut after = String::new();
     let mut seen = 0;
     loop {
@@ -356,29 +383,55 @@ pub fn rebuild(conn: &mut DbConn) -> AppResult<usize> {
             return Ok(seen);
         };
         let mut batch = BTreeMap::new();
-        for facts in Facts::load_many(conn, &ids)? {
-            let d = deltas(&Facts::none(), &facts);
-            for x in d {
-                let key = (x.scope, x.grain, x.day, x.metric, x.k1, x.k2);
-                *batch.entry(key).or_insert(0) += x.n;
-            }
+        for facts in Facts::load_many(conn, &ids, &tree)? {
+            add_into(&mut batch, &Facts::none(), &facts);
         }
-        let rows: Vec<CounterDelta> = batch
-            .into_iter()
-            .map(|((scope, grain, day, metric, k1, k2), n)| CounterDelta {
-                scope,
-                grain,
-                day,
-                metric,
-                k1,
-                k2,
-                n,
-            })
-            .collect();
-        stats::add_counts(conn, &rows)?;
+        add_summed(conn, batch)?;
         seen += ids.len();
         after = last;
     }
+}
+
+/// Counter rows summed over many reports before they are written.
+type Summed = BTreeMap<
+    (
+        String,
+        &'static str,
+        NaiveDate,
+        &'static str,
+        String,
+        String,
+    ),
+    i64,
+>;
+
+/// Adds what one report's change contributes to a sum over many reports.
+fn add_into(sum: &mut Summed, before: &Facts, after: &Facts) {
+    for x in deltas(before, after) {
+        *sum.entry((x.scope, x.grain, x.day, x.metric, x.k1, x.k2))
+            .or_insert(0) += x.n;
+    }
+}
+
+/// Writes a sum made by [`add_into`].
+fn add_summed(conn: &mut DbConn, sum: Summed) -> AppResult<()> {
+    let rows: Vec<CounterDelta> = sum
+        .into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|((scope, grain, day, metric, k1, k2), n)| CounterDelta {
+            scope,
+            grain,
+            day,
+            metric,
+            k1,
+            k2,
+            n,
+        })
+        .collect();
+    if !rows.is_empty() {
+        stats::add_counts(conn, &rows)?;
+    }
+    Ok(())
 }
 
 /// Builds the counters once, for a database whose reports predate them.

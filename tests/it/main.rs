@@ -19,6 +19,7 @@ mod overload;
 mod recognitions;
 mod reports;
 mod statistics;
+mod supervision;
 mod support;
 mod users;
 mod world;

@@ -101,11 +101,16 @@ pub fn ancestors(conn: &mut DbConn, id: &str) -> QueryResult<Vec<String>> {
     Ok(out)
 }
 
-/// The agency and every agency below it (for supervisors).
-pub fn with_descendants(conn: &mut DbConn, id: &str) -> QueryResult<Vec<String>> {
-    let all: Vec<(String, Option<String>)> = agencies::table
+/// Every agency's id and parent: the agency tree.
+pub fn tree(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<String>)>> {
+    agencies::table
         .select((agencies::id, agencies::parent_id))
-        .load(conn)?;
+        .load(conn)
+}
+
+/// The agency and every agency below it (for supervisors): the agency itself first.
+pub fn with_descendants(conn: &mut DbConn, id: &str) -> QueryResult<Vec<String>> {
+    let all = tree(conn)?;
     let mut out = vec![id.to_string()];
     let mut i = 0;
     while i < out.len() {

@@ -16,6 +16,7 @@ use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::Context;
 use crate::service::auth::Principal;
+use crate::service::stat_counts;
 use crate::service::users::double_option;
 
 use super::*;
@@ -165,10 +166,19 @@ fn check_agency_refs(
     Ok(())
 }
 
+/// A change that may move an agency in the tree: excludes the actions on reports until it
+/// commits, and returns the tree before it (the statistics counters of supervisors follow the
+/// tree, `service::stat_counts::supervision`).
+fn tree_change_begins(c: &mut DbConn) -> AppResult<stat_counts::Supervisors> {
+    stat_counts::hold_tree(c, true)?;
+    stat_counts::Supervisors::load(c)
+}
+
 pub fn create_agency(st: &Context, input: NewAgency) -> AppResult<AgencyRow> {
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<AgencyRow> {
+        let tree = tree_change_begins(c)?;
         let mut errors = Vec::new();
         check_agency_refs(
             c,
@@ -202,6 +212,7 @@ pub fn create_agency(st: &Context, input: NewAgency) -> AppResult<AgencyRow> {
             focal_missing_since: Some(now),
         };
         repo::agencies::insert(c, &row)?;
+        stat_counts::tree_changed(c, &tree)?;
         Ok(row)
     })
 }
@@ -210,6 +221,7 @@ pub fn update_agency(st: &Context, id: &str, patch: AgencyPatch) -> AppResult<Ag
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<AgencyRow> {
+        let tree = tree_change_begins(c)?;
         repo::agencies::find(c, id)?.ok_or_else(agency_not_found)?;
         let mut errors = Vec::new();
         check_agency_refs(
@@ -241,6 +253,7 @@ pub fn update_agency(st: &Context, id: &str, patch: AgencyPatch) -> AppResult<Ag
             ..Default::default()
         };
         repo::agencies::update(c, id, &changes)?;
+        stat_counts::tree_changed(c, &tree)?;
         repo::agencies::find(c, id)?.ok_or_else(agency_not_found)
     })
 }
@@ -248,6 +261,7 @@ pub fn update_agency(st: &Context, id: &str, patch: AgencyPatch) -> AppResult<Ag
 pub fn delete_agency(st: &Context, id: &str) -> AppResult<()> {
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<()> {
+        let tree = tree_change_begins(c)?;
         repo::agencies::find(c, id)?.ok_or_else(agency_not_found)?;
         if repo::agencies::is_referenced(c, id)? {
             return Err(AppError::conflict(
@@ -257,6 +271,7 @@ pub fn delete_agency(st: &Context, id: &str) -> AppResult<()> {
             ));
         }
         repo::agencies::delete(c, id)?;
+        stat_counts::tree_changed(c, &tree)?;
         Ok(())
     })
 }

@@ -262,10 +262,13 @@ pub fn act<T>(
         // Of two actions on one report, the second waits here for the first to commit.
         repo::reports::lock(c, report_id)?;
         let r = load_visible(c, who, report_id)?;
-        // The statistics counters follow the report in the same transaction.
-        let before = Facts::load(c, report_id)?;
+        // The statistics counters follow the report in the same transaction, counted with
+        // the agency tree of the moment (which cannot change until this commits).
+        stat_counts::hold_tree(c, false)?;
+        let tree = stat_counts::Supervisors::load(c)?;
+        let before = Facts::load(c, report_id, &tree)?;
         let out = f(&ctx, c, r)?;
-        let after = Facts::load(c, report_id)?;
+        let after = Facts::load(c, report_id, &tree)?;
         stat_counts::record(c, &before, &after)?;
         Ok(out)
     })

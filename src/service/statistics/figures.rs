@@ -30,7 +30,8 @@ pub(super) struct Figures {
 }
 
 /// The counter scopes whose sum answers a filter, when some do: everything, the public
-/// subset, exactly one agency's reports, or everything with one filter on the report (a
+/// subset, exactly one agency's reports, a supervisor's (its agency and those below), or
+/// everything with one filter on the report (a
 /// category, an area with the former units counted under it, a channel, a lead agency). Each
 /// report counts in one scope of the list at most, so the sum counts it once.
 pub(super) fn counter_scopes(f: &StatsFilter) -> Option<Vec<String>> {
@@ -42,6 +43,10 @@ pub(super) fn counter_scopes(f: &StatsFilter) -> Option<Vec<String>> {
         (0, None, false) => Some(vec![stat_counts::ALL.to_string()]),
         (0, None, true) => Some(vec![stat_counts::PUBLIC.to_string()]),
         (0, Some(ids), false) if ids.len() == 1 => Some(ids.clone()),
+        (0, Some(_), false) => f
+            .scope_root
+            .as_deref()
+            .map(|root| vec![stat_counts::by::under(root)]),
         (1, None, false) => Some(if let Some(c) = &f.category {
             vec![stat_counts::by::category(c)]
         } else if let Some(c) = &f.channel {

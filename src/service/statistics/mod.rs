@@ -212,7 +212,13 @@ fn filter(
         Some(a) => figures::former_units_of(conn, a)?,
         None => vec![],
     };
+    // A supervisor's list starts with its own agency (`repo::agencies::with_descendants`).
+    let scope_root = scope
+        .as_ref()
+        .filter(|ids| ids.len() > 1)
+        .and_then(|ids| ids.first().cloned());
     Ok(StatsFilter {
+        scope_root,
         scope_agencies: scope,
         agency: q.agency.clone(),
         category: q.category.clone(),

@@ -255,3 +255,14 @@ pub fn report_ids_after(conn: &mut DbConn, after: &str, limit: i64) -> QueryResu
     s.text.push_str(&format!(" ORDER BY id LIMIT {l}"));
     Ok(s.load::<Id>(conn)?.into_iter().map(|r| r.id).collect())
 }
+
+/// The reports in which one of these agencies has (or had) an assignment.
+pub fn reports_with_parts_of(conn: &mut DbConn, agencies: &[String]) -> QueryResult<Vec<String>> {
+    use crate::db::schema::assignments;
+    assignments::table
+        .filter(assignments::agency_id.eq_any(agencies))
+        .select(assignments::report_id)
+        .distinct()
+        .order(assignments::report_id)
+        .load(conn)
+}

@@ -23,6 +23,9 @@ use crate::db::{DbConn, MultiBackend};
 pub struct StatsFilter {
     /// Only reports with a (not cancelled) assignment of one of these agencies.
     pub scope_agencies: Option<Vec<String>>,
+    /// The supervising agency whose own and lower agencies `scope_agencies` lists, when it
+    /// lists a supervisor's (its figures are then in the counters of that agency's `under:`).
+    pub scope_root: Option<String>,
     /// Only reports whose lead agency is this one.
     pub agency: Option<String>,
     pub category: Option<String>,
