@@ -47,6 +47,17 @@ start=$(date +%s)
 echo "seeded in $(( $(date +%s) - start )) s"
 fi
 
+# Start to /readyz (the first start after an upgrade includes the one-time counter rebuild).
+ready() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  for _ in $(seq 1 60000); do
+    curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+    sleep 0.01
+  done
+  t1=$(date +%s.%N)
+  echo "start to /readyz: $(echo "$t1 - $t0" | bc) s ($1)"
+}
 ./target/release/paht serve &
 server=$!
 cleanup() {
@@ -55,7 +66,7 @@ cleanup() {
   if [ -z "${BENCH_DATA_DIR:-}" ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+ready "first start"
 token=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"login":"demo.operator","password":"demo-2026"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 
@@ -70,7 +81,7 @@ month_ago=$(TZ=Asia/Ho_Chi_Minh date -d '-30 days' +%F)
 # moved below it by an admin (the time of that change is the recount of the supervisors'
 # counters of every report of the moved agency).
 base="http://127.0.0.1:$PORT/api/v1"
-admin_pw=$(./target/release/paht reset-password admin 2>/dev/null | sed -n 's/^password: //p')
+admin_pw=$(./target/release/paht admin reset-password admin 2>/dev/null | sed -n 's/^password: //p')
 admin=$(curl -fsS "$base/auth/login" -H 'content-type: application/json' \
   -d "{\"login\":\"admin\",\"password\":\"$admin_pw\"}" | jq -r .access_token)
 parent=$(curl -fsS -H "Authorization: Bearer $admin" "$base/agencies" | jq -r '.[] | select(.code == "STTTT") | .id')
@@ -102,3 +113,7 @@ for name in summary agencies series category area channel lead month-category su
     | grep -E 'Requests/sec|50%|90%|99%|Non-2xx|Socket errors'
 done
 grep VmRSS "/proc/$server/status"
+kill $server; wait $server 2>/dev/null || true
+./target/release/paht serve &
+server=$!
+ready "restart"

@@ -434,13 +434,24 @@ fn add_summed(conn: &mut DbConn, sum: Summed) -> AppResult<()> {
     Ok(())
 }
 
-/// Builds the counters once, for a database whose reports predate them.
+/// The counters of the previous format: everything of [`BUILT`] but the supervisors' scopes.
+const BUILT_BEFORE_SUPERVISORS: &str = "stat_counts_v2";
+
+/// Builds the counters once, for a database whose reports predate them. Counters of the
+/// previous format only lack the supervisors' scopes: those are added by counting the reports
+/// of the supervised agencies (as if the tree had just been made), not by reading every report,
+/// so that the first start after the upgrade stays short at any size.
 pub fn ensure_built(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<bool> {
     crate::db::write_tx(conn, |c| -> AppResult<bool> {
         if crate::db::seed::has_run(c, BUILT)? {
             return Ok(false);
         }
-        rebuild(c)?;
+        if crate::db::seed::has_run(c, BUILT_BEFORE_SUPERVISORS)? {
+            hold_tree(c, true)?;
+            tree_changed(c, &Supervisors::default())?;
+        } else {
+            rebuild(c)?;
+        }
         crate::db::seed::record_run(c, BUILT, now)?;
         Ok(true)
     })

@@ -111,3 +111,41 @@ async fn a_supervisors_figures_follow_the_agency_tree() {
     assert!(seen[2] > seen[0] && seen[0] > seen[1], "{seen:?}");
     rebuilt_equals_kept(&t);
 }
+
+/// A database whose counters predate the supervisors' scopes gets them at its first start
+/// from the reports of the supervised agencies alone, the same as a full rebuild.
+#[actix_web::test]
+async fn an_upgrade_adds_the_supervisors_counters() {
+    use diesel::RunQueryDsl;
+    let t = crate::support::TestApp::new().await;
+    let clock = t.clock.clone();
+    paht::demo::seed(&t.state, &clock, 60, 3, |_| {}).unwrap();
+    let all = st::summary_from(
+        &t.state,
+        &Principal {
+            user_id: "x".into(),
+            role: paht::domain::roles::Role::Admin,
+            agency_id: None,
+        },
+        &year(),
+        Source::Rows,
+    )
+    .unwrap();
+    let busy: Vec<String> = all.by_agency.iter().filter_map(|k| k.key.clone()).collect();
+    move_under(&t, &busy[1], Some(&busy[0]));
+    let mut conn = t.state.pool.get().unwrap();
+    let kept = paht::db::repo::stats::all_counts(&mut conn).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    paht::db::write_tx(&mut conn, |c| -> Result<(), diesel::result::Error> {
+        diesel::sql_query("DELETE FROM stat_counts WHERE scope LIKE 'under:%'").execute(c)?;
+        diesel::sql_query("DELETE FROM seed_runs WHERE name LIKE 'stat_counts_%'").execute(c)?;
+        paht::db::seed::record_run(c, "stat_counts_v2", now)
+    })
+    .unwrap();
+    assert_ne!(kept, paht::db::repo::stats::all_counts(&mut conn).unwrap());
+    assert!(paht::service::stat_counts::ensure_built(&mut conn, now).unwrap());
+    assert_eq!(kept, paht::db::repo::stats::all_counts(&mut conn).unwrap());
+    assert!(!paht::service::stat_counts::ensure_built(&mut conn, now).unwrap());
+    drop(conn);
+    same_both_ways(&t, &[&busy[0]]);
+}

@@ -90,6 +90,63 @@ pub(super) fn segments(
     }
 }
 
+/// Like [`segments`], each with a sign: a month cut by the range is read as the month less
+/// the days left out when those are fewer than the days kept (a month's row is the sum of its
+/// days'). A year from the 2nd of a month reads 12 months and 2 days, not 11 months and 31
+/// days. Each is `(grain, first, until, sign)`.
+pub(super) fn signed_segments(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(&'static str, NaiveDate, NaiveDate, i64)> {
+    use stat_counts::metric::{DAY, MONTH};
+    let until = to + Duration::days(1);
+    let next_month = |m: NaiveDate| {
+        m.checked_add_months(chrono::Months::new(1))
+            .unwrap_or(until)
+    };
+    type Part = (&'static str, NaiveDate, NaiveDate, i64);
+    // One month cut by the range `[a, b)`: its days, or the month less the days outside.
+    fn part(out: &mut Vec<Part>, a: NaiveDate, b: NaiveDate, end: NaiveDate) {
+        let m = stat_counts::month_of(a);
+        let kept = (b - a).num_days();
+        let left_out = (a - m).num_days() + (end - b).num_days();
+        if left_out < kept {
+            out.push((MONTH, m, end, 1));
+            if a > m {
+                out.push((DAY, m, a, -1));
+            }
+            if end > b {
+                out.push((DAY, b, end, -1));
+            }
+        } else {
+            out.push((DAY, a, b, 1));
+        }
+    }
+    let mut out = Vec::new();
+    let first_month_end = next_month(stat_counts::month_of(from));
+    if until <= first_month_end {
+        if from.day() == 1 && until == first_month_end {
+            return vec![(MONTH, from, until, 1)];
+        }
+        part(&mut out, from, until, first_month_end);
+        return out;
+    }
+    let first_full = if from.day() == 1 {
+        from
+    } else {
+        part(&mut out, from, first_month_end, first_month_end);
+        first_month_end
+    };
+    let last_full = stat_counts::month_of(until);
+    if first_full < last_full {
+        out.push((MONTH, first_full, last_full, 1));
+    }
+    if until > last_full {
+        part(&mut out, last_full, until, next_month(last_full));
+    }
+    out
+}
+
 impl Figures {
     /// Straight from the reports, clocks and assignments: any filter.
     pub(super) fn live(
@@ -127,9 +184,9 @@ impl Figures {
         let (from, to) = bounds(q.from, q.to)?;
         let mut sums: BTreeMap<(String, String, String), i64> = BTreeMap::new();
         for scope in scopes {
-            for (grain, a, b) in segments(q.from, q.to) {
+            for (grain, a, b, sign) in signed_segments(q.from, q.to) {
                 for c in stats::counted(conn, scope, grain, a, b)? {
-                    *sums.entry((c.metric, c.k1, c.k2)).or_insert(0) += c.n;
+                    *sums.entry((c.metric, c.k1, c.k2)).or_insert(0) += sign * c.n;
                 }
             }
         }
@@ -209,7 +266,10 @@ impl Figures {
             }
         }
         let mut steps: Vec<StepCounts> = steps.into_values().collect();
-        steps.extend(stats::steps_due(conn, f, from, to, now, true)?);
+        // The steps not done yet, read live among the open reports named one by one: by their
+        // deadline alone or joined to the reports, the planner may scan every clock or report.
+        let open = stats::open_report_ids(conn)?;
+        steps.extend(stats::pending_steps(conn, f, from, to, now, &open)?);
         Ok(Self {
             by_status: by(stat_counts::metric::STATUS),
             by_channel: by(stat_counts::metric::CHANNEL),
@@ -220,7 +280,7 @@ impl Figures {
             minutes,
             ratings: by(stat_counts::metric::RATING),
             steps,
-            overdue: stats::overdue_now(conn, f, now)?,
+            overdue: stats::overdue_among(conn, f, now, &open)?,
             leads: leads.into_values().collect(),
             extensions: total(stat_counts::metric::EXTENSION),
             feedback: total(stat_counts::metric::FEEDBACK),
@@ -300,4 +360,58 @@ pub(super) fn former_units_of(conn: &mut DbConn, area: &str) -> AppResult<Vec<St
 pub enum Source {
     Best,
     Rows,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every day of the range is counted once and no other day at all, whatever the cut.
+    #[test]
+    fn signed_segments_count_each_day_of_the_range_once() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let ranges = [
+            ("2025-12-02", "2026-12-02"),
+            ("2025-03-01", "2026-03-02"),
+            ("2025-06-15", "2025-09-14"),
+            ("2025-07-01", "2025-07-31"),
+            ("2025-11-14", "2025-11-14"),
+            ("2026-02-03", "2026-03-31"),
+            ("2026-02-02", "2026-02-27"),
+            ("2025-01-31", "2025-02-01"),
+            ("2024-12-30", "2025-01-02"),
+            ("2025-01-01", "2025-12-31"),
+        ];
+        for (a, b) in ranges {
+            let (from, to) = (d(a), d(b));
+            let parts = signed_segments(from, to);
+            let mut day = from - Duration::days(70);
+            while day < to + Duration::days(70) {
+                let n: i64 = parts
+                    .iter()
+                    .filter(|(grain, first, until, _)| {
+                        if *grain == stat_counts::metric::MONTH {
+                            stat_counts::month_of(day) >= *first
+                                && stat_counts::month_of(day) < *until
+                        } else {
+                            day >= *first && day < *until
+                        }
+                    })
+                    .map(|p| p.3)
+                    .sum();
+                assert_eq!(
+                    n,
+                    i64::from(day >= from && day <= to),
+                    "{a}..{b} on {day}: {parts:?}"
+                );
+                day += Duration::days(1);
+            }
+            let days: i64 = parts
+                .iter()
+                .filter(|p| p.0 == stat_counts::metric::DAY)
+                .map(|p| (p.2 - p.1).num_days())
+                .sum();
+            assert!(days <= 32, "{a}..{b} reads {days} days: {parts:?}");
+        }
+    }
 }

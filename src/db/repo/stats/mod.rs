@@ -4,13 +4,16 @@
 //! `$1, $2, …` and each is used once, in order, which both backends bind alike.
 //!
 //! This file: the aggregates over the rows; `counters`: the statistics counters kept with every
-//! change; `periodic`: issued periodic reports.
+//! change; `steps`: the step clocks on time, late and overdue; `periodic`: issued periodic
+//! reports.
 
 mod counters;
 mod periodic;
+mod steps;
 
 pub use counters::*;
 pub use periodic::*;
+pub use steps::*;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -40,7 +43,8 @@ pub struct StatsFilter {
 impl StatsFilter {
     /// Whether any condition is on the report (else a query over clocks, assignments or
     /// outcomes need not join the reports at all).
-    fn on_reports(&self) -> bool {
+    /// Whether the filter reads the reports' own fields (and so joins them).
+    pub fn on_reports(&self) -> bool {
         self.scope_agencies.is_some()
             || self.agency.is_some()
             || self.category.is_some()
@@ -96,6 +100,14 @@ impl Sql {
         let a = self.placeholder(Bind::Ts(from));
         let b = self.placeholder(Bind::Ts(to));
         self.and(&format!("{col} >= {a} AND {col} < {b}"));
+    }
+    /// `col IN (…)` of these ids.
+    fn among(&mut self, col: &str, ids: &[String]) {
+        let ps: Vec<String> = ids
+            .iter()
+            .map(|i| self.placeholder(Bind::Text(i.clone())))
+            .collect();
+        self.and(&format!("{col} IN ({})", ps.join(", ")));
     }
     fn reports(&mut self, f: &StatsFilter) {
         if let Some(ids) = &f.scope_agencies {
@@ -277,87 +289,6 @@ pub fn instants(
     let mut s = Sql::new(&format!("SELECT {col} AS at FROM reports r WHERE 1 = 1"));
     s.reports(f);
     s.range(col, from, to);
-    s.load(conn)
-}
-
-/// On-time accounting of the clocks of one step and agency, aggregated in the database.
-#[derive(Debug, Clone, QueryableByName)]
-pub struct StepCounts {
-    #[diesel(sql_type = Text)]
-    pub step: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub agency_id: Option<String>,
-    #[diesel(sql_type = BigInt)]
-    pub on_time: i64,
-    #[diesel(sql_type = BigInt)]
-    pub late: i64,
-    #[diesel(sql_type = BigInt)]
-    pub running: i64,
-    #[diesel(sql_type = BigInt)]
-    pub extended: i64,
-}
-
-/// Per step and agency, the clocks whose deadline falls in the period: done on time, late (done
-/// after the deadline or not done once it passed), running; cancelled clocks do not count.
-/// With `pending_only`, only the clocks not done yet (the counters hold the others).
-pub fn steps_due(
-    conn: &mut DbConn,
-    f: &StatsFilter,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-    now: NaiveDateTime,
-    pending_only: bool,
-) -> QueryResult<Vec<StepCounts>> {
-    let mut s = Sql::new("");
-    let n = s.placeholder(Bind::Ts(now));
-    // On time and late as `domain::steps::ClockState` defines them (a step still running past
-    // its deadline counts late); `statistics::counters_match_the_rows_and_a_rebuild` holds the
-    // two against each other.
-    s.text = format!(
-        "SELECT c.step AS step, c.agency_id AS agency_id, \
-         CAST(SUM(CASE WHEN c.done_at IS NOT NULL AND c.done_at <= c.due_at THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \
-         CAST(SUM(CASE WHEN (c.done_at IS NOT NULL AND c.done_at > c.due_at) OR (c.done_at IS NULL AND c.due_at < {n}) THEN 1 ELSE 0 END) AS BIGINT) AS late, \
-         CAST(SUM(CASE WHEN c.done_at IS NULL AND c.due_at >= {n} THEN 1 ELSE 0 END) AS BIGINT) AS running, \
-         CAST(SUM(CASE WHEN c.due_at <> c.original_due_at THEN 1 ELSE 0 END) AS BIGINT) AS extended \
-         FROM clocks c{} WHERE c.cancelled_at IS NULL{}",
-        f.join("c"),
-        if pending_only {
-            " AND c.done_at IS NULL"
-        } else {
-            ""
-        }
-    );
-    s.reports(f);
-    s.range("c.due_at", from, to);
-    s.text.push_str(" GROUP BY c.step, c.agency_id");
-    s.load(conn)
-}
-
-#[derive(Debug, Clone, QueryableByName)]
-pub struct OverdueCount {
-    #[diesel(sql_type = Text)]
-    pub step: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub agency_id: Option<String>,
-    #[diesel(sql_type = BigInt)]
-    pub n: i64,
-}
-
-/// Open clocks past due now (currently overdue), per step and agency.
-pub fn overdue_now(
-    conn: &mut DbConn,
-    f: &StatsFilter,
-    now: NaiveDateTime,
-) -> QueryResult<Vec<OverdueCount>> {
-    let mut s = Sql::new(&format!(
-        "SELECT c.step AS step, c.agency_id AS agency_id, COUNT(*) AS n \
-         FROM clocks c{} WHERE c.done_at IS NULL AND c.cancelled_at IS NULL",
-        f.join("c")
-    ));
-    s.reports(f);
-    let p = s.placeholder(Bind::Ts(now));
-    s.and(&format!("c.due_at < {p}"));
-    s.text.push_str(" GROUP BY c.step, c.agency_id");
     s.load(conn)
 }
 
