@@ -118,8 +118,10 @@ impl Sql {
                     .iter()
                     .map(|i| self.placeholder(Bind::Text(i.clone())))
                     .collect();
+                // Correlated: SQLite would otherwise list every assignment of the agencies
+                // before looking at the (few) reports of a figure of open steps.
                 self.and(&format!(
-                    "r.id IN (SELECT report_id FROM assignments WHERE agency_id IN ({}) AND status <> 'cancelled')",
+                    "EXISTS (SELECT 1 FROM assignments sa WHERE sa.report_id = r.id AND sa.agency_id IN ({}) AND sa.status <> 'cancelled')",
                     ps.join(", ")
                 ));
             }

@@ -47,13 +47,16 @@ pub fn open_report_ids(conn: &mut DbConn) -> QueryResult<Vec<String>> {
         #[diesel(sql_type = Text)]
         report_id: String,
     }
-    Ok(Sql::new(
-        "SELECT DISTINCT report_id FROM clocks WHERE done_at IS NULL AND cancelled_at IS NULL",
-    )
-    .load::<Id>(conn)?
-    .into_iter()
-    .map(|r| r.report_id)
-    .collect())
+    // Without DISTINCT, which made SQLite walk every clock in report order.
+    let mut ids: Vec<String> =
+        Sql::new("SELECT report_id FROM clocks WHERE done_at IS NULL AND cancelled_at IS NULL")
+            .load::<Id>(conn)?
+            .into_iter()
+            .map(|r| r.report_id)
+            .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// [`steps_due`] of the clocks not done yet, among the open reports (`open`, from
