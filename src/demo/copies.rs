@@ -20,7 +20,7 @@ pub fn copy_reports(
     total: usize,
     mut progress: impl FnMut(usize, usize),
 ) -> AppResult<usize> {
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::HashMap;
 
     use crate::service::stat_counts::{self, Facts};
 
@@ -59,7 +59,7 @@ pub fn copy_reports(
             }
         }
         crate::db::write_tx(&mut conn, |c| -> AppResult<()> {
-            let mut counts: BTreeMap<_, i64> = BTreeMap::new();
+            let mut counts = stat_counts::Summed::new();
             let (mut rs, mut reps, mut leads, mut others, mut cls, mut exts, mut fbs, mut outs) = (
                 Vec::new(),
                 Vec::new(),
@@ -152,11 +152,7 @@ pub fn copy_reports(
                     copy.outcome = f.outcome.map(|(at, s)| (sh(at), s));
                     copy.supervising = f.supervising.clone();
                     copy.report = Some(nr);
-                    for d in stat_counts::deltas(&Facts::none(), &copy) {
-                        *counts
-                            .entry((d.scope, d.grain, d.day, d.metric, d.k1, d.k2))
-                            .or_insert(0) += d.n;
-                    }
+                    stat_counts::add_into(&mut counts, &Facts::none(), &copy);
                     let Facts {
                         report,
                         assignments: asg,
@@ -195,22 +191,7 @@ pub fn copy_reports(
                     outcomes: &outs,
                 },
             )?;
-            let rows: Vec<_> = counts
-                .into_iter()
-                .filter(|(_, n)| *n != 0)
-                .map(
-                    |((scope, grain, day, metric, k1, k2), n)| repo::stats::CounterDelta {
-                        scope,
-                        grain,
-                        day,
-                        metric,
-                        k1,
-                        k2,
-                        n,
-                    },
-                )
-                .collect();
-            repo::stats::add_counts(c, &rows)?;
+            stat_counts::add_summed(c, counts)?;
             added += rs.len();
             Ok(())
         })?;

@@ -314,17 +314,7 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
 
 /// The counter rows (day and month) that turn `before` into `after`.
 pub fn deltas(before: &Facts, after: &Facts) -> Vec<CounterDelta> {
-    let mut diff: BTreeMap<
-        (
-            String,
-            &'static str,
-            NaiveDate,
-            &'static str,
-            String,
-            String,
-        ),
-        i64,
-    > = BTreeMap::new();
+    let mut diff = Summed::new();
     let mut add = |c: BTreeMap<Key, i64>, sign: i64| {
         for ((scope, day, metric, k1, k2), n) in c {
             *diff
@@ -392,8 +382,9 @@ pub fn rebuild(conn: &mut DbConn) -> AppResult<usize> {
     }
 }
 
-/// Counter rows summed over many reports before they are written.
-type Summed = BTreeMap<
+/// Counter rows by (scope, grain, day, metric, k1, k2), summed over many reports before they
+/// are written.
+pub type Summed = BTreeMap<
     (
         String,
         &'static str,
@@ -406,7 +397,7 @@ type Summed = BTreeMap<
 >;
 
 /// Adds what one report's change contributes to a sum over many reports.
-fn add_into(sum: &mut Summed, before: &Facts, after: &Facts) {
+pub fn add_into(sum: &mut Summed, before: &Facts, after: &Facts) {
     for x in deltas(before, after) {
         *sum.entry((x.scope, x.grain, x.day, x.metric, x.k1, x.k2))
             .or_insert(0) += x.n;
@@ -414,7 +405,7 @@ fn add_into(sum: &mut Summed, before: &Facts, after: &Facts) {
 }
 
 /// Writes a sum made by [`add_into`].
-fn add_summed(conn: &mut DbConn, sum: Summed) -> AppResult<()> {
+pub fn add_summed(conn: &mut DbConn, sum: Summed) -> AppResult<()> {
     let rows: Vec<CounterDelta> = sum
         .into_iter()
         .filter(|(_, n)| *n != 0)

@@ -70,9 +70,20 @@ pub fn pending_steps(
     now: NaiveDateTime,
     open: &[String],
 ) -> QueryResult<Vec<StepCounts>> {
+    by_chunks(open, |ids| {
+        steps_due_among(conn, f, from, to, now, true, Some(ids))
+    })
+}
+
+/// Runs a query for a few hundred of the open reports at a time and joins the rows (each
+/// report's rows come from one run, so counts per step and agency add up).
+fn by_chunks<T>(
+    open: &[String],
+    mut run: impl FnMut(&[String]) -> QueryResult<Vec<T>>,
+) -> QueryResult<Vec<T>> {
     let mut out = Vec::new();
     for ids in open.chunks(500) {
-        out.extend(steps_due_among(conn, f, from, to, now, true, Some(ids))?);
+        out.extend(run(ids)?);
     }
     Ok(out)
 }
@@ -140,11 +151,7 @@ pub fn overdue_among(
     now: NaiveDateTime,
     open: &[String],
 ) -> QueryResult<Vec<OverdueCount>> {
-    let mut out = Vec::new();
-    for ids in open.chunks(500) {
-        out.extend(overdue_in(conn, f, now, Some(ids))?);
-    }
-    Ok(out)
+    by_chunks(open, |ids| overdue_in(conn, f, now, Some(ids)))
 }
 
 fn overdue_in(
