@@ -106,6 +106,10 @@ pub async fn create(
 }
 
 /// Change an agency.
+///
+/// Moving it (`parent_id`) recounts, in the same request, the supervisors' statistics of every
+/// report it has a part in: for an agency with tens of thousands of reports this takes tens of
+/// seconds, during which actions on reports wait (reads do not).
 #[utoipa::path(tag = "agencies", operation_id = "updateAgency", security(("bearer" = [])),
     params(("id" = String, Path, description = "Agency id")), request_body = AgencyPatch,
     responses((status = 200, description = "The changed agency.", body = AgencyView), (status = 404, description = "No such agency.", body = crate::error::Problem, content_type = "application/problem+json"),

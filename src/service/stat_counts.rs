@@ -314,38 +314,9 @@ pub fn contribution(f: &Facts) -> BTreeMap<Key, i64> {
 
 /// The counter rows (day and month) that turn `before` into `after`.
 pub fn deltas(before: &Facts, after: &Facts) -> Vec<CounterDelta> {
-    let mut diff = Summed::new();
-    let mut add = |c: BTreeMap<Key, i64>, sign: i64| {
-        for ((scope, day, metric, k1, k2), n) in c {
-            *diff
-                .entry((
-                    scope.clone(),
-                    metric::DAY,
-                    day,
-                    metric,
-                    k1.clone(),
-                    k2.clone(),
-                ))
-                .or_insert(0) += sign * n;
-            *diff
-                .entry((scope, metric::MONTH, month_of(day), metric, k1, k2))
-                .or_insert(0) += sign * n;
-        }
-    };
-    add(contribution(after), 1);
-    add(contribution(before), -1);
-    diff.into_iter()
-        .filter(|(_, n)| *n != 0)
-        .map(|((scope, grain, day, metric, k1, k2), n)| CounterDelta {
-            scope,
-            grain,
-            day,
-            metric,
-            k1,
-            k2,
-            n,
-        })
-        .collect()
+    let mut sum = Summed::new();
+    add_into(&mut sum, before, after);
+    rows_of(sum)
 }
 
 /// Adds to the counters what changed between two readings of a report's facts.
@@ -396,18 +367,29 @@ pub type Summed = BTreeMap<
     i64,
 >;
 
-/// Adds what one report's change contributes to a sum over many reports.
+/// Adds what one report's change (`before` to `after`) contributes, at the day and the month
+/// grain, to a sum over one or many reports.
 pub fn add_into(sum: &mut Summed, before: &Facts, after: &Facts) {
-    for x in deltas(before, after) {
-        *sum.entry((x.scope, x.grain, x.day, x.metric, x.k1, x.k2))
-            .or_insert(0) += x.n;
+    for (facts, sign) in [(after, 1), (before, -1)] {
+        for ((scope, day, metric, k1, k2), n) in contribution(facts) {
+            *sum.entry((
+                scope.clone(),
+                metric::DAY,
+                day,
+                metric,
+                k1.clone(),
+                k2.clone(),
+            ))
+            .or_insert(0) += sign * n;
+            *sum.entry((scope, metric::MONTH, month_of(day), metric, k1, k2))
+                .or_insert(0) += sign * n;
+        }
     }
 }
 
-/// Writes a sum made by [`add_into`].
-pub fn add_summed(conn: &mut DbConn, sum: Summed) -> AppResult<()> {
-    let rows: Vec<CounterDelta> = sum
-        .into_iter()
+/// The counter rows of a sum (those that change something).
+fn rows_of(sum: Summed) -> Vec<CounterDelta> {
+    sum.into_iter()
         .filter(|(_, n)| *n != 0)
         .map(|((scope, grain, day, metric, k1, k2), n)| CounterDelta {
             scope,
@@ -418,7 +400,12 @@ pub fn add_summed(conn: &mut DbConn, sum: Summed) -> AppResult<()> {
             k2,
             n,
         })
-        .collect();
+        .collect()
+}
+
+/// Writes a sum made by [`add_into`].
+pub fn add_summed(conn: &mut DbConn, sum: Summed) -> AppResult<()> {
+    let rows = rows_of(sum);
     if !rows.is_empty() {
         stats::add_counts(conn, &rows)?;
     }

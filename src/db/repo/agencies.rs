@@ -101,6 +101,23 @@ pub fn ancestors(conn: &mut DbConn, id: &str) -> QueryResult<Vec<String>> {
     Ok(out)
 }
 
+/// The advisory lock that a change of the agency tree holds alone and every action on a report
+/// holds shared (PostgreSQL; nothing on SQLite, whose writers are serialised).
+const TREE_LOCK: i64 = 0x5041_4854_0001;
+
+/// Takes the tree lock until the end of the transaction, shared or exclusive.
+pub fn lock_tree(conn: &mut DbConn, exclusive: bool) -> QueryResult<()> {
+    if matches!(conn, DbConn::Postgresql(_)) {
+        let f = if exclusive {
+            "pg_advisory_xact_lock"
+        } else {
+            "pg_advisory_xact_lock_shared"
+        };
+        diesel::sql_query(format!("SELECT {f}({TREE_LOCK})")).execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Every agency's id and parent: the agency tree.
 pub fn tree(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<String>)>> {
     agencies::table

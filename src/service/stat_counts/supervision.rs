@@ -25,23 +25,10 @@ pub struct Supervisors {
     with_children: HashSet<String>,
 }
 
-/// The advisory lock that a change of the agency tree holds alone and every action on a report
-/// holds shared (PostgreSQL; a no-op on SQLite, whose writers are serialised).
-const TREE_LOCK: i64 = 0x5041_4854_0001;
-
-/// Takes the tree lock until the end of the transaction: shared for an action, exclusive for a
-/// change of the tree.
+/// Takes the tree lock until the end of the transaction (`repo::agencies::lock_tree`): shared
+/// for an action, exclusive for a change of the tree.
 pub fn hold_tree(conn: &mut DbConn, exclusive: bool) -> AppResult<()> {
-    use diesel::RunQueryDsl;
-    if matches!(conn, DbConn::Postgresql(_)) {
-        let f = if exclusive {
-            "pg_advisory_xact_lock"
-        } else {
-            "pg_advisory_xact_lock_shared"
-        };
-        diesel::sql_query(format!("SELECT {f}({TREE_LOCK})")).execute(conn)?;
-    }
-    Ok(())
+    Ok(repo::agencies::lock_tree(conn, exclusive)?)
 }
 
 impl Supervisors {
@@ -82,11 +69,6 @@ impl Supervisors {
             .iter()
             .filter(|a| a.status != AssignmentStatus::Cancelled)
             .map(|a| a.agency_id.as_str()))
-    }
-
-    /// Whether an agency has agencies below it (its supervisor reads `under:` counters).
-    pub fn has_children(&self, id: &str) -> bool {
-        self.with_children.contains(id)
     }
 }
 

@@ -165,7 +165,7 @@ impl Figures {
             published_by_category: stats::published_by_category(conn, f, from, to)?,
             minutes: stats::processing_minutes(conn, f, from, to)?,
             ratings: stats::ratings(conn, f, from, to)?,
-            steps: stats::steps_due(conn, f, from, to, now, false)?,
+            steps: stats::steps_due(conn, f, from, to, now)?,
             overdue: stats::overdue_now(conn, f, now)?,
             leads: stats::lead_assignments(conn, f, from, to)?,
             extensions: stats::extensions_confirmed(conn, f, from, to)?,

@@ -43,8 +43,7 @@ pub struct StatsFilter {
 impl StatsFilter {
     /// Whether any condition is on the report (else a query over clocks, assignments or
     /// outcomes need not join the reports at all).
-    /// Whether the filter reads the reports' own fields (and so joins them).
-    pub fn on_reports(&self) -> bool {
+    fn on_reports(&self) -> bool {
         self.scope_agencies.is_some()
             || self.agency.is_some()
             || self.category.is_some()
@@ -101,28 +100,29 @@ impl Sql {
         let b = self.placeholder(Bind::Ts(to));
         self.and(&format!("{col} >= {a} AND {col} < {b}"));
     }
-    /// `col IN (…)` of these ids.
-    fn among(&mut self, col: &str, ids: &[String]) {
-        let ps: Vec<String> = ids
-            .iter()
+    /// The placeholders of a list of texts, `$3, $4, …`.
+    fn list<'a>(&mut self, items: impl IntoIterator<Item = &'a String>) -> String {
+        let ps: Vec<String> = items
+            .into_iter()
             .map(|i| self.placeholder(Bind::Text(i.clone())))
             .collect();
-        self.and(&format!("{col} IN ({})", ps.join(", ")));
+        ps.join(", ")
+    }
+    /// `col IN (…)` of these ids.
+    fn among(&mut self, col: &str, ids: &[String]) {
+        let ps = self.list(ids);
+        self.and(&format!("{col} IN ({ps})"));
     }
     fn reports(&mut self, f: &StatsFilter) {
         if let Some(ids) = &f.scope_agencies {
             if ids.is_empty() {
                 self.and("1 = 0");
             } else {
-                let ps: Vec<String> = ids
-                    .iter()
-                    .map(|i| self.placeholder(Bind::Text(i.clone())))
-                    .collect();
+                let ps = self.list(ids);
                 // Correlated: SQLite would otherwise list every assignment of the agencies
                 // before looking at the (few) reports of a figure of open steps.
                 self.and(&format!(
-                    "EXISTS (SELECT 1 FROM assignments sa WHERE sa.report_id = r.id AND sa.agency_id IN ({}) AND sa.status <> 'cancelled')",
-                    ps.join(", ")
+                    "EXISTS (SELECT 1 FROM assignments sa WHERE sa.report_id = r.id AND sa.agency_id IN ({ps}) AND sa.status <> 'cancelled')"
                 ));
             }
         }
@@ -136,11 +136,8 @@ impl Sql {
             if f.area_former.is_empty() {
                 self.eq("r.admin_unit_code", a);
             } else {
-                let ps: Vec<String> = std::iter::once(a)
-                    .chain(&f.area_former)
-                    .map(|c| self.placeholder(Bind::Text(c.clone())))
-                    .collect();
-                self.and(&format!("r.admin_unit_code IN ({})", ps.join(", ")));
+                let ps = self.list(std::iter::once(a).chain(&f.area_former));
+                self.and(&format!("r.admin_unit_code IN ({ps})"));
             }
         }
         if let Some(c) = &f.channel {

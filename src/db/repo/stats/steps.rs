@@ -27,16 +27,15 @@ pub struct StepCounts {
 
 /// Per step and agency, the clocks whose deadline falls in the period: done on time, late (done
 /// after the deadline or not done once it passed), running; cancelled clocks do not count.
-/// With `pending_only`, only the clocks not done yet (the counters hold the others).
+/// [`pending_steps`] counts only the clocks not done yet (the counters hold the others).
 pub fn steps_due(
     conn: &mut DbConn,
     f: &StatsFilter,
     from: NaiveDateTime,
     to: NaiveDateTime,
     now: NaiveDateTime,
-    pending_only: bool,
 ) -> QueryResult<Vec<StepCounts>> {
-    steps_due_among(conn, f, from, to, now, pending_only, None)
+    steps_due_among(conn, f, from, to, now, None)
 }
 
 /// The open reports: those with a clock not done and not cancelled (as many as the work in
@@ -71,7 +70,7 @@ pub fn pending_steps(
     open: &[String],
 ) -> QueryResult<Vec<StepCounts>> {
     by_chunks(open, |ids| {
-        steps_due_among(conn, f, from, to, now, true, Some(ids))
+        steps_due_among(conn, f, from, to, now, Some(ids))
     })
 }
 
@@ -88,13 +87,13 @@ fn by_chunks<T>(
     Ok(out)
 }
 
+/// Every clock of the period, or (with `among`) the clocks not done yet of those reports.
 fn steps_due_among(
     conn: &mut DbConn,
     f: &StatsFilter,
     from: NaiveDateTime,
     to: NaiveDateTime,
     now: NaiveDateTime,
-    pending_only: bool,
     among: Option<&[String]>,
 ) -> QueryResult<Vec<StepCounts>> {
     let mut s = Sql::new("");
@@ -110,7 +109,7 @@ fn steps_due_among(
          CAST(SUM(CASE WHEN c.due_at <> c.original_due_at THEN 1 ELSE 0 END) AS BIGINT) AS extended \
          FROM clocks c{} WHERE c.cancelled_at IS NULL{}",
         f.join("c"),
-        if pending_only {
+        if among.is_some() {
             " AND c.done_at IS NULL"
         } else {
             ""
