@@ -69,6 +69,8 @@ impl AppState {
             config: Arc::new(config),
             clock,
             report_changes: Default::default(),
+            outbox_wake: Default::default(),
+            outbox_counts: Default::default(),
             hooks: Default::default(),
         };
         let state = AppState {

@@ -285,6 +285,13 @@ fn main() -> ExitCode {
     }
     let bind = config.bind;
     let sweep_every = config.sweep_interval;
+    if config.notify.dispatch {
+        // The outbox's workers deliver what every commit wrote (at least once).
+        if let Err(e) = paht::service::outbox::spawn(state.ctx.clone()) {
+            tracing::error!(error = %e, "cannot start the outbox dispatcher");
+            return ExitCode::FAILURE;
+        }
+    }
     let result = actix_web::rt::System::new().block_on(async move {
         if !sweep_every.is_zero() {
             // Art. 8.5: overdue steps are marked by the system itself.

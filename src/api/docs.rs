@@ -120,6 +120,10 @@ const TAGS: &[(&str, &str)] = &[
     ),
     ("categories", "Categories of reports (lĩnh vực)."),
     (
+        "notifications",
+        "The in-app inbox and push devices of every account; for admins, the outbox of messages (e-mail, SMS, push), its dead letters and the message templates (Art. 7.3, 8.3, 9.3, 10.2).",
+    ),
+    (
         "recognition",
         "Proposals to recognise reporters and staff (Art. 17).",
     ),

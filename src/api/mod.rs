@@ -15,6 +15,7 @@ pub mod extract;
 pub mod fallback;
 pub mod metrics;
 pub mod middleware;
+pub mod notifications;
 pub mod ops;
 pub mod public;
 pub mod recognitions;
@@ -44,6 +45,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(auth::logout)
                 .service(auth::me)
                 .service(auth::change_password)
+                .service(notifications::list_mine)
+                .service(notifications::mark_read)
+                .service(notifications::register_device)
+                .service(notifications::remove_device)
+                .service(notifications::list_outbox)
+                .service(notifications::get_outbox)
+                .service(notifications::replay)
+                .service(notifications::list_templates)
+                .service(notifications::put_template)
+                .service(notifications::reset_template)
                 .service(users::list)
                 .service(users::create)
                 .service(users::get)

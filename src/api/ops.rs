@@ -37,7 +37,13 @@ pub async fn readyz(st: Data<AppState>) -> AppResult<Json<Health>> {
     responses((status = 200, description = "Prometheus text format.", body = String, content_type = "text/plain; version=0.0.4")))]
 #[get("/metrics")]
 pub async fn metrics(st: Data<AppState>) -> HttpResponse {
+    let mut text = st.metrics.render(crate::service::ops::pool_state(&st));
+    let ctx = st.ctx.clone();
+    // The outbox's backlog, when the database answers.
+    if let Ok(Ok(outbox)) = block(move || crate::service::outbox::metrics_text(&ctx)).await {
+        text.push_str(&outbox);
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(st.metrics.render(crate::service::ops::pool_state(&st)))
+        .body(text)
 }

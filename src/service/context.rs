@@ -25,6 +25,10 @@ pub struct Context {
     /// Counts the writes to reports this process committed: what was read before a change
     /// is known to be stale after it.
     pub report_changes: Arc<std::sync::atomic::AtomicU64>,
+    /// Wakes the outbox's dispatcher after a commit.
+    pub outbox_wake: Arc<crate::service::outbox::Wake>,
+    /// What the dispatcher of this process delivered.
+    pub outbox_counts: Arc<crate::service::outbox::Counters>,
     /// Points where a test may hold a use case (none in service).
     pub hooks: Hooks,
 }
@@ -78,5 +82,7 @@ impl Context {
     pub fn reports_changed(&self) {
         self.report_changes
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        // A write on a report may have written messages: the dispatcher looks at once.
+        self.outbox_wake.wake();
     }
 }

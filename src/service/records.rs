@@ -3,8 +3,8 @@
 
 pub use crate::db::models::{
     AdminUnitRow, AgencyRow, AssignmentRow, AttachmentMeta, CategoryRow, ClockRow, EmergencyRow,
-    EventRow, ExtensionRow, FeedbackRow, PeriodicReportRow, RatingRow, ReferralRow, ReportRow,
-    ReporterRow, UserRow,
+    EventRow, ExtensionRow, FeedbackRow, OutboxRow, PeriodicReportRow, RatingRow, ReferralRow,
+    ReportRow, ReporterRow, UserRow,
 };
 pub use crate::db::repo::admin_units::UnitFilter;
 pub use crate::db::repo::agencies::AgencyFilter;

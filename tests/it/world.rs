@@ -60,9 +60,15 @@ impl World {
     }
 
     pub async fn new() -> World {
+        Self::with_config(|_| {}).await
+    }
+
+    /// The world of an app whose configuration the test adjusts.
+    pub async fn with_config(adjust: impl FnOnce(&mut paht::config::Config)) -> World {
         // Stories run over days of the test clock: tokens last long enough.
         let t = TestApp::with_config(|c| {
-            c.access_token_ttl = std::time::Duration::from_secs(60 * 86_400)
+            c.access_token_ttl = std::time::Duration::from_secs(60 * 86_400);
+            adjust(c);
         })
         .await;
         let admin = t.admin().await;

@@ -157,6 +157,8 @@ pub struct CalendarDayRow {
     pub updated_at: NaiveDateTime,
 }
 
+mod outbox;
 mod reports;
 
+pub use outbox::*;
 pub use reports::*;

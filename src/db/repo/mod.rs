@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod calendar;
 pub mod categories;
 pub mod counters;
+pub mod outbox;
 pub mod recognitions;
 pub mod reports;
 pub mod stats;

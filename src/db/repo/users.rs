@@ -153,3 +153,21 @@ pub fn active_in_agency(conn: &mut DbConn, agency_id: &str) -> QueryResult<Vec<U
         .order(users::full_name.asc())
         .load(conn)
 }
+
+/// Active users with a role, in some agencies (any agency when `agencies` is `None`).
+pub fn active_with_role(
+    conn: &mut DbConn,
+    role: &str,
+    agencies: Option<&[String]>,
+) -> QueryResult<Vec<UserRow>> {
+    let mut q = users::table
+        .filter(users::role.eq(role.to_string()))
+        .filter(users::disabled.eq(false))
+        .into_boxed();
+    if let Some(a) = agencies {
+        q = q.filter(users::agency_id.eq_any(a.to_vec()));
+    }
+    q.select(UserRow::as_select())
+        .order(users::id.asc())
+        .load(conn)
+}

@@ -267,7 +267,10 @@ pub fn act<T>(
         stat_counts::hold_tree(c, false)?;
         let tree = stat_counts::Supervisors::load(c)?;
         let before = Facts::load(c, report_id, &tree)?;
+        let seq = repo::reports::last_seq(c, report_id)?;
         let out = f(&ctx, c, r)?;
+        // Whoever must hear of what the action did is written to the outbox with it.
+        crate::service::notify::plan_after(st, c, report_id, seq)?;
         let after = Facts::load(c, report_id, &tree)?;
         stat_counts::record(c, &before, &after)?;
         Ok(out)

@@ -29,6 +29,7 @@ pub fn sweep(st: &Context) -> AppResult<usize> {
                 }
                 let status = repo::reports::find(c, &clock.report_id)?
                     .map(|r| r.status.as_str().to_string());
+                let seq = repo::reports::last_seq(c, &clock.report_id)?;
                 repo::reports::append_event(
                     c,
                     EventRow {
@@ -50,6 +51,8 @@ pub fn sweep(st: &Context) -> AppResult<usize> {
                         )),
                     },
                 )?;
+                // Art. 7.3, 15.3: the leader and the supervising agencies hear of it.
+                crate::service::notify::plan_after(st, c, &clock.report_id, seq)?;
                 Ok(true)
             })?;
             progressed |= did;

@@ -196,3 +196,22 @@ pub fn decide_referral(
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// The last event number of a report (0 before its first).
+pub fn last_seq(conn: &mut DbConn, report_id: &str) -> QueryResult<i64> {
+    let last: Option<i64> = report_events::table
+        .filter(report_events::report_id.eq(report_id))
+        .select(diesel::dsl::max(report_events::seq))
+        .first(conn)?;
+    Ok(last.unwrap_or(0))
+}
+
+/// The events of a report after a number, in order.
+pub fn events_after(conn: &mut DbConn, report_id: &str, seq: i64) -> QueryResult<Vec<EventRow>> {
+    report_events::table
+        .filter(report_events::report_id.eq(report_id))
+        .filter(report_events::seq.gt(seq))
+        .select(EventRow::as_select())
+        .order(report_events::seq.asc())
+        .load(conn)
+}

@@ -237,6 +237,8 @@ pub fn submit_checked(
         let seq = repo::counters::next(c, &format!("report_seq:{year}"))?;
         row.code = tracking_code(year, seq);
         repo::reports::set_code(c, &row.id, &row.code, &row.search_text_now())?;
+        // The reporter's acknowledgement with the tracking code, in this transaction.
+        crate::service::notify::plan_after(st, c, &row.id, 0)?;
         let view = match new_report_view(who, &row, &rep, &clock, now) {
             Some(v) => v,
             None => details(c, who, row, now)?,

@@ -9,6 +9,10 @@ use std::time::Duration;
 use crate::domain::calendar::OfficeSessions;
 use crate::domain::report::GeoBounds;
 
+mod notify;
+pub use notify::NotifyConfig;
+use notify::notify_config;
+
 /// Which database a URL points to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -124,6 +128,8 @@ pub struct Config {
     /// The latest deadline an extension may commit to, in working days after the current one
     /// (Art. 8.3 sets no bound).
     pub extension_max_working_days: u32,
+    /// The outbox's dispatcher and the transports it delivers through.
+    pub notify: NotifyConfig,
 }
 
 impl Config {
@@ -143,6 +149,7 @@ impl Config {
                 .filter(|s| !s.is_empty())
         };
 
+        let notify = notify_config(&get, &mut errs);
         let bind = get("PAHT_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let bind = bind.parse::<SocketAddr>().unwrap_or_else(|_| {
             errs.push(format!(
@@ -284,6 +291,7 @@ impl Config {
             return Err(errs);
         }
         Ok(Self {
+            notify,
             bind,
             database,
             data_dir,

@@ -1,0 +1,93 @@
+//! Rows of the outbox, its delivery attempts, the in-app inbox, the message templates and the
+//! push devices.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::*;
+
+/// One message to deliver through one transport to one recipient.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
+#[diesel(table_name = outbox)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct OutboxRow {
+    /// The delivery id: the same on every attempt, for receivers to de-duplicate.
+    pub id: String,
+    pub kind: String,
+    pub report_id: Option<String>,
+    pub event_id: Option<String>,
+    /// `email`, `sms`, `push`.
+    pub transport: String,
+    /// An e-mail address, a phone number, a push device token.
+    pub recipient: String,
+    pub user_id: Option<String>,
+    pub subject: String,
+    pub body: String,
+    /// SMS segments the text takes (1 for other transports).
+    pub segments: i32,
+    /// The messages of one report to one address form one e-mail thread.
+    pub thread_key: Option<String>,
+    /// `pending`, `sent`, `dead`.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub lease_id: Option<String>,
+    pub lease_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox_attempts)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct OutboxAttemptRow {
+    pub id: String,
+    pub message_id: String,
+    pub attempt: i32,
+    pub at: NaiveDateTime,
+    pub ok: bool,
+    pub detail: String,
+    pub duration_ms: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = notifications)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct NotificationRow {
+    pub id: String,
+    pub user_id: String,
+    pub kind: String,
+    pub report_id: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub title_en: String,
+    pub body_en: String,
+    pub created_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = message_templates)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct TemplateRow {
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub short: String,
+    pub subject_en: String,
+    pub body_en: String,
+    pub short_en: String,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = push_devices)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct PushDeviceRow {
+    pub token: String,
+    pub user_id: String,
+    pub platform: String,
+    pub created_at: NaiveDateTime,
+}

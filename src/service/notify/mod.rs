@@ -1,0 +1,257 @@
+//! Who must hear of an event, and what they are told: the outbox's messages, written in the
+//! transaction of the event (no message without its change, no change without its messages).
+//!
+//! The reporter hears through the channel of intake (Art. 9.3a): e-mail for any report with an
+//! e-mail address, SMS for the 1022 hotline, push for the app, and the in-app inbox for an
+//! account. Staff hear in the in-app inbox and by e-mail. A transport that is not configured
+//! writes nothing (`NotifyConfig`). The dispatcher (`service::outbox`) delivers.
+
+pub mod events;
+pub mod inbox;
+pub mod sms;
+pub mod templates;
+
+use chrono::NaiveDateTime;
+
+use crate::db::models::{EventRow, NotificationRow, OutboxRow, ReportRow, UserRow};
+use crate::db::{DbConn, new_id, repo};
+use crate::domain::report::Channel;
+use crate::error::{AppError, AppResult};
+use crate::service::Context;
+use templates::{Audience, Wording};
+
+/// The messages of the events a report write appended after event number `after`.
+pub fn plan_after(st: &Context, c: &mut DbConn, report_id: &str, after: i64) -> AppResult<usize> {
+    let evs = repo::reports::events_after(c, report_id, after)?;
+    let mut p = Planner::new(st);
+    for ev in &evs {
+        events::plan(&mut p, c, ev)?;
+    }
+    Ok(p.written)
+}
+
+/// A local time as people read it: `16:30 ngày 05/03/2026`.
+pub fn local_time(t: NaiveDateTime) -> String {
+    t.and_utc()
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%H:%M ngày %d/%m/%Y")
+        .to_string()
+}
+
+/// Writes messages for one transaction.
+pub struct Planner<'a> {
+    pub st: &'a Context,
+    pub now: NaiveDateTime,
+    pub written: usize,
+}
+
+/// A message of one kind about one report, with its variables.
+pub struct Message<'a> {
+    pub kind: &'static str,
+    pub report: &'a ReportRow,
+    pub event: &'a EventRow,
+    pub vars: Vec<(&'static str, String)>,
+}
+
+impl<'a> Message<'a> {
+    pub fn new(
+        st: &Context,
+        kind: &'static str,
+        report: &'a ReportRow,
+        event: &'a EventRow,
+    ) -> Self {
+        let link = format!("{}/phan-anh/{}", st.config.notify.public_url, report.code);
+        Self {
+            kind,
+            report,
+            event,
+            vars: vec![("code", report.code.clone()), ("link", link)],
+        }
+    }
+
+    pub fn var(mut self, k: &'static str, v: impl Into<String>) -> Self {
+        self.vars.push((k, v.into()));
+        self
+    }
+}
+
+/// A message rendered in both languages.
+struct Rendered {
+    subject: String,
+    body: String,
+    short: String,
+    subject_en: String,
+    body_en: String,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(st: &'a Context) -> Self {
+        Self {
+            st,
+            now: st.clock.now().naive_utc(),
+            written: 0,
+        }
+    }
+
+    fn render(&self, c: &mut DbConn, m: &Message<'_>, audience: Audience) -> AppResult<Rendered> {
+        let b = templates::builtin(m.kind)
+            .filter(|b| b.audience == audience)
+            .ok_or_else(|| AppError::internal(format!("no template for {}", m.kind)))?;
+        let w = Wording::of(b, repo::outbox::template(c, m.kind)?);
+        let r = |t: &str| templates::render(t, &m.vars);
+        Ok(Rendered {
+            subject: r(&w.subject),
+            body: r(&w.body),
+            short: r(&w.short),
+            subject_en: r(&w.subject_en),
+            body_en: r(&w.body_en),
+        })
+    }
+
+    /// The reporter, through the channel of intake (Art. 9.3a), and their inbox.
+    pub fn reporter(&mut self, c: &mut DbConn, m: Message<'_>) -> AppResult<()> {
+        let text = self.render(c, &m, Audience::Reporter)?;
+        let r = m.report;
+        let account = match &r.reporter_user_id {
+            Some(id) => repo::users::find(c, id)?,
+            None => None,
+        };
+        let identity = repo::reports::reporter(c, &r.id)?;
+        let n = &self.st.config.notify;
+        if let Some(u) = &account {
+            self.inbox(c, &m, u, &text)?;
+        }
+        let email = identity
+            .as_ref()
+            .and_then(|i| i.email.clone())
+            .or_else(|| account.as_ref().and_then(|u| u.email.clone()))
+            .filter(|e| !e.trim().is_empty());
+        if n.smtp_url.is_some()
+            && let Some(to) = email
+        {
+            self.queue(
+                c,
+                &m,
+                "email",
+                &to,
+                account.as_ref(),
+                &text.subject,
+                &text.body,
+            )?;
+        }
+        if r.channel == Channel::Hotline && n.sms_url.is_some() {
+            let phone = identity
+                .as_ref()
+                .map(|i| i.phone.trim().to_string())
+                .filter(|p| !p.is_empty());
+            if let Some(to) = phone {
+                let body = if n.sms_unaccented {
+                    sms::unaccented(&text.short)
+                } else {
+                    text.short.clone()
+                };
+                self.queue(c, &m, "sms", &to, account.as_ref(), "", &body)?;
+            }
+        }
+        if r.channel == Channel::App
+            && n.push_url.is_some()
+            && let Some(u) = &account
+        {
+            for d in repo::outbox::devices_of(c, &u.id)? {
+                self.queue(c, &m, "push", &d.token, Some(u), &text.subject, &text.short)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Staff: each account once, never the one who acted; the inbox and e-mail.
+    pub fn staff(&mut self, c: &mut DbConn, m: Message<'_>, users: Vec<UserRow>) -> AppResult<()> {
+        let text = self.render(c, &m, Audience::Staff)?;
+        let mut seen = Vec::new();
+        for u in users {
+            if u.disabled
+                || seen.contains(&u.id)
+                || m.event.actor_user_id.as_deref() == Some(u.id.as_str())
+            {
+                continue;
+            }
+            seen.push(u.id.clone());
+            self.inbox(c, &m, &u, &text)?;
+            if self.st.config.notify.smtp_url.is_some()
+                && let Some(to) = u.email.clone().filter(|e| !e.trim().is_empty())
+            {
+                self.queue(c, &m, "email", &to, Some(&u), &text.subject, &text.body)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn inbox(
+        &mut self,
+        c: &mut DbConn,
+        m: &Message<'_>,
+        u: &UserRow,
+        t: &Rendered,
+    ) -> AppResult<()> {
+        repo::outbox::insert_notification(
+            c,
+            &NotificationRow {
+                id: new_id(),
+                user_id: u.id.clone(),
+                kind: m.kind.into(),
+                report_id: Some(m.report.id.clone()),
+                title: t.subject.clone(),
+                body: t.body.clone(),
+                title_en: t.subject_en.clone(),
+                body_en: t.body_en.clone(),
+                created_at: self.now,
+                read_at: None,
+            },
+        )?;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn queue(
+        &mut self,
+        c: &mut DbConn,
+        m: &Message<'_>,
+        transport: &str,
+        recipient: &str,
+        user: Option<&UserRow>,
+        subject: &str,
+        body: &str,
+    ) -> AppResult<()> {
+        let segments = if transport == "sms" {
+            sms::segments(body).count as i32
+        } else {
+            1
+        };
+        repo::outbox::insert(
+            c,
+            &OutboxRow {
+                id: new_id(),
+                kind: m.kind.into(),
+                report_id: Some(m.report.id.clone()),
+                event_id: Some(m.event.id.clone()),
+                transport: transport.into(),
+                recipient: recipient.trim().into(),
+                user_id: user.map(|u| u.id.clone()),
+                subject: subject.into(),
+                body: body.into(),
+                segments,
+                thread_key: (transport == "email").then(|| m.report.id.clone()),
+                status: "pending".into(),
+                attempts: 0,
+                next_attempt_at: self.now,
+                lease_id: None,
+                lease_until: None,
+                created_at: self.now,
+                sent_at: None,
+                last_error: None,
+            },
+        )?;
+        self.written += 1;
+        Ok(())
+    }
+}

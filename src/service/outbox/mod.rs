@@ -1,0 +1,292 @@
+//! The dispatcher: delivers the outbox's messages at least once, each with its stable delivery
+//! id; retries with exponential back-off and jitter; ends a message that keeps failing as a
+//! dead letter an admin can replay; records every attempt.
+//!
+//! Safe with several replicas: a worker claims a batch in a short transaction (PostgreSQL:
+//! `FOR UPDATE SKIP LOCKED`) with a lease; a message whose worker died returns when its lease
+//! ends. On SQLite one process writes the file, so at start every lease is freed. A `kill -9`
+//! between the delivery and its mark sends the message again after the restart (at least
+//! once); receivers de-duplicate on the id.
+
+pub mod admin;
+pub mod transports;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDateTime, TimeDelta};
+use parking_lot::{Condvar, Mutex};
+
+use crate::db::models::{OutboxAttemptRow, OutboxRow};
+use crate::db::{DbConn, new_id, repo, write_tx};
+use crate::error::{AppError, AppResult};
+use crate::service::Context;
+use transports::{Transports, backoff};
+
+/// Wakes idle dispatchers when a commit wrote messages (they also look on their own timer).
+#[derive(Default)]
+pub struct Wake {
+    n: Mutex<u64>,
+    cv: Condvar,
+}
+
+impl Wake {
+    pub fn wake(&self) {
+        *self.n.lock() += 1;
+        self.cv.notify_all();
+    }
+
+    /// Waits until a wake after `seen`, or `timeout`; returns the count now.
+    pub fn wait(&self, seen: u64, timeout: Duration) -> u64 {
+        let mut n = self.n.lock();
+        if *n == seen {
+            self.cv.wait_for(&mut n, timeout);
+        }
+        *n
+    }
+
+    pub fn count(&self) -> u64 {
+        *self.n.lock()
+    }
+}
+
+/// What one pass delivered.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub claimed: usize,
+    pub sent: usize,
+    pub failed: usize,
+    pub dead: usize,
+}
+
+/// Delivery counters of this process, for `/metrics`.
+#[derive(Default)]
+pub struct Counters {
+    pub sent: std::sync::atomic::AtomicU64,
+    pub failed: std::sync::atomic::AtomicU64,
+    pub dead: std::sync::atomic::AtomicU64,
+}
+
+fn lease_of(st: &Context, now: NaiveDateTime) -> NaiveDateTime {
+    now + TimeDelta::from_std(st.config.notify.lease).unwrap_or(TimeDelta::minutes(2))
+}
+
+/// Claims one batch of due messages and delivers them. Returns what happened.
+pub fn deliver_batch(st: &Context, tx: &Transports) -> AppResult<Pass> {
+    let mut conn = st.pool.get()?;
+    let now = st.clock.now().naive_utc();
+    let lease = new_id();
+    let batch = write_tx(&mut conn, |c| {
+        repo::outbox::claim(c, now, &lease, lease_of(st, now), st.config.notify.batch)
+    })?;
+    let mut pass = Pass {
+        claimed: batch.len(),
+        ..Default::default()
+    };
+    let pace = match st.config.notify.rate_per_sec {
+        0 => None,
+        r => Some(Duration::from_secs(1) / r),
+    };
+    for m in batch {
+        let started = Instant::now();
+        let result = tx.send(&m);
+        finish(
+            st,
+            &mut conn,
+            &m,
+            &lease,
+            result,
+            started.elapsed(),
+            &mut pass,
+        )?;
+        if let Some(p) = pace {
+            std::thread::sleep(p.saturating_sub(started.elapsed()));
+        }
+    }
+    Ok(pass)
+}
+
+fn finish(
+    st: &Context,
+    conn: &mut DbConn,
+    m: &OutboxRow,
+    lease: &str,
+    result: Result<String, transports::Failure>,
+    took: Duration,
+    pass: &mut Pass,
+) -> AppResult<()> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let now = st.clock.now().naive_utc();
+    let n = &st.config.notify;
+    // `attempts` counts this attempt already (the claim added it).
+    let (ok, detail) = match &result {
+        Ok(d) => (true, d.clone()),
+        Err(f) => (false, redact(&f.detail, &m.recipient)),
+    };
+    write_tx(conn, |c| -> AppResult<()> {
+        repo::outbox::insert_attempt(
+            c,
+            &OutboxAttemptRow {
+                id: new_id(),
+                message_id: m.id.clone(),
+                attempt: m.attempts,
+                at: now,
+                ok,
+                detail: detail.clone(),
+                duration_ms: took.as_millis() as i64,
+            },
+        )?;
+        match &result {
+            Ok(_) => {
+                repo::outbox::mark_sent(c, &m.id, lease, now)?;
+                pass.sent += 1;
+                st.outbox_counts.sent.fetch_add(1, Relaxed);
+            }
+            Err(f) => {
+                let dead = f.permanent || m.attempts >= n.max_attempts;
+                let wait = backoff(m.attempts - 1, n.backoff_base, n.backoff_max);
+                let next = now + TimeDelta::from_std(wait).unwrap_or(TimeDelta::hours(1));
+                repo::outbox::mark_failed(c, &m.id, lease, next, dead, &detail)?;
+                pass.failed += 1;
+                st.outbox_counts.failed.fetch_add(1, Relaxed);
+                if dead {
+                    pass.dead += 1;
+                    st.outbox_counts.dead.fetch_add(1, Relaxed);
+                    tracing::warn!(id = %m.id, kind = %m.kind, transport = %m.transport, error = %detail, "message is a dead letter");
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Delivers until nothing is due now (the tests' and the commands' way to run the dispatcher).
+pub fn deliver_all(st: &Context) -> AppResult<Pass> {
+    let tx = Transports::new(&st.config.notify).map_err(AppError::internal)?;
+    let mut total = Pass::default();
+    loop {
+        let p = deliver_batch(st, &tx)?;
+        if p.claimed == 0 {
+            return Ok(total);
+        }
+        total.claimed += p.claimed;
+        total.sent += p.sent;
+        total.failed += p.failed;
+        total.dead += p.dead;
+    }
+}
+
+/// Frees the leases a dead process left (SQLite: one process writes the file).
+pub fn recover(st: &Context) -> AppResult<usize> {
+    let mut conn = st.pool.get()?;
+    if !matches!(*conn, DbConn::Sqlite(_)) {
+        return Ok(0);
+    }
+    Ok(write_tx(&mut conn, repo::outbox::release_leases)?)
+}
+
+/// Starts the dispatcher's workers on threads of their own (delivery waits on networks).
+pub fn spawn(st: Context) -> AppResult<Vec<std::thread::JoinHandle<()>>> {
+    let tx = Arc::new(Transports::new(&st.config.notify).map_err(AppError::internal)?);
+    recover(&st)?;
+    let mut handles = Vec::new();
+    for i in 0..st.config.notify.workers {
+        let st = st.clone();
+        let tx = tx.clone();
+        let h = std::thread::Builder::new()
+            .name(format!("outbox-{i}"))
+            .spawn(move || work(st, tx))
+            .map_err(AppError::internal)?;
+        handles.push(h);
+    }
+    Ok(handles)
+}
+
+fn work(st: Context, tx: Arc<Transports>) {
+    let mut seen = st.outbox_wake.count();
+    loop {
+        match deliver_batch(&st, &tx) {
+            Ok(p) if p.claimed > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "outbox dispatch failed"),
+        }
+        seen = st.outbox_wake.wait(seen, st.config.notify.poll);
+    }
+}
+
+/// `ab***@example.vn`, `091****567`: enough to tell messages apart, not to contact anyone.
+pub fn mask(recipient: &str) -> String {
+    if let Some((user, domain)) = recipient.split_once('@') {
+        let head: String = user.chars().take(2).collect();
+        return format!("{head}***@{domain}");
+    }
+    let chars: Vec<char> = recipient.chars().collect();
+    if chars.len() > 24 {
+        // A push device token.
+        return format!("{}…", chars[..8].iter().collect::<String>());
+    }
+    if chars.len() <= 6 {
+        return "***".into();
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 3..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+/// An error as kept and logged: the recipient's address masked.
+fn redact(detail: &str, recipient: &str) -> String {
+    let d: String = detail.chars().take(500).collect();
+    if recipient.is_empty() {
+        d
+    } else {
+        d.replace(recipient, &mask(recipient))
+    }
+}
+
+/// The outbox in Prometheus text: messages waiting and dead by transport, the age of the oldest
+/// waiting one, and this process's deliveries.
+pub fn metrics_text(st: &Context) -> AppResult<String> {
+    use std::fmt::Write;
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut conn = st.pool.get()?;
+    let rows = repo::outbox::backlog(&mut conn)?;
+    let now = st.clock.now().naive_utc();
+    let mut out = String::new();
+    out.push_str("# HELP outbox_messages Messages not sent yet (pending) or given up (dead), by transport\n# TYPE outbox_messages gauge\n");
+    let mut oldest: Option<NaiveDateTime> = None;
+    for status in ["pending", "dead"] {
+        for transport in ["email", "sms", "push"] {
+            let n = rows
+                .iter()
+                .find(|r| r.0 == status && r.1 == transport)
+                .map(|r| r.2)
+                .unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "outbox_messages{{status=\"{status}\",transport=\"{transport}\"}} {n}"
+            );
+        }
+    }
+    for r in rows.iter().filter(|r| r.0 == "pending") {
+        oldest = match (oldest, r.3) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let age = oldest
+        .map(|t| (now - t).num_milliseconds().max(0) as f64 / 1000.0)
+        .unwrap_or(0.0);
+    let _ = writeln!(
+        out,
+        "# HELP outbox_oldest_pending_seconds Age of the oldest message not sent yet\n# TYPE outbox_oldest_pending_seconds gauge\noutbox_oldest_pending_seconds {age}"
+    );
+    let c = &st.outbox_counts;
+    let _ = writeln!(
+        out,
+        "# HELP outbox_deliveries_total Delivery attempts of this process by result\n# TYPE outbox_deliveries_total counter\noutbox_deliveries_total{{result=\"sent\"}} {}\noutbox_deliveries_total{{result=\"failed\"}} {}\noutbox_deliveries_total{{result=\"dead\"}} {}",
+        c.sent.load(Relaxed),
+        c.failed.load(Relaxed),
+        c.dead.load(Relaxed)
+    );
+    Ok(out)
+}
