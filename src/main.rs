@@ -285,13 +285,18 @@ fn main() -> ExitCode {
     }
     let bind = config.bind;
     let sweep_every = config.sweep_interval;
-    if config.notify.dispatch {
-        // The outbox's workers deliver what every commit wrote (at least once).
-        if let Err(e) = paht::service::outbox::spawn(state.ctx.clone()) {
-            tracing::error!(error = %e, "cannot start the outbox dispatcher");
-            return ExitCode::FAILURE;
+    // The outbox's workers deliver what every commit wrote (at least once).
+    let dispatcher = if config.notify.dispatch {
+        match paht::service::outbox::spawn(state.ctx.clone()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the outbox dispatcher");
+                return ExitCode::FAILURE;
+            }
         }
-    }
+    } else {
+        None
+    };
     let result = actix_web::rt::System::new().block_on(async move {
         if !sweep_every.is_zero() {
             // Art. 8.5: overdue steps are marked by the system itself.
@@ -306,6 +311,10 @@ fn main() -> ExitCode {
         tracing::info!(address = %bind, docs = %format!("http://{bind}/docs/"), "listening");
         server.await
     });
+    if let Some(d) = dispatcher {
+        // The deliveries in hand finish and are recorded before the process ends.
+        d.shutdown();
+    }
     match result {
         Ok(()) => {
             tracing::info!("stopped");

@@ -7,7 +7,10 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 
-use parking_lot::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
 
 /// A message the SMTP server accepted.
 #[derive(Debug, Clone)]
@@ -116,24 +119,67 @@ pub struct SmtpServer {
     pub mails: Arc<Mutex<Vec<Mail>>>,
     /// A reply code for `DATA`'s end other than 250 (e.g. 451 to fail, 554 to refuse).
     pub reply: Arc<AtomicU16>,
+    /// While set, a message's `DATA` is read and never answered: the sender hangs mid-delivery.
+    pub hold: Arc<AtomicBool>,
+    /// Messages held so far.
+    pub held: Arc<Mutex<usize>>,
+    /// Notified when a message arrives or is held.
+    signal: Arc<Condvar>,
 }
 
 impl SmtpServer {
     pub fn start() -> SmtpServer {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
-        let mails: Arc<Mutex<Vec<Mail>>> = Default::default();
-        let reply = Arc::new(AtomicU16::new(250));
-        let (m, r) = (mails.clone(), reply.clone());
+        let srv = SmtpServer {
+            port,
+            mails: Default::default(),
+            reply: Arc::new(AtomicU16::new(250)),
+            hold: Default::default(),
+            held: Default::default(),
+            signal: Default::default(),
+        };
+        let shared = srv.shared();
         std::thread::spawn(move || {
             for s in l.incoming().flatten() {
-                let (m, r) = (m.clone(), r.clone());
+                let sh = shared.shared();
                 std::thread::spawn(move || {
-                    let _ = smtp_session(s, &m, &r);
+                    let _ = smtp_session(s, &sh);
                 });
             }
         });
-        SmtpServer { port, mails, reply }
+        srv
+    }
+
+    fn shared(&self) -> SmtpServer {
+        SmtpServer {
+            port: self.port,
+            mails: self.mails.clone(),
+            reply: self.reply.clone(),
+            hold: self.hold.clone(),
+            held: self.held.clone(),
+            signal: self.signal.clone(),
+        }
+    }
+
+    /// Waits until `n` messages were accepted (at most `limit`); returns how many there are.
+    pub fn wait_mails(&self, n: usize, limit: Duration) -> usize {
+        let end = Instant::now() + limit;
+        let mut m = self.mails.lock();
+        while m.len() < n && Instant::now() < end {
+            self.signal.wait_until(&mut m, end);
+        }
+        m.len()
+    }
+
+    /// Waits until a message is held (at most `limit`).
+    pub fn wait_held(&self, limit: Duration) -> bool {
+        let end = Instant::now() + limit;
+        let mut h = self.held.lock();
+        while *h == 0 && Instant::now() < end {
+            self.signal.wait_until(&mut h, end);
+        }
+        *h > 0
     }
 
     pub fn url(&self) -> String {
@@ -150,7 +196,7 @@ impl SmtpServer {
     }
 }
 
-fn smtp_session(s: TcpStream, mails: &Mutex<Vec<Mail>>, reply: &AtomicU16) -> std::io::Result<()> {
+fn smtp_session(s: TcpStream, srv: &SmtpServer) -> std::io::Result<()> {
     let mut w = s.try_clone()?;
     let mut r = BufReader::new(s);
     w.write_all(b"220 sink.test ESMTP\r\n")?;
@@ -188,13 +234,22 @@ fn smtp_session(s: TcpStream, mails: &Mutex<Vec<Mail>>, reply: &AtomicU16) -> st
                 let l = line.strip_prefix('.').unwrap_or(&line);
                 data.push_str(l);
             }
-            let code = reply.load(Ordering::SeqCst);
+            if srv.hold.load(Ordering::SeqCst) {
+                *srv.held.lock() += 1;
+                srv.signal.notify_all();
+                // Never answered: wait until the sender goes away.
+                let mut sink = Vec::new();
+                let _ = r.read_to_end(&mut sink);
+                return Ok(());
+            }
+            let code = srv.reply.load(Ordering::SeqCst);
             if code == 250 {
-                mails.lock().push(Mail {
+                srv.mails.lock().push(Mail {
                     from: from.clone(),
                     to: to.clone(),
                     data,
                 });
+                srv.signal.notify_all();
                 w.write_all(b"250 queued\r\n")?;
             } else {
                 w.write_all(format!("{code} not now\r\n").as_bytes())?;

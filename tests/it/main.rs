@@ -17,6 +17,7 @@ mod migrations;
 mod newcomer;
 mod notifications;
 mod ops;
+mod outbox_crash;
 mod overload;
 mod recognitions;
 mod reports;

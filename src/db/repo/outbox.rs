@@ -56,7 +56,6 @@ pub fn claim(
         .set((
             outbox::lease_id.eq(lease_id),
             outbox::lease_until.eq(lease_until),
-            outbox::attempts.eq(outbox::attempts + 1),
         ))
         .execute(conn)?;
     outbox::table
@@ -80,6 +79,7 @@ pub fn mark_sent(
             .filter(outbox::status.eq("pending")),
     )
     .set((
+        outbox::attempts.eq(outbox::attempts + 1),
         outbox::status.eq("sent"),
         outbox::sent_at.eq(at),
         outbox::lease_id.eq(None::<String>),
@@ -107,6 +107,7 @@ pub fn mark_failed(
             .filter(outbox::status.eq("pending")),
     )
     .set((
+        outbox::attempts.eq(outbox::attempts + 1),
         outbox::status.eq(if dead { "dead" } else { "pending" }),
         outbox::next_attempt_at.eq(next),
         outbox::lease_id.eq(None::<String>),
@@ -115,6 +116,20 @@ pub fn mark_failed(
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Frees the messages of a lease that its worker did not try (it is stopping).
+pub fn release_lease(conn: &mut DbConn, lease_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::lease_id.eq(lease_id))
+            .filter(outbox::status.eq("pending")),
+    )
+    .set((
+        outbox::lease_id.eq(None::<String>),
+        outbox::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)
 }
 
 /// Frees every lease (SQLite at start: one process writes the file, so a lease still held is

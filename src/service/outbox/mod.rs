@@ -12,6 +12,7 @@ pub mod admin;
 pub mod transports;
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDateTime, TimeDelta};
@@ -73,6 +74,11 @@ fn lease_of(st: &Context, now: NaiveDateTime) -> NaiveDateTime {
 
 /// Claims one batch of due messages and delivers them. Returns what happened.
 pub fn deliver_batch(st: &Context, tx: &Transports) -> AppResult<Pass> {
+    deliver_batch_until(st, tx, &AtomicBool::new(false))
+}
+
+/// A batch that stops between two messages once `stop` is set (their leases are freed).
+fn deliver_batch_until(st: &Context, tx: &Transports, stop: &AtomicBool) -> AppResult<Pass> {
     let mut conn = st.pool.get()?;
     let now = st.clock.now().naive_utc();
     let lease = new_id();
@@ -88,6 +94,10 @@ pub fn deliver_batch(st: &Context, tx: &Transports) -> AppResult<Pass> {
         r => Some(Duration::from_secs(1) / r),
     };
     for m in batch {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            write_tx(&mut conn, |c| repo::outbox::release_lease(c, &lease))?;
+            break;
+        }
         let started = Instant::now();
         let result = tx.send(&m);
         finish(
@@ -118,7 +128,8 @@ fn finish(
     use std::sync::atomic::Ordering::Relaxed;
     let now = st.clock.now().naive_utc();
     let n = &st.config.notify;
-    // `attempts` counts this attempt already (the claim added it).
+    // This attempt's number (the mark below counts it).
+    let attempt = m.attempts + 1;
     let (ok, detail) = match &result {
         Ok(d) => (true, d.clone()),
         Err(f) => (false, redact(&f.detail, &m.recipient)),
@@ -129,7 +140,7 @@ fn finish(
             &OutboxAttemptRow {
                 id: new_id(),
                 message_id: m.id.clone(),
-                attempt: m.attempts,
+                attempt,
                 at: now,
                 ok,
                 detail: detail.clone(),
@@ -143,8 +154,8 @@ fn finish(
                 st.outbox_counts.sent.fetch_add(1, Relaxed);
             }
             Err(f) => {
-                let dead = f.permanent || m.attempts >= n.max_attempts;
-                let wait = backoff(m.attempts - 1, n.backoff_base, n.backoff_max);
+                let dead = f.permanent || attempt >= n.max_attempts;
+                let wait = backoff(attempt - 1, n.backoff_base, n.backoff_max);
                 let next = now + TimeDelta::from_std(wait).unwrap_or(TimeDelta::hours(1));
                 repo::outbox::mark_failed(c, &m.id, lease, next, dead, &detail)?;
                 pass.failed += 1;
@@ -185,30 +196,56 @@ pub fn recover(st: &Context) -> AppResult<usize> {
     Ok(write_tx(&mut conn, repo::outbox::release_leases)?)
 }
 
+/// The running workers of this process.
+pub struct Dispatcher {
+    stop: Arc<AtomicBool>,
+    wake: Arc<Wake>,
+    handles: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Dispatcher {
+    /// Lets each worker finish the delivery in hand (and record it), then stops them.
+    pub fn shutdown(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.wake.wake();
+        for h in self.handles {
+            let _ = h.join();
+        }
+    }
+}
+
 /// Starts the dispatcher's workers on threads of their own (delivery waits on networks).
-pub fn spawn(st: Context) -> AppResult<Vec<std::thread::JoinHandle<()>>> {
+pub fn spawn(st: Context) -> AppResult<Dispatcher> {
     let tx = Arc::new(Transports::new(&st.config.notify).map_err(AppError::internal)?);
     recover(&st)?;
+    let stop = Arc::new(AtomicBool::new(false));
     let mut handles = Vec::new();
     for i in 0..st.config.notify.workers {
-        let st = st.clone();
-        let tx = tx.clone();
+        let (st, tx, stop) = (st.clone(), tx.clone(), stop.clone());
         let h = std::thread::Builder::new()
             .name(format!("outbox-{i}"))
-            .spawn(move || work(st, tx))
+            .spawn(move || work(st, tx, &stop))
             .map_err(AppError::internal)?;
         handles.push(h);
     }
-    Ok(handles)
+    Ok(Dispatcher {
+        stop,
+        wake: st.outbox_wake.clone(),
+        handles,
+    })
 }
 
-fn work(st: Context, tx: Arc<Transports>) {
+fn work(st: Context, tx: Arc<Transports>, stop: &AtomicBool) {
+    use std::sync::atomic::Ordering::SeqCst;
     let mut seen = st.outbox_wake.count();
-    loop {
-        match deliver_batch(&st, &tx) {
+    while !stop.load(SeqCst) {
+        match deliver_batch_until(&st, &tx, stop) {
             Ok(p) if p.claimed > 0 => continue,
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "outbox dispatch failed"),
+        }
+        if stop.load(SeqCst) {
+            break;
         }
         seen = st.outbox_wake.wait(seen, st.config.notify.poll);
     }
