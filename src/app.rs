@@ -179,5 +179,13 @@ pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
             Ok(Err(e)) => tracing::warn!(error = %e, "overdue sweep failed"),
             Err(e) => tracing::warn!(error = %e, "overdue sweep failed"),
         }
+        // Art. 11.3, 16.4: reminders before the deadlines.
+        let c = ctx.clone();
+        match actix_web::web::block(move || crate::service::notify::reminders::remind(&c)).await {
+            Ok(Ok(n)) if n > 0 => tracing::info!(reminded = n, "deadline reminders written"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "deadline reminders failed"),
+            Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
+        }
     }
 }

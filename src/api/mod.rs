@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod notifications;
 pub mod ops;
+pub mod outbox;
 pub mod public;
 pub mod recognitions;
 pub mod report_views;
@@ -47,14 +48,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(auth::change_password)
                 .service(notifications::list_mine)
                 .service(notifications::mark_read)
+                .service(notifications::settings)
+                .service(notifications::put_settings)
                 .service(notifications::register_device)
                 .service(notifications::remove_device)
-                .service(notifications::list_outbox)
-                .service(notifications::get_outbox)
-                .service(notifications::replay)
-                .service(notifications::list_templates)
-                .service(notifications::put_template)
-                .service(notifications::reset_template)
+                .service(outbox::list_outbox)
+                .service(outbox::get_outbox)
+                .service(outbox::replay)
+                .service(outbox::list_templates)
+                .service(outbox::put_template)
+                .service(outbox::reset_template)
                 .service(users::list)
                 .service(users::create)
                 .service(users::get)

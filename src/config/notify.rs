@@ -36,6 +36,10 @@ pub struct NotifyConfig {
     pub sms_unaccented: bool,
     pub push_url: Option<String>,
     pub push_key: Option<String>,
+    /// A reminder when this share (%) of a step's working time is used; 0 for none.
+    pub remind_share_percent: u32,
+    /// A reminder this many working minutes before a deadline; 0 for none.
+    pub remind_before_minutes: u32,
 }
 
 /// The outbox's settings (`PAHT_OUTBOX_…`, `PAHT_SMTP_…`, `PAHT_SMS_…`, `PAHT_PUSH_…`).
@@ -117,5 +121,7 @@ pub(super) fn notify_config(
         sms_unaccented,
         push_url,
         push_key: get("PAHT_PUSH_KEY"),
+        remind_share_percent: num("PAHT_REMIND_SHARE_PERCENT", 75, 0, 99) as u32,
+        remind_before_minutes: num("PAHT_REMIND_BEFORE_MINUTES", 60, 0, 10 * 480) as u32,
     }
 }

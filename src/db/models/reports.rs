@@ -214,6 +214,12 @@ pub struct ClockRow {
     pub done_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
     pub overdue_at: Option<NaiveDateTime>,
+    /// When the share of its working time is used (`PAHT_REMIND_SHARE_PERCENT`).
+    pub remind_at: Option<NaiveDateTime>,
+    pub reminded_at: Option<NaiveDateTime>,
+    /// A working time before the deadline (`PAHT_REMIND_BEFORE_MINUTES`).
+    pub warn_at: Option<NaiveDateTime>,
+    pub warned_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

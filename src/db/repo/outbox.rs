@@ -330,3 +330,35 @@ pub fn devices_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<PushDevic
         .order(push_devices::created_at.asc())
         .load(conn)
 }
+
+/// The (kind, channel) pairs an account turned off.
+pub fn optouts_of(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<(String, String)>> {
+    notification_optouts::table
+        .filter(notification_optouts::user_id.eq(user_id))
+        .select((notification_optouts::kind, notification_optouts::channel))
+        .order((
+            notification_optouts::kind.asc(),
+            notification_optouts::channel.asc(),
+        ))
+        .load(conn)
+}
+
+/// Replaces an account's choices.
+pub fn set_optouts(
+    conn: &mut DbConn,
+    user_id: &str,
+    pairs: &[(String, String)],
+) -> QueryResult<()> {
+    diesel::delete(notification_optouts::table.filter(notification_optouts::user_id.eq(user_id)))
+        .execute(conn)?;
+    for (kind, channel) in pairs {
+        diesel::insert_into(notification_optouts::table)
+            .values((
+                notification_optouts::user_id.eq(user_id),
+                notification_optouts::kind.eq(kind),
+                notification_optouts::channel.eq(channel),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -210,8 +210,15 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
     Ok(())
 }
 
+/// An agency's name ("" when it is gone).
+pub(super) fn agency_name(c: &mut DbConn, id: &str) -> AppResult<String> {
+    Ok(repo::agencies::find(c, id)?
+        .map(|a| a.name)
+        .unwrap_or_default())
+}
+
 /// An agency's processing staff and its focal points (Art. 15.1).
-fn handlers(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow>> {
+pub(super) fn handlers(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow>> {
     let mut to = focal_points(c, agency_id)?;
     to.extend(repo::users::active_with_role(
         c,
@@ -222,7 +229,7 @@ fn handlers(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow>> {
 }
 
 /// An agency's leaders, its focal leader first.
-fn leaders(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow>> {
+pub(super) fn leaders(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow>> {
     let mut to: Vec<UserRow> = focal_points(c, agency_id)?
         .into_iter()
         .filter(|u| u.role.as_str() == "agency_leader")
@@ -281,7 +288,7 @@ fn overdue_step(note: &str) -> (String, String) {
 }
 
 /// A step as the regulation names it.
-fn step_words(s: crate::domain::steps::Step) -> &'static str {
+pub(super) fn step_words(s: crate::domain::steps::Step) -> &'static str {
     use crate::domain::steps::Step::*;
     match s {
         Dispatch => "chuyển cơ quan xử lý (04 giờ làm việc)",

@@ -1,6 +1,6 @@
 //! An account's in-app inbox and push devices; the admins' message templates.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -11,6 +11,99 @@ use crate::service::Context;
 use crate::service::auth::Principal;
 
 use super::templates::{self, Audience, BUILTIN, Wording};
+
+/// Kinds no account may turn off: a missed deadline reaches its leader and supervisors
+/// (Art. 7.3, 15.3).
+pub const MANDATORY: &[&str] = &["overdue"];
+
+/// One kind of staff message and whether the caller receives it by e-mail and in the inbox.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Preference {
+    /// Kind of message (see `GET /api/v1/admin/templates`).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub kind: String,
+    /// By e-mail (to the account's address).
+    pub email: bool,
+    /// In the in-app inbox.
+    pub inbox: bool,
+    /// Whether it can be turned off (`overdue` cannot).
+    #[serde(default)]
+    pub mandatory: bool,
+}
+
+/// The caller's choices for every kind of staff message.
+pub fn preferences(st: &Context, who: &Principal) -> AppResult<Vec<Preference>> {
+    let mut conn = st.pool.get()?;
+    let off = repo::outbox::optouts_of(&mut conn, &who.user_id)?;
+    let has = |k: &str, ch: &str| off.iter().any(|(a, b)| a == k && b == ch);
+    Ok(BUILTIN
+        .iter()
+        .filter(|b| b.audience == Audience::Staff)
+        .map(|b| {
+            let mandatory = MANDATORY.contains(&b.kind);
+            Preference {
+                kind: b.kind.into(),
+                email: mandatory || !has(b.kind, "email"),
+                inbox: mandatory || !has(b.kind, "inbox"),
+                mandatory,
+            }
+        })
+        .collect())
+}
+
+/// Saves the caller's choices (kinds not named keep theirs); 422 for an unknown kind or for
+/// turning off a mandatory one.
+pub fn set_preferences(
+    st: &Context,
+    who: &Principal,
+    prefs: Vec<Preference>,
+) -> AppResult<Vec<Preference>> {
+    let mut errors = Vec::new();
+    for (i, p) in prefs.iter().enumerate() {
+        let staff = templates::builtin(&p.kind).is_some_and(|b| b.audience == Audience::Staff);
+        if !staff {
+            errors.push(FieldError::new(
+                format!("settings[{i}].kind"),
+                "unknown_kind",
+                Msg::new(
+                    "Không có loại thông báo này cho cán bộ.",
+                    "No such kind of staff message.",
+                ),
+            ));
+        } else if MANDATORY.contains(&p.kind.as_str()) && !(p.email && p.inbox) {
+            errors.push(FieldError::new(
+                format!("settings[{i}].kind"),
+                "mandatory_kind",
+                Msg::new(
+                    "Không thể tắt thông báo trễ hạn (Điều 7.3, 15.3).",
+                    "Overdue notices cannot be turned off (Art. 7.3, 15.3).",
+                ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let mut conn = st.pool.get()?;
+    write_tx(&mut conn, |c| -> AppResult<()> {
+        let mut off: Vec<(String, String)> = repo::outbox::optouts_of(c, &who.user_id)?
+            .into_iter()
+            .filter(|(k, _)| !prefs.iter().any(|p| &p.kind == k))
+            .collect();
+        for p in &prefs {
+            if !p.email {
+                off.push((p.kind.clone(), "email".into()));
+            }
+            if !p.inbox {
+                off.push((p.kind.clone(), "inbox".into()));
+            }
+        }
+        Ok(repo::outbox::set_optouts(c, &who.user_id, &off)?)
+    })?;
+    preferences(st, who)
+}
 
 /// A page of an account's notifications, the total and the unread count.
 pub fn list_mine(

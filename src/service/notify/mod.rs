@@ -8,6 +8,7 @@
 
 pub mod events;
 pub mod inbox;
+pub mod reminders;
 pub mod sms;
 pub mod templates;
 
@@ -176,8 +177,18 @@ impl<'a> Planner<'a> {
                 continue;
             }
             seen.push(u.id.clone());
-            self.inbox(c, &m, &u, &text)?;
-            if self.st.config.notify.smtp_url.is_some()
+            // What the account turned off (never overdue: `inbox::MANDATORY`).
+            let off = if inbox::MANDATORY.contains(&m.kind) {
+                Vec::new()
+            } else {
+                repo::outbox::optouts_of(c, &u.id)?
+            };
+            let wants = |channel: &str| !off.iter().any(|(k, ch)| k == m.kind && ch == channel);
+            if wants("inbox") {
+                self.inbox(c, &m, &u, &text)?;
+            }
+            if wants("email")
+                && self.st.config.notify.smtp_url.is_some()
                 && let Some(to) = u.email.clone().filter(|e| !e.trim().is_empty())
             {
                 self.queue(c, &m, "email", &to, Some(&u), &text.subject, &text.body)?;

@@ -129,7 +129,15 @@ impl Act<'_> {
         assignment: Option<&AssignmentRow>,
         start: DateTime<Utc>,
     ) -> AppResult<ClockRow> {
-        let due = self.due(step, start)?.naive_utc();
+        let due_utc = self.due(step, start)?;
+        let due = due_utc.naive_utc();
+        let (remind_at, warn_at) = crate::service::notify::reminders::instants(
+            &self.cal,
+            &self.st.config.notify,
+            step,
+            start,
+            due_utc,
+        );
         Ok(ClockRow {
             id: new_id(),
             report_id: report_id.to_string(),
@@ -142,6 +150,10 @@ impl Act<'_> {
             done_at: None,
             cancelled_at: None,
             overdue_at: None,
+            remind_at,
+            reminded_at: None,
+            warn_at,
+            warned_at: None,
         })
     }
 

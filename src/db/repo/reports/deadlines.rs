@@ -146,3 +146,77 @@ pub fn mark_overdue(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryRes
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Open clocks, not yet late, whose reminder (`false`) or last warning (`true`) is due and not
+/// sent.
+pub fn reminder_candidates(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(ClockRow, bool)>> {
+    let open = || {
+        clocks::table
+            .filter(clocks::done_at.is_null())
+            .filter(clocks::cancelled_at.is_null())
+            .filter(clocks::overdue_at.is_null())
+            .filter(clocks::due_at.ge(now))
+    };
+    let mut out: Vec<(ClockRow, bool)> = open()
+        .filter(clocks::warn_at.le(now))
+        .filter(clocks::warned_at.is_null())
+        .select(ClockRow::as_select())
+        .order(clocks::warn_at.asc())
+        .limit(limit)
+        .load(conn)?
+        .into_iter()
+        .map(|c| (c, true))
+        .collect();
+    out.extend(
+        open()
+            .filter(clocks::remind_at.le(now))
+            .filter(clocks::reminded_at.is_null())
+            .select(ClockRow::as_select())
+            .order(clocks::remind_at.asc())
+            .limit(limit)
+            .load(conn)?
+            .into_iter()
+            .map(|c| (c, false)),
+    );
+    Ok(out)
+}
+
+/// Marks a clock's reminder (or warning) sent unless it was; returns whether this call did.
+/// A warning also settles a reminder not sent yet: one message is enough that late.
+pub fn mark_reminded(
+    conn: &mut DbConn,
+    id: &str,
+    warning: bool,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let q = clocks::table.find(id);
+    let n = if warning {
+        let n = diesel::update(q.filter(clocks::warned_at.is_null()))
+            .set(clocks::warned_at.eq(now))
+            .execute(conn)?;
+        diesel::update(q.filter(clocks::reminded_at.is_null()))
+            .set(clocks::reminded_at.eq(now))
+            .execute(conn)?;
+        n
+    } else {
+        diesel::update(q.filter(clocks::reminded_at.is_null()))
+            .set(clocks::reminded_at.eq(now))
+            .execute(conn)?
+    };
+    Ok(n == 1)
+}
+
+/// Moves a clock's last warning with its deadline (an extension, Art. 8.3).
+pub fn set_clock_warn(
+    conn: &mut DbConn,
+    id: &str,
+    warn_at: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    diesel::update(clocks::table.find(id).filter(clocks::warned_at.is_null()))
+        .set(clocks::warn_at.eq(warn_at))
+        .execute(conn)
+}

@@ -189,6 +189,19 @@ pub fn confirm_extension(
             return Err(already_decided());
         }
         repo::reports::set_clock_due(c, &e.clock_id, e.new_due_at)?;
+        // The last warning before the deadline moves with it.
+        if let Some(k) = repo::reports::clock(c, &e.clock_id)?
+            && let Some(step) = crate::domain::steps::Step::parse(&k.step)
+        {
+            let (_, warn) = crate::service::notify::reminders::instants(
+                &ctx.cal,
+                &ctx.st.config.notify,
+                step,
+                k.started_at.and_utc(),
+                e.new_due_at.and_utc(),
+            );
+            repo::reports::set_clock_warn(c, &k.id, warn)?;
+        }
         ctx.event(
             c,
             &r,

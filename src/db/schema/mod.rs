@@ -1,6 +1,9 @@
 //! The tables, kept by hand in portable types (Text, Bool, Date, Timestamp, BigInt, Integer,
 //! Double) so one definition serves SQLite and PostgreSQL.
 
+mod messages;
+pub use messages::*;
+
 diesel::table! {
     admin_units (code) {
         code -> Text,
@@ -248,6 +251,10 @@ diesel::table! {
         done_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
         overdue_at -> Nullable<Timestamp>,
+        remind_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
+        warn_at -> Nullable<Timestamp>,
+        warned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -369,80 +376,6 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    outbox (id) {
-        id -> Text,
-        kind -> Text,
-        report_id -> Nullable<Text>,
-        event_id -> Nullable<Text>,
-        transport -> Text,
-        recipient -> Text,
-        user_id -> Nullable<Text>,
-        subject -> Text,
-        body -> Text,
-        segments -> Integer,
-        thread_key -> Nullable<Text>,
-        status -> Text,
-        attempts -> Integer,
-        next_attempt_at -> Timestamp,
-        lease_id -> Nullable<Text>,
-        lease_until -> Nullable<Timestamp>,
-        created_at -> Timestamp,
-        sent_at -> Nullable<Timestamp>,
-        last_error -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    outbox_attempts (id) {
-        id -> Text,
-        message_id -> Text,
-        attempt -> Integer,
-        at -> Timestamp,
-        ok -> Bool,
-        detail -> Text,
-        duration_ms -> BigInt,
-    }
-}
-
-diesel::table! {
-    notifications (id) {
-        id -> Text,
-        user_id -> Text,
-        kind -> Text,
-        report_id -> Nullable<Text>,
-        title -> Text,
-        body -> Text,
-        title_en -> Text,
-        body_en -> Text,
-        created_at -> Timestamp,
-        read_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    message_templates (kind) {
-        kind -> Text,
-        subject -> Text,
-        body -> Text,
-        short -> Text,
-        subject_en -> Text,
-        body_en -> Text,
-        short_en -> Text,
-        updated_at -> Timestamp,
-        updated_by -> Text,
-    }
-}
-
-diesel::table! {
-    push_devices (token) {
-        token -> Text,
-        user_id -> Text,
-        platform -> Text,
-        created_at -> Timestamp,
-    }
-}
-
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(categories -> agencies (default_agency_id));
@@ -482,6 +415,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     message_templates,
     push_devices,
+    notification_optouts,
 );
 
 diesel::table! {
