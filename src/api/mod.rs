@@ -27,6 +27,7 @@ pub mod state;
 pub mod statistics;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 pub use state::AppState;
 
@@ -58,6 +59,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(outbox::list_templates)
                 .service(outbox::put_template)
                 .service(outbox::reset_template)
+                .service(webhooks::create)
+                .service(webhooks::list)
+                .service(webhooks::remove)
+                .service(webhooks::enable)
+                .service(webhooks::disable)
                 .service(users::list)
                 .service(users::create)
                 .service(users::get)

@@ -36,6 +36,8 @@ pub struct NotifyConfig {
     pub sms_unaccented: bool,
     pub push_url: Option<String>,
     pub push_key: Option<String>,
+    /// A webhook subscription failing this long is disabled (its admins are told).
+    pub webhook_disable_after: Duration,
     /// A reminder when this share (%) of a step's working time is used; 0 for none.
     pub remind_share_percent: u32,
     /// A reminder this many working minutes before a deadline; 0 for none.
@@ -121,6 +123,9 @@ pub(super) fn notify_config(
         sms_unaccented,
         push_url,
         push_key: get("PAHT_PUSH_KEY"),
+        webhook_disable_after: Duration::from_secs(
+            num("PAHT_WEBHOOK_DISABLE_AFTER_HOURS", 72, 1, 24 * 90) * 3600,
+        ),
         remind_share_percent: num("PAHT_REMIND_SHARE_PERCENT", 75, 0, 99) as u32,
         remind_before_minutes: num("PAHT_REMIND_BEFORE_MINUTES", 60, 0, 10 * 480) as u32,
     }

@@ -4,7 +4,7 @@
 pub use crate::db::models::{
     AdminUnitRow, AgencyRow, AssignmentRow, AttachmentMeta, CategoryRow, ClockRow, EmergencyRow,
     EventRow, ExtensionRow, FeedbackRow, OutboxRow, PeriodicReportRow, RatingRow, ReferralRow,
-    ReportRow, ReporterRow, UserRow,
+    ReportRow, ReporterRow, UserRow, WebhookRow,
 };
 pub use crate::db::repo::admin_units::UnitFilter;
 pub use crate::db::repo::agencies::AgencyFilter;

@@ -275,6 +275,8 @@ pub struct Hit {
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: serde_json::Value,
+    /// The body as received.
+    pub raw: String,
 }
 
 impl Hit {
@@ -353,6 +355,7 @@ fn http_session(s: TcpStream, hits: &Mutex<Vec<Hit>>, status: &AtomicU16) -> std
                 path,
                 headers,
                 body: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+                raw: String::from_utf8_lossy(&body).into_owned(),
             });
         }
         let reason = if code < 300 { "OK" } else { "Error" };

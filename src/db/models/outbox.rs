@@ -91,3 +91,22 @@ pub struct PushDeviceRow {
     pub platform: String,
     pub created_at: NaiveDateTime,
 }
+
+/// A system subscribed to report events.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_subscriptions)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct WebhookRow {
+    pub id: String,
+    pub url: String,
+    /// Event types, comma-separated (`report.published`), or `*`.
+    pub events: String,
+    /// `whsec_` and the base64 key (Standard Webhooks).
+    pub secret: String,
+    pub description: String,
+    pub active: bool,
+    pub failing_since: Option<NaiveDateTime>,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}

@@ -362,3 +362,78 @@ pub fn set_optouts(
     }
     Ok(())
 }
+
+pub fn insert_webhook(conn: &mut DbConn, row: &WebhookRow) -> QueryResult<()> {
+    diesel::insert_into(webhook_subscriptions::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn webhook(conn: &mut DbConn, id: &str) -> QueryResult<Option<WebhookRow>> {
+    webhook_subscriptions::table
+        .find(id)
+        .select(WebhookRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn webhooks(conn: &mut DbConn, active_only: bool) -> QueryResult<Vec<WebhookRow>> {
+    let mut q = webhook_subscriptions::table.into_boxed();
+    if active_only {
+        q = q.filter(webhook_subscriptions::active.eq(true));
+    }
+    q.select(WebhookRow::as_select())
+        .order(webhook_subscriptions::created_at.asc())
+        .load(conn)
+}
+
+pub fn delete_webhook(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    Ok(diesel::delete(webhook_subscriptions::table.find(id)).execute(conn)? == 1)
+}
+
+/// Records a delivery's outcome: a success clears the failing streak; a failure starts one.
+pub fn webhook_outcome(
+    conn: &mut DbConn,
+    id: &str,
+    ok: bool,
+    at: NaiveDateTime,
+) -> QueryResult<Option<WebhookRow>> {
+    let q = webhook_subscriptions::table.find(id);
+    if ok {
+        diesel::update(q)
+            .set(webhook_subscriptions::failing_since.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+    } else {
+        diesel::update(q.filter(webhook_subscriptions::failing_since.is_null()))
+            .set(webhook_subscriptions::failing_since.eq(at))
+            .execute(conn)?;
+    }
+    webhook(conn, id)
+}
+
+/// Turns a subscription on or off; returns whether it exists.
+pub fn set_webhook_active(
+    conn: &mut DbConn,
+    id: &str,
+    active: bool,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(webhook_subscriptions::table.find(id))
+        .set((
+            webhook_subscriptions::active.eq(active),
+            webhook_subscriptions::disabled_at.eq((!active).then_some(at)),
+            webhook_subscriptions::failing_since.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Every active admin, to be told of a disabled subscription.
+pub fn admins(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::disabled.eq(false))
+        .select(users::id)
+        .load(conn)
+}

@@ -416,6 +416,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     message_templates,
     push_devices,
     notification_optouts,
+    webhook_subscriptions,
 );
 
 diesel::table! {

@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod reminders;
 pub mod sms;
 pub mod templates;
+pub mod webhooks;
 
 use chrono::NaiveDateTime;
 
@@ -25,10 +26,23 @@ use templates::{Audience, Wording};
 pub fn plan_after(st: &Context, c: &mut DbConn, report_id: &str, after: i64) -> AppResult<usize> {
     let evs = repo::reports::events_after(c, report_id, after)?;
     let mut p = Planner::new(st);
+    let hooks = if evs.is_empty() {
+        Vec::new()
+    } else {
+        repo::outbox::webhooks(c, true)?
+    };
     for ev in &evs {
         events::plan(&mut p, c, ev)?;
+        if !hooks.is_empty() {
+            p.webhooks(c, ev, &hooks)?;
+        }
     }
     Ok(p.written)
+}
+
+/// The Standard Webhooks event type of a report event: `report.published`.
+pub fn event_type(action: &str) -> String {
+    format!("report.{action}")
 }
 
 /// A local time as people read it: `16:30 ngày 05/03/2026`.
@@ -193,6 +207,54 @@ impl<'a> Planner<'a> {
             {
                 self.queue(c, &m, "email", &to, Some(&u), &text.subject, &text.body)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Every subscription to the event's type: ids and public fields only, never content or a
+    /// reporter's identity.
+    pub fn webhooks(
+        &mut self,
+        c: &mut DbConn,
+        ev: &EventRow,
+        hooks: &[crate::db::models::WebhookRow],
+    ) -> AppResult<()> {
+        let kind = event_type(&ev.action);
+        let to: Vec<_> = hooks
+            .iter()
+            .filter(|h| {
+                h.events
+                    .split(',')
+                    .any(|e| e.trim() == "*" || e.trim() == kind)
+            })
+            .collect();
+        if to.is_empty() {
+            return Ok(());
+        }
+        let Some(r) = repo::reports::find(c, &ev.report_id)? else {
+            return Ok(());
+        };
+        let payload = serde_json::json!({
+            "type": kind,
+            "timestamp": ev.at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "data": {
+                "report_id": r.id,
+                "code": r.code,
+                "event_id": ev.id,
+                "seq": ev.seq,
+                "action": ev.action,
+                "status": r.status.as_str(),
+                "channel": r.channel.as_str(),
+                "category_code": r.category_code,
+                "admin_unit_code": r.admin_unit_code,
+                "lead_agency_id": r.lead_agency_id,
+                "next_due_at": r.next_due_at.map(|t| t.and_utc().to_rfc3339()),
+            }
+        })
+        .to_string();
+        let m = Message::new(self.st, "webhook", &r, ev);
+        for h in to {
+            self.queue(c, &m, "webhook", &h.id, None, &kind, &payload)?;
         }
         Ok(())
     }

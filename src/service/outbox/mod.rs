@@ -98,8 +98,13 @@ fn deliver_batch_until(st: &Context, tx: &Transports, stop: &AtomicBool) -> AppR
             write_tx(&mut conn, |c| repo::outbox::release_lease(c, &lease))?;
             break;
         }
+        let hook = if m.transport == "webhook" {
+            repo::outbox::webhook(&mut conn, &m.recipient)?
+        } else {
+            None
+        };
         let started = Instant::now();
-        let result = tx.send(&m);
+        let result = tx.send(&m, hook.as_ref());
         finish(
             st,
             &mut conn,
@@ -149,6 +154,9 @@ fn finish(
         )?;
         match &result {
             Ok(_) => {
+                if m.transport == "webhook" {
+                    repo::outbox::webhook_outcome(c, &m.recipient, true, now)?;
+                }
                 repo::outbox::mark_sent(c, &m.id, lease, now)?;
                 pass.sent += 1;
                 st.outbox_counts.sent.fetch_add(1, Relaxed);
@@ -160,6 +168,9 @@ fn finish(
                 repo::outbox::mark_failed(c, &m.id, lease, next, dead, &detail)?;
                 pass.failed += 1;
                 st.outbox_counts.failed.fetch_add(1, Relaxed);
+                if m.transport == "webhook" {
+                    webhook_failed(st, c, &m.recipient, now)?;
+                }
                 if dead {
                     pass.dead += 1;
                     st.outbox_counts.dead.fetch_add(1, Relaxed);
@@ -169,6 +180,49 @@ fn finish(
         }
         Ok(())
     })
+}
+
+/// A subscription failing for longer than `PAHT_WEBHOOK_DISABLE_AFTER_HOURS` is disabled, and
+/// every admin is told in the inbox.
+fn webhook_failed(st: &Context, c: &mut DbConn, id: &str, now: NaiveDateTime) -> AppResult<()> {
+    let Some(h) = repo::outbox::webhook_outcome(c, id, false, now)? else {
+        return Ok(());
+    };
+    let limit =
+        TimeDelta::from_std(st.config.notify.webhook_disable_after).unwrap_or(TimeDelta::days(3));
+    if !h.active || h.failing_since.is_none_or(|since| now - since < limit) {
+        return Ok(());
+    }
+    repo::outbox::set_webhook_active(c, id, false, now)?;
+    tracing::warn!(subscription = %id, "webhook subscription disabled after failing");
+    for admin in repo::outbox::admins(c)? {
+        repo::outbox::insert_notification(
+            c,
+            &crate::db::models::NotificationRow {
+                id: new_id(),
+                user_id: admin,
+                kind: "webhook_disabled".into(),
+                report_id: None,
+                title: "Đăng ký webhook bị tạm ngừng".into(),
+                body: format!(
+                    "Đăng ký {} ({}) đã lỗi liên tục từ {} và bị tạm ngừng. Kiểm tra hệ thống nhận rồi bật lại.",
+                    h.id,
+                    h.url,
+                    crate::service::notify::local_time(h.failing_since.unwrap_or(now))
+                ),
+                title_en: "Webhook subscription disabled".into(),
+                body_en: format!(
+                    "Subscription {} ({}) kept failing since {} and was disabled. Check the receiver, then enable it again.",
+                    h.id,
+                    h.url,
+                    h.failing_since.unwrap_or(now).and_utc().to_rfc3339()
+                ),
+                created_at: now,
+                read_at: None,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Delivers until nothing is due now (the tests' and the commands' way to run the dispatcher).
@@ -292,7 +346,7 @@ pub fn metrics_text(st: &Context) -> AppResult<String> {
     out.push_str("# HELP outbox_messages Messages not sent yet (pending) or given up (dead), by transport\n# TYPE outbox_messages gauge\n");
     let mut oldest: Option<NaiveDateTime> = None;
     for status in ["pending", "dead"] {
-        for transport in ["email", "sms", "push"] {
+        for transport in ["email", "sms", "push", "webhook"] {
             let n = rows
                 .iter()
                 .find(|r| r.0 == status && r.1 == transport)

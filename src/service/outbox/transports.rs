@@ -8,7 +8,7 @@ use lettre::message::{Mailbox, Message};
 use lettre::{SmtpTransport, Transport};
 
 use crate::config::NotifyConfig;
-use crate::db::models::OutboxRow;
+use crate::db::models::{OutboxRow, WebhookRow};
 
 /// Why an attempt failed; `permanent` ends the message as a dead letter at once.
 #[derive(Debug)]
@@ -73,14 +73,35 @@ impl Transports {
         })
     }
 
-    /// Delivers one message; `Ok` carries what the receiver answered.
-    pub fn send(&self, m: &OutboxRow) -> Result<String, Failure> {
+    /// Delivers one message (a webhook to its subscription); `Ok` carries what the receiver
+    /// answered.
+    pub fn send(&self, m: &OutboxRow, hook: Option<&WebhookRow>) -> Result<String, Failure> {
         match m.transport.as_str() {
             "email" => self.email(m),
             "sms" => self.sms(m),
             "push" => self.push(m),
+            "webhook" => match hook {
+                Some(h) if h.active => self.webhook(m, h),
+                _ => Err(Failure::fatal("the subscription is disabled or gone")),
+            },
             t => Err(Failure::fatal(format!("unknown transport {t}"))),
         }
+    }
+
+    /// A Standard Webhooks delivery: `webhook-id` (the delivery id), `webhook-timestamp`,
+    /// `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body`).
+    fn webhook(&self, m: &OutboxRow, h: &WebhookRow) -> Result<String, Failure> {
+        let ts = chrono::Utc::now().timestamp();
+        let sig = sign(&h.secret, &m.id, ts, &m.body)
+            .ok_or_else(|| Failure::fatal("the subscription's secret is not a whsec_ key"))?;
+        let req = self
+            .http
+            .post(&h.url)
+            .header("webhook-id", &m.id)
+            .header("webhook-timestamp", &ts.to_string())
+            .header("webhook-signature", &format!("v1,{sig}"))
+            .header("Content-Type", "application/json");
+        respond(req.send(m.body.as_bytes()))
     }
 
     fn email(&self, m: &OutboxRow) -> Result<String, Failure> {
@@ -163,19 +184,34 @@ impl Transports {
         if let Some(k) = key {
             req = req.header("Authorization", &format!("Bearer {k}"));
         }
-        match req.send(body.to_string().as_bytes()) {
-            Ok(resp) => {
-                let code = resp.status().as_u16();
-                match code {
-                    200..=299 => Ok(format!("http {code}")),
-                    // Throttled or the gateway's own trouble: later.
-                    408 | 425 | 429 | 500..=599 => Err(Failure::retry(format!("http {code}"))),
-                    _ => Err(Failure::fatal(format!("http {code}"))),
-                }
-            }
-            Err(e) => Err(Failure::retry(format!("http: {e}"))),
-        }
+        respond(req.send(body.to_string().as_bytes()))
     }
+}
+
+fn respond(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<String, Failure> {
+    match r {
+        Ok(resp) => {
+            let code = resp.status().as_u16();
+            match code {
+                200..=299 => Ok(format!("http {code}")),
+                // Throttled or the receiver's own trouble: later.
+                408 | 425 | 429 | 500..=599 => Err(Failure::retry(format!("http {code}"))),
+                _ => Err(Failure::fatal(format!("http {code}"))),
+            }
+        }
+        Err(e) => Err(Failure::retry(format!("http: {e}"))),
+    }
+}
+
+/// The Standard Webhooks signature of a delivery, base64; `None` for a malformed secret.
+pub fn sign(secret: &str, id: &str, ts: i64, body: &str) -> Option<String> {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key = b64.decode(secret.strip_prefix("whsec_")?).ok()?;
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).ok()?;
+    mac.update(format!("{id}.{ts}.{body}").as_bytes());
+    Some(b64.encode(mac.finalize().into_bytes()))
 }
 
 /// The wait before attempt `n + 1` after `n` failed: exponential from `base`, at most `max`,

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 mod delivery;
 mod staff;
+mod webhooks;
 
 use crate::counterparts::{HttpReceiver, SmtpServer};
 use crate::world::{CCCD, EMAIL, HOME, NAME, PHONE, World, report_body};
