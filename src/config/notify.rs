@@ -105,7 +105,7 @@ pub(super) fn notify_config(
     let sms_brand = get("PAHT_SMS_BRAND").unwrap_or_else(|| "PAHT".into());
     NotifyConfig {
         dispatch,
-        workers: num("PAHT_OUTBOX_WORKERS", 2, 1, 64) as usize,
+        workers: num("PAHT_OUTBOX_WORKERS", 4, 1, 64) as usize,
         batch: num("PAHT_OUTBOX_BATCH", 20, 1, 1000) as i64,
         poll: Duration::from_millis(num("PAHT_OUTBOX_POLL_MS", 1000, 10, 600_000)),
         max_attempts: num("PAHT_OUTBOX_MAX_ATTEMPTS", 12, 1, 100) as i32,

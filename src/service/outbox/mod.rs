@@ -93,31 +93,43 @@ fn deliver_batch_until(st: &Context, tx: &Transports, stop: &AtomicBool) -> AppR
         0 => None,
         r => Some(Duration::from_secs(1) / r),
     };
+    // Outcomes are recorded together, in one transaction after the batch: a process that dies
+    // before it sends those messages again (at least once).
+    let mut done = Vec::with_capacity(batch.len());
+    let mut stopped = false;
+    let mut hooks = std::collections::HashMap::new();
+    for m in batch.iter().filter(|m| m.transport == "webhook") {
+        if !hooks.contains_key(&m.recipient) {
+            let h = repo::outbox::webhook(&mut conn, &m.recipient)?;
+            hooks.insert(m.recipient.clone(), h);
+        }
+    }
+    // No connection is held while waiting on the network.
+    drop(conn);
     for m in batch {
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
-            write_tx(&mut conn, |c| repo::outbox::release_lease(c, &lease))?;
+            stopped = true;
             break;
         }
-        let hook = if m.transport == "webhook" {
-            repo::outbox::webhook(&mut conn, &m.recipient)?
-        } else {
-            None
-        };
+        let hook = hooks.get(&m.recipient).and_then(|h| h.as_ref());
         let started = Instant::now();
-        let result = tx.send(&m, hook.as_ref());
-        finish(
-            st,
-            &mut conn,
-            &m,
-            &lease,
-            result,
-            started.elapsed(),
-            &mut pass,
-        )?;
+        let result = tx.send(&m, hook);
+        let took = started.elapsed();
+        done.push((m, result, took));
         if let Some(p) = pace {
             std::thread::sleep(p.saturating_sub(started.elapsed()));
         }
     }
+    let mut conn = st.pool.get()?;
+    write_tx(&mut conn, |c| -> AppResult<()> {
+        for (m, result, took) in done {
+            finish(st, c, &m, &lease, result, took, &mut pass)?;
+        }
+        if stopped {
+            repo::outbox::release_lease(c, &lease)?;
+        }
+        Ok(())
+    })?;
     Ok(pass)
 }
 
@@ -139,7 +151,8 @@ fn finish(
         Ok(d) => (true, d.clone()),
         Err(f) => (false, redact(&f.detail, &m.recipient)),
     };
-    write_tx(conn, |c| -> AppResult<()> {
+    {
+        let c = conn;
         repo::outbox::insert_attempt(
             c,
             &OutboxAttemptRow {
@@ -179,7 +192,7 @@ fn finish(
             }
         }
         Ok(())
-    })
+    }
 }
 
 /// A subscription failing for longer than `PAHT_WEBHOOK_DISABLE_AFTER_HOURS` is disabled, and
