@@ -246,8 +246,18 @@ pub struct TemplateView {
     pub variables: Vec<String>,
     /// Whether an admin's wording replaces the built-in one.
     pub customised: bool,
-    #[serde(flatten)]
-    pub wording: TemplateInput,
+    /// E-mail subject, push title and inbox title (Vietnamese).
+    pub subject: String,
+    /// E-mail and inbox text (Vietnamese).
+    pub body: String,
+    /// SMS and push text (Vietnamese).
+    pub short: String,
+    /// Subject and title (English).
+    pub subject_en: String,
+    /// E-mail and inbox text (English).
+    pub body_en: String,
+    /// SMS and push text (English).
+    pub short_en: String,
 }
 
 impl From<svc::Template> for TemplateView {
@@ -262,14 +272,12 @@ impl From<svc::Template> for TemplateView {
             .into(),
             variables: t.vars.iter().map(|v| v.to_string()).collect(),
             customised: t.customised,
-            wording: TemplateInput {
-                subject: w.subject,
-                body: w.body,
-                short: w.short,
-                subject_en: w.subject_en,
-                body_en: w.body_en,
-                short_en: w.short_en,
-            },
+            subject: w.subject,
+            body: w.body,
+            short: w.short,
+            subject_en: w.subject_en,
+            body_en: w.body_en,
+            short_en: w.short_en,
         }
     }
 }
