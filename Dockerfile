@@ -8,6 +8,7 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY migrations ./migrations
+COPY assets ./assets
 # Cargo reads every target the manifest declares, tests and benchmarks included.
 COPY tests ./tests
 COPY benches ./benches

@@ -169,23 +169,31 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// Runs the overdue sweeper (Art. 8.5) every `interval` until the server stops: the timer is the
 /// application's, the sweep a use case.
 pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
+    use crate::error::AppResult;
+    type Job = (&'static str, fn(&Context) -> AppResult<usize>);
+    const JOBS: [Job; 3] = [
+        (
+            "overdue steps marked",
+            crate::service::reports::sweeper::sweep,
+        ),
+        // Art. 11.3, 16.4: reminders before the deadlines.
+        (
+            "deadline reminders written",
+            crate::service::notify::reminders::remind,
+        ),
+        ("live feed pruned", crate::service::live::prune),
+    ];
     let mut tick = actix_web::rt::time::interval(interval);
     loop {
         tick.tick().await;
-        let c = ctx.clone();
-        match actix_web::web::block(move || crate::service::reports::sweeper::sweep(&c)).await {
-            Ok(Ok(n)) if n > 0 => tracing::info!(marked = n, "overdue steps marked"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "overdue sweep failed"),
-            Err(e) => tracing::warn!(error = %e, "overdue sweep failed"),
-        }
-        // Art. 11.3, 16.4: reminders before the deadlines.
-        let c = ctx.clone();
-        match actix_web::web::block(move || crate::service::notify::reminders::remind(&c)).await {
-            Ok(Ok(n)) if n > 0 => tracing::info!(reminded = n, "deadline reminders written"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "deadline reminders failed"),
-            Err(e) => tracing::warn!(error = %e, "deadline reminders failed"),
+        for (what, job) in JOBS {
+            let c = ctx.clone();
+            match actix_web::web::block(move || job(&c)).await {
+                Ok(Ok(n)) if n > 0 => tracing::info!(count = n, "{what}"),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, job = what, "sweeper job failed"),
+                Err(e) => tracing::warn!(error = %e, job = what, "sweeper job failed"),
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod control;
 pub mod docs;
 pub mod extract;
 pub mod fallback;
+pub mod letters;
 pub mod metrics;
 pub mod middleware;
 pub mod notifications;
@@ -25,6 +26,7 @@ pub mod reports;
 pub mod shedding;
 pub mod state;
 pub mod statistics;
+pub mod stream;
 pub mod users;
 pub mod views;
 pub mod webhooks;
@@ -47,6 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(auth::logout)
                 .service(auth::me)
                 .service(auth::change_password)
+                .service(stream::stream)
                 .service(notifications::list_mine)
                 .service(notifications::mark_read)
                 .service(notifications::settings)
@@ -99,6 +102,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::submit)
                 .service(reports::list)
                 .service(reports::get_one)
+                .service(letters::letter)
                 .service(reports::events)
                 .service(attachments::add_attachment)
                 .service(attachments::list_attachments)
@@ -145,6 +149,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(statistics::periodic::get_issued)
                 .service(statistics::public)
                 .service(public::list)
-                .service(public::get_one),
+                .service(public::get_one)
+                .service(letters::public_letter),
         );
 }

@@ -42,6 +42,15 @@ pub struct NotifyConfig {
     pub remind_share_percent: u32,
     /// A reminder this many working minutes before a deadline; 0 for none.
     pub remind_before_minutes: u32,
+    /// A live stream ends after this long (and never after its access token); the client
+    /// reconnects with `Last-Event-ID`.
+    pub stream_max: Duration,
+    /// A live stream looks for changes committed by other replicas this often (changes of its
+    /// own replica are seen at once).
+    pub stream_poll: Duration,
+    /// The place name of the Annex I letters' date line ("Cần Thơ, ngày … tháng … năm …"),
+    /// after Decree 30/2020: the province-level unit where the agencies sit.
+    pub letter_place: String,
 }
 
 /// The outbox's settings (`PAHT_OUTBOX_…`, `PAHT_SMTP_…`, `PAHT_SMS_…`, `PAHT_PUSH_…`).
@@ -128,5 +137,8 @@ pub(super) fn notify_config(
         ),
         remind_share_percent: num("PAHT_REMIND_SHARE_PERCENT", 75, 0, 99) as u32,
         remind_before_minutes: num("PAHT_REMIND_BEFORE_MINUTES", 60, 0, 10 * 480) as u32,
+        stream_max: Duration::from_secs(num("PAHT_STREAM_MAX_SECS", 900, 1, 86_400)),
+        stream_poll: Duration::from_millis(num("PAHT_STREAM_POLL_MS", 1000, 50, 60_000)),
+        letter_place: get("PAHT_LETTER_PLACE").unwrap_or_else(|| "Cần Thơ".into()),
     }
 }

@@ -177,6 +177,11 @@ impl AppError {
         )
     }
 
+    /// 404 with a code of its own: what is asked for does not exist yet.
+    pub fn missing(code: &'static str, vi: &'static str, en: &'static str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, Msg::new(vi, en))
+    }
+
     /// 409.
     pub fn conflict(
         code: &'static str,

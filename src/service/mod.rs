@@ -7,6 +7,8 @@ pub mod calendar;
 pub mod context;
 pub mod csv;
 pub mod directory;
+pub mod letters;
+pub mod live;
 pub mod notify;
 pub mod ops;
 pub mod outbox;

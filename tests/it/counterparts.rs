@@ -45,71 +45,43 @@ impl Mail {
         out
     }
 
-    /// The text body, decoded from base64 or quoted-printable as lettre wrote it.
-    pub fn text(&self) -> String {
-        let body = self.data.split_once("\r\n\r\n").map(|x| x.1).unwrap_or("");
-        let enc = self
-            .header("Content-Transfer-Encoding")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        match enc.as_str() {
-            "base64" => {
-                use base64::Engine;
-                let joined: String = body.split_whitespace().collect();
-                String::from_utf8(
-                    base64::engine::general_purpose::STANDARD
-                        .decode(joined)
-                        .unwrap_or_default(),
-                )
-                .unwrap_or_default()
-            }
-            "quoted-printable" => {
-                let mut bytes = Vec::new();
-                let raw = body.replace("=\r\n", "");
-                let b = raw.as_bytes();
-                let mut i = 0;
-                while i < b.len() {
-                    if b[i] == b'='
-                        && i + 2 < b.len()
-                        && let Ok(v) = u8::from_str_radix(&raw[i + 1..i + 3], 16)
-                    {
-                        bytes.push(v);
-                        i += 3;
-                        continue;
-                    }
-                    bytes.push(b[i]);
-                    i += 1;
-                }
-                String::from_utf8(bytes).unwrap_or_default()
-            }
-            _ => body.to_string(),
-        }
+    /// The message parsed by a MIME parser (mail-parser).
+    fn parsed(&self) -> mail_parser::Message<'_> {
+        mail_parser::MessageParser::default()
+            .parse(self.data.as_bytes())
+            .expect("a MIME message")
     }
 
-    /// The subject, decoded from RFC 2047 (`=?utf-8?b?…?=` words).
+    /// The text body, decoded as the receiver's mail reader would.
+    pub fn text(&self) -> String {
+        self.parsed()
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The subject, decoded from RFC 2047.
     pub fn subject(&self) -> String {
-        use base64::Engine;
-        let raw = self.header("Subject").unwrap_or_default();
-        // White space between two encoded words is dropped; any other is kept (RFC 2047 §6.2).
-        let mut out = String::new();
-        let mut prev_encoded = false;
-        for (i, w) in raw.split_whitespace().enumerate() {
-            let lower = w.to_ascii_lowercase();
-            let encoded = lower.starts_with("=?utf-8?b?") && w.ends_with("?=");
-            if i > 0 && !(encoded && prev_encoded) {
-                out.push(' ');
-            }
-            if encoded {
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(&w[10..w.len() - 2])
+        self.parsed().subject().unwrap_or_default().to_string()
+    }
+
+    /// The attachments: (file name, content type, bytes).
+    pub fn attachments(&self) -> Vec<(String, String, Vec<u8>)> {
+        use mail_parser::MimeHeaders;
+        let m = self.parsed();
+        m.attachments()
+            .map(|a| {
+                let ct = a
+                    .content_type()
+                    .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()))
                     .unwrap_or_default();
-                out.push_str(&String::from_utf8(bytes).unwrap_or_default());
-            } else {
-                out.push_str(w);
-            }
-            prev_encoded = encoded;
-        }
-        out
+                (
+                    a.attachment_name().unwrap_or_default().to_string(),
+                    ct,
+                    a.contents().to_vec(),
+                )
+            })
+            .collect()
     }
 }
 

@@ -11,6 +11,7 @@ const PROBLEMS: &[(&str, &str, usize, Option<usize>)] = &[
     ("bad_request(", "400", 0, Some(2)),
     ("bad_parameter(", "400", 0, None),
     ("unauthorized(", "401", 0, Some(2)),
+    ("missing(", "404", 0, Some(2)),
     ("conflict(", "409", 0, Some(2)),
     ("unprocessable(", "422", 0, Some(2)),
 ];

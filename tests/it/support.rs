@@ -345,6 +345,18 @@ impl Req<'_> {
         self.app.call(req).await
     }
 
+    /// Opens a streamed answer (server-sent events) and reads it as it comes.
+    pub async fn open_stream(self) -> EventStream {
+        let req = self.inner.to_request();
+        let res = self.app.svc.call(req).await.expect("the service answers");
+        EventStream {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: res.into_body(),
+            buf: String::new(),
+        }
+    }
+
     /// Sends a body whose first bytes arrive and whose rest never does (a stalled client).
     pub async fn send_stalled(self, first: &'static [u8]) -> Res {
         use futures_util::StreamExt;
@@ -410,5 +422,74 @@ impl Res {
         assert_eq!(p["status"], status);
         assert!(p["type"].is_string() && p["title"].is_string() && p["detail"].is_string());
         p
+    }
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone)]
+pub struct Sse {
+    pub id: String,
+    pub event: String,
+    pub data: Value,
+}
+
+/// A server-sent event stream being read.
+pub struct EventStream {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    body: BoxBody,
+    buf: String,
+}
+
+impl EventStream {
+    pub fn header_is(&self, name: &str, value: &str) -> bool {
+        self.headers.get(name).and_then(|v| v.to_str().ok()) == Some(value)
+    }
+
+    /// The next event (comments and `retry:` lines skipped); `None` when the stream ended.
+    /// A stream that says nothing for 30 s fails the test rather than hanging it.
+    pub async fn next(&mut self) -> Option<Sse> {
+        use actix_web::body::MessageBody;
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            while let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let (mut id, mut event, mut data) = (String::new(), String::new(), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id: ") {
+                        id = v.to_string();
+                    } else if let Some(v) = line.strip_prefix("event: ") {
+                        event = v.to_string();
+                    } else if let Some(v) = line.strip_prefix("data: ") {
+                        data.push_str(v);
+                    }
+                }
+                if !event.is_empty() {
+                    let data = serde_json::from_str(&data).expect("event data is JSON");
+                    return Some(Sse { id, event, data });
+                }
+            }
+            let chunk = actix_web::rt::time::timeout(
+                until.saturating_duration_since(std::time::Instant::now()),
+                std::future::poll_fn(|cx| std::pin::Pin::new(&mut self.body).poll_next(cx)),
+            )
+            .await
+            .expect("the stream goes on");
+            match chunk {
+                None => return None,
+                Some(Ok(b)) => self.buf.push_str(std::str::from_utf8(&b).expect("UTF-8")),
+                Some(Err(e)) => panic!("stream failed: {e}"),
+            }
+        }
+    }
+
+    /// The next event about the report with this tracking code, skipping others.
+    pub async fn next_about(&mut self, code: &str) -> Sse {
+        loop {
+            let e = self.next().await.expect("the stream goes on");
+            if e.data["code"] == code {
+                return e;
+            }
+        }
     }
 }

@@ -110,3 +110,25 @@ pub struct WebhookRow {
     pub created_by: String,
     pub created_at: NaiveDateTime,
 }
+
+/// An Annex I letter as issued.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::letters)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct LetterRow {
+    pub id: String,
+    pub report_id: String,
+    pub assignment_id: String,
+    pub agency_id: String,
+    pub year: i32,
+    pub number: i64,
+    pub symbol: String,
+    pub issued_at: NaiveDateTime,
+    pub parent_name: Option<String>,
+    pub agency_name: String,
+    pub place: String,
+    pub addressee: String,
+    pub answer: String,
+    pub signer_title: String,
+    pub signer_name: String,
+}

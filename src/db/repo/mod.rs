@@ -6,6 +6,8 @@ pub mod agencies;
 pub mod calendar;
 pub mod categories;
 pub mod counters;
+pub mod letters;
+pub mod live;
 pub mod outbox;
 pub mod recognitions;
 pub mod reports;

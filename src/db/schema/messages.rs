@@ -97,3 +97,35 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    live_events (id) {
+        id -> BigInt,
+        txid -> BigInt,
+        report_id -> Text,
+        event_seq -> BigInt,
+        action -> Text,
+        status -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letters (id) {
+        id -> Text,
+        report_id -> Text,
+        assignment_id -> Text,
+        agency_id -> Text,
+        year -> Integer,
+        number -> BigInt,
+        symbol -> Text,
+        issued_at -> Timestamp,
+        parent_name -> Nullable<Text>,
+        agency_name -> Text,
+        place -> Text,
+        addressee -> Text,
+        answer -> Text,
+        signer_title -> Text,
+        signer_name -> Text,
+    }
+}

@@ -382,6 +382,7 @@ diesel::joinable!(categories -> agencies (default_agency_id));
 diesel::joinable!(report_reporters -> reports (report_id));
 diesel::joinable!(assignments -> reports (report_id));
 diesel::joinable!(clocks -> reports (report_id));
+diesel::joinable!(live_events -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     admin_units,
@@ -417,6 +418,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     push_devices,
     notification_optouts,
     webhook_subscriptions,
+    live_events,
+    letters,
 );
 
 diesel::table! {

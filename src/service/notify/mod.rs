@@ -25,6 +25,7 @@ use templates::{Audience, Wording};
 /// The messages of the events a report write appended after event number `after`.
 pub fn plan_after(st: &Context, c: &mut DbConn, report_id: &str, after: i64) -> AppResult<usize> {
     let evs = repo::reports::events_after(c, report_id, after)?;
+    crate::service::live::record(c, &evs)?;
     let mut p = Planner::new(st);
     let hooks = if evs.is_empty() {
         Vec::new()
@@ -32,6 +33,9 @@ pub fn plan_after(st: &Context, c: &mut DbConn, report_id: &str, after: i64) -> 
         repo::outbox::webhooks(c, true)?
     };
     for ev in &evs {
+        if ev.action == "result_approved" {
+            crate::service::letters::issue(st, c, ev)?;
+        }
         events::plan(&mut p, c, ev)?;
         if !hooks.is_empty() {
             p.webhooks(c, ev, &hooks)?;

@@ -104,6 +104,16 @@ fn deliver_batch_until(st: &Context, tx: &Transports, stop: &AtomicBool) -> AppR
             hooks.insert(m.recipient.clone(), h);
         }
     }
+    // The result reaches an e-mail reporter with its letter (Annex I).
+    let mut letters = std::collections::HashMap::new();
+    for m in batch.iter().filter(|m| m.transport == "email") {
+        if let ("result_published" | "result_confidential", Some(r)) =
+            (m.kind.as_str(), &m.report_id)
+            && let Some(a) = crate::service::letters::attachment(&mut conn, r)?
+        {
+            letters.insert(m.id.clone(), a);
+        }
+    }
     // No connection is held while waiting on the network.
     drop(conn);
     for m in batch {
@@ -113,7 +123,7 @@ fn deliver_batch_until(st: &Context, tx: &Transports, stop: &AtomicBool) -> AppR
         }
         let hook = hooks.get(&m.recipient).and_then(|h| h.as_ref());
         let started = Instant::now();
-        let result = tx.send(&m, hook);
+        let result = tx.send(&m, hook, letters.get(&m.id));
         let took = started.elapsed();
         done.push((m, result, took));
         if let Some(p) = pace {

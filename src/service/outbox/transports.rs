@@ -4,11 +4,18 @@
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message};
+use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
 use lettre::{SmtpTransport, Transport};
 
 use crate::config::NotifyConfig;
 use crate::db::models::{OutboxRow, WebhookRow};
+
+/// A file sent with an e-mail (the Annex I letter with a result).
+pub struct Attached {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
 
 /// Why an attempt failed; `permanent` ends the message as a dead letter at once.
 #[derive(Debug)]
@@ -75,9 +82,14 @@ impl Transports {
 
     /// Delivers one message (a webhook to its subscription); `Ok` carries what the receiver
     /// answered.
-    pub fn send(&self, m: &OutboxRow, hook: Option<&WebhookRow>) -> Result<String, Failure> {
+    pub fn send(
+        &self,
+        m: &OutboxRow,
+        hook: Option<&WebhookRow>,
+        attachment: Option<&Attached>,
+    ) -> Result<String, Failure> {
         match m.transport.as_str() {
-            "email" => self.email(m),
+            "email" => self.email(m, attachment),
             "sms" => self.sms(m),
             "push" => self.push(m),
             "webhook" => match hook {
@@ -104,7 +116,7 @@ impl Transports {
         respond(req.send(m.body.as_bytes()))
     }
 
-    fn email(&self, m: &OutboxRow) -> Result<String, Failure> {
+    fn email(&self, m: &OutboxRow, attachment: Option<&Attached>) -> Result<String, Failure> {
         let (Some(smtp), Some(from)) = (&self.smtp, &self.from) else {
             return Err(Failure::retry("PAHT_SMTP_URL is not set in this process"));
         };
@@ -123,10 +135,21 @@ impl Transports {
             let root = format!("<paht.{thread}@{}>", self.domain);
             b = b.in_reply_to(root.clone()).references(root);
         }
-        let msg = b
-            .header(ContentType::TEXT_PLAIN)
-            .body(m.body.clone())
-            .map_err(|e| Failure::fatal(format!("message not built: {e}")))?;
+        let built = match attachment {
+            None => b.header(ContentType::TEXT_PLAIN).body(m.body.clone()),
+            Some(a) => b.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(m.body.clone()))
+                    .singlepart(
+                        Attachment::new(a.name.clone()).body(
+                            a.bytes.clone(),
+                            ContentType::parse(&a.content_type)
+                                .map_err(|e| Failure::fatal(format!("attachment type: {e}")))?,
+                        ),
+                    ),
+            ),
+        };
+        let msg = built.map_err(|e| Failure::fatal(format!("message not built: {e}")))?;
         match smtp.send(&msg) {
             Ok(r) => Ok(format!("smtp {}", r.code())),
             Err(e) if e.is_permanent() => Err(Failure::fatal(format!("smtp: {e}"))),

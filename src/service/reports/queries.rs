@@ -215,6 +215,22 @@ pub enum Sort {
     DueSoonest,
 }
 
+/// Which reports a caller may see: everything for the IOC, the province and admins; one's own
+/// for a citizen; an agency's (and, for a supervisor, the agencies' below) for agency people.
+pub fn scope_of(conn: &mut DbConn, who: &Principal) -> AppResult<Scope> {
+    Ok(match who.role {
+        Role::Operator | Role::Province | Role::Admin => Scope::All,
+        Role::Citizen => Scope::Reporter(who.user_id.clone()),
+        Role::AgencyStaff | Role::AgencyLeader => {
+            Scope::Agencies(who.agency_id.clone().into_iter().collect())
+        }
+        Role::Supervisor => match &who.agency_id {
+            Some(a) => Scope::Agencies(repo::agencies::with_descendants(conn, a)?),
+            None => Scope::Agencies(vec![]),
+        },
+    })
+}
+
 /// Reports the caller may see: everything for the IOC, the province and admins; one's own for a
 /// citizen; an agency's (and, for a supervisor, the agencies' below) for agency people.
 pub fn list(
@@ -226,17 +242,7 @@ pub fn list(
     limit: i64,
 ) -> AppResult<(Vec<ReportRow>, Option<String>)> {
     let mut conn = st.pool.get()?;
-    let scope = match who.role {
-        Role::Operator | Role::Province | Role::Admin => Scope::All,
-        Role::Citizen => Scope::Reporter(who.user_id.clone()),
-        Role::AgencyStaff | Role::AgencyLeader => {
-            Scope::Agencies(who.agency_id.clone().into_iter().collect())
-        }
-        Role::Supervisor => match &who.agency_id {
-            Some(a) => Scope::Agencies(repo::agencies::with_descendants(&mut conn, a)?),
-            None => Scope::Agencies(vec![]),
-        },
-    };
+    let scope = scope_of(&mut conn, who)?;
     let after = cursor.map(decode_cursor).transpose()?;
     let order = match sort {
         Sort::Newest => Order::Newest(after),

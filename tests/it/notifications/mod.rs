@@ -6,7 +6,9 @@ use actix_web::http::StatusCode;
 use serde_json::{Value, json};
 
 mod delivery;
+mod letter;
 mod staff;
+mod stream;
 mod webhooks;
 
 use crate::counterparts::{HttpReceiver, SmtpServer};
@@ -211,6 +213,13 @@ async fn an_app_report_is_heard_by_its_reporter_and_by_each_agency_in_turn() {
     assert_eq!(result.subject(), format!("Kết quả xử lý phản ánh {code}"));
     assert!(result.text().contains(ANSWER), "{}", result.text());
     assert!(result.text().contains("Sở Giao thông vận tải"));
+    // With the Annex I letter, as a PDF.
+    let files = result.attachments();
+    assert_eq!(files.len(), 1, "the letter");
+    assert_eq!(files[0].0, format!("{code}.pdf"));
+    assert_eq!(files[0].1, "application/pdf");
+    assert!(files[0].2.starts_with(b"%PDF-"));
+    assert!(mails[0].attachments().is_empty());
     let thread = mails[0].header("In-Reply-To").unwrap();
     assert_eq!(result.header("In-Reply-To").unwrap(), thread);
     assert_eq!(result.header("References").unwrap(), thread);
