@@ -171,7 +171,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
     use crate::error::AppResult;
     type Job = (&'static str, fn(&Context) -> AppResult<usize>);
-    const JOBS: [Job; 3] = [
+    const JOBS: [Job; 4] = [
         (
             "overdue steps marked",
             crate::service::reports::sweeper::sweep,
@@ -180,6 +180,11 @@ pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
         (
             "deadline reminders written",
             crate::service::notify::reminders::remind,
+        ),
+        // Art. 11.3, 16.4: the IOC's daily digest of what is overdue, by agency.
+        (
+            "overdue digest written",
+            crate::service::notify::digest::send_daily,
         ),
         ("live feed pruned", crate::service::live::prune),
     ];

@@ -117,11 +117,7 @@ pub async fn enable(
     _a: Require<Admin>,
     id: Path<String>,
 ) -> AppResult<Json<WebhookView>> {
-    Ok(Json(
-        block(move || svc::set_active(&st, &id, true))
-            .await??
-            .into(),
-    ))
+    set_active(st, id.into_inner(), true).await
 }
 
 /// Turns a subscription off.
@@ -135,9 +131,11 @@ pub async fn disable(
     _a: Require<Admin>,
     id: Path<String>,
 ) -> AppResult<Json<WebhookView>> {
+    set_active(st, id.into_inner(), false).await
+}
+
+async fn set_active(st: Data<AppState>, id: String, on: bool) -> AppResult<Json<WebhookView>> {
     Ok(Json(
-        block(move || svc::set_active(&st, &id, false))
-            .await??
-            .into(),
+        block(move || svc::set_active(&st, &id, on)).await??.into(),
     ))
 }

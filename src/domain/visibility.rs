@@ -47,6 +47,46 @@ pub fn audience(role: Role, is_reporter: bool) -> Audience {
     }
 }
 
+/// Every step a report's history may hold (the webhooks' event types are these).
+pub const ACTIONS: &[&str] = &[
+    "submitted",
+    "accepted",
+    "content_corrected",
+    "flags_set",
+    "info_requested",
+    "supplemented",
+    "rejected",
+    "forwarded",
+    "escalated",
+    "closed",
+    "referred_to_province",
+    "province_directed",
+    "designated",
+    "dispatched",
+    "assignment_accepted",
+    "lead_returned",
+    "coordinator_assigned",
+    "coordinator_returned",
+    "coordinator_result_approved",
+    "result_submitted",
+    "result_sent_back",
+    "result_approved",
+    "result_returned",
+    "extension_requested",
+    "extension_confirmed",
+    "extension_refused",
+    "published",
+    "feedback_received",
+    "clarified",
+    "rated",
+    "attachment_added",
+    "overdue",
+    "emergency_call_forwarded",
+    "emergency_finished",
+    "emergency_recorded",
+    "recognition_proposed",
+];
+
 /// The history steps anyone may read of a published report.
 pub const PUBLIC_ACTIONS: [&str; 10] = [
     "submitted",
@@ -125,6 +165,13 @@ mod tests {
         for role in [Role::AgencyStaff, Role::AgencyLeader] {
             assert_eq!(identity_access(role, false, true), Contact);
             assert_eq!(identity_access(role, false, false), Hidden);
+        }
+    }
+
+    #[test]
+    fn every_listed_step_is_a_step() {
+        for a in PUBLIC_ACTIONS.iter().chain(REPORTER_ACTIONS.iter()) {
+            assert!(ACTIONS.contains(a), "{a}");
         }
     }
 

@@ -6,6 +6,7 @@
 //! account. Staff hear in the in-app inbox and by e-mail. A transport that is not configured
 //! writes nothing (`NotifyConfig`). The dispatcher (`service::outbox`) delivers.
 
+pub mod digest;
 pub mod events;
 pub mod inbox;
 pub mod reminders;

@@ -11,43 +11,9 @@ use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::Context;
 use crate::service::auth::Principal;
 
-/// Every action of a report's history a subscription may name (as `report.<action>`).
-pub const ACTIONS: &[&str] = &[
-    "submitted",
-    "accepted",
-    "content_corrected",
-    "flags_set",
-    "info_requested",
-    "supplemented",
-    "rejected",
-    "forwarded",
-    "referred_to_province",
-    "province_directed",
-    "designated",
-    "dispatched",
-    "assignment_accepted",
-    "lead_returned",
-    "coordinator_assigned",
-    "coordinator_returned",
-    "coordinator_result_approved",
-    "result_submitted",
-    "result_sent_back",
-    "result_approved",
-    "result_returned",
-    "extension_requested",
-    "extension_confirmed",
-    "extension_refused",
-    "published",
-    "feedback_received",
-    "clarified",
-    "rated",
-    "attachment_added",
-    "overdue",
-    "emergency_call_forwarded",
-    "emergency_finished",
-    "emergency_recorded",
-    "recognition_proposed",
-];
+/// Every action a subscription may name (as `report.<action>`): the steps of a report's
+/// history.
+pub use crate::domain::visibility::ACTIONS;
 
 /// A new subscription.
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -180,3 +180,49 @@ async fn the_mail_servers_reply_decides_between_retry_and_dead_letter() {
         "{dead}"
     );
 }
+
+/// Two dispatchers never hold the same message: on PostgreSQL the second claims while the
+/// first's transaction still holds its rows (`FOR UPDATE SKIP LOCKED`); on SQLite, whose writers
+/// take turns, after it, and the first's lease keeps them out.
+#[actix_web::test]
+async fn two_dispatchers_never_claim_the_same_message() {
+    use paht::db::{DbConn, repo::outbox::claim, write_tx};
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let w = World::with_config(move |c| c.notify.smtp_url = Some(url)).await;
+    for _ in 0..3 {
+        w.submit().await;
+    }
+    let st = &w.t.state.ctx;
+    let now = paht::clock::Clock::now(&*w.t.clock).naive_utc();
+    let until = now + chrono::TimeDelta::minutes(5);
+    let mut a = st.pool.get().unwrap();
+    let mut b = st.pool.get().unwrap();
+    let overlapping = matches!(*a, DbConn::Postgresql(_));
+    let (first, mut second) = write_tx(&mut a, |ca| {
+        let first = claim(ca, now, "worker-a", until, 2)?;
+        let second = if overlapping {
+            write_tx(&mut b, |cb| claim(cb, now, "worker-b", until, 100))?
+        } else {
+            Vec::new()
+        };
+        Ok::<_, diesel::result::Error>((first, second))
+    })
+    .unwrap();
+    if !overlapping {
+        second = write_tx(&mut b, |cb| claim(cb, now, "worker-b", until, 100)).unwrap();
+    }
+    assert_eq!(first.len(), 2);
+    assert!(!second.is_empty(), "the rest is claimable");
+    for m in &second {
+        assert!(
+            first.iter().all(|f| f.id != m.id),
+            "claimed twice: {}",
+            m.id
+        );
+        assert_eq!(m.lease_id.as_deref(), Some("worker-b"));
+    }
+    // Nothing is left for a third.
+    let third = write_tx(&mut a, |c| claim(c, now, "worker-c", until, 100)).unwrap();
+    assert!(third.is_empty());
+}

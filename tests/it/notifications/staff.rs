@@ -84,6 +84,43 @@ async fn reminders_come_before_the_deadline_and_overdue_reaches_leader_and_super
         0,
         "another agency's leader hears nothing"
     );
+
+    // The IOC's daily digest: what is overdue, by agency, once a day from 07:00.
+    use paht::service::notify::digest::send_daily;
+    assert_eq!(
+        send_daily(st).unwrap(),
+        1,
+        "one operator, no e-mail configured"
+    );
+    assert_eq!(send_daily(st).unwrap(), 0, "once a day");
+    let ops = inbox(&w, &w.op).await;
+    let digest = ops["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "overdue_digest")
+        .unwrap_or_else(|| panic!("{ops}"));
+    let body = digest["body"].as_str().unwrap();
+    assert!(
+        digest["title"]
+            .as_str()
+            .unwrap()
+            .contains("10/03/2026: 1 bước"),
+        "{digest}"
+    );
+    assert!(body.contains("Trung tâm Công nghệ số"), "{body}");
+    assert!(
+        body.contains("1 bước, quá hạn lâu nhất từ 09:00 ngày 10/03/2026"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("Sở Giao thông"),
+        "only agencies with overdue steps: {body}"
+    );
+    w.t.clock.set(local("2026-03-11T06:59:00+07:00"));
+    assert_eq!(send_daily(st).unwrap(), 0, "not before 07:00");
+    w.t.clock.set(local("2026-03-11T07:00:00+07:00"));
+    assert_eq!(send_daily(st).unwrap(), 1, "the next day's");
 }
 
 /// Each account chooses which kinds of staff message it receives, and how; overdue stays on.

@@ -113,3 +113,48 @@ async fn a_citizen_hears_only_their_own_reports_and_strangers_are_refused() {
     let e = theirs.next().await.unwrap();
     assert_eq!(e.data["code"], own["code"]);
 }
+
+/// On PostgreSQL sequence numbers are taken before commit: a change committed after a slower
+/// transaction began must wait for it, or a reader that moved past it would never see the
+/// slower one. The slower transaction is held open while the faster commits.
+#[actix_web::test]
+async fn a_change_is_not_sent_ahead_of_a_transaction_still_running() {
+    use paht::db::repo::{live, reports};
+    use paht::db::{DbConn, write_tx};
+    let w = World::new().await;
+    let r = w.submit().await;
+    let id = r["id"].as_str().unwrap();
+    let st = &w.t.state.ctx;
+    let mut a = st.pool.get().unwrap();
+    let mut b = st.pool.get().unwrap();
+    let mut reader = st.pool.get().unwrap();
+    let ev = reports::events_after(&mut reader, id, 0).unwrap().remove(0);
+    let start = live::head(&mut reader).unwrap();
+    if !matches!(*a, DbConn::Postgresql(_)) {
+        // SQLite's writers take turns: commit order is id order, nothing is held back.
+        for c in [&mut a, &mut b] {
+            write_tx(c, |c| live::append(c, std::slice::from_ref(&ev))).unwrap();
+        }
+        let seen = live::after(&mut reader, start, 100).unwrap();
+        assert_eq!(seen.len(), 2);
+        assert!(seen[0].id < seen[1].id);
+        return;
+    }
+    write_tx(&mut a, |ca| {
+        live::append(ca, std::slice::from_ref(&ev))?; // the slower one, not yet committed
+        write_tx(&mut b, |cb| live::append(cb, std::slice::from_ref(&ev)))?;
+        let seen = live::after(&mut reader, start, 100)?;
+        assert!(
+            seen.is_empty(),
+            "sent ahead of a running transaction: {seen:?}"
+        );
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+    let seen = live::after(&mut reader, start, 100).unwrap();
+    assert_eq!(seen.len(), 2, "both, once the slower committed");
+    assert!(
+        seen[0].txid < seen[1].txid,
+        "in commit order of their transactions"
+    );
+}

@@ -220,3 +220,17 @@ pub fn set_clock_warn(
         .set(clocks::warn_at.eq(warn_at))
         .execute(conn)
 }
+
+/// The running clocks past their due time: (agency, due time), the IOC's own steps without an
+/// agency.
+pub fn open_overdue(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(Option<String>, NaiveDateTime)>> {
+    clocks::table
+        .filter(clocks::done_at.is_null())
+        .filter(clocks::cancelled_at.is_null())
+        .filter(clocks::due_at.lt(now))
+        .select((clocks::agency_id, clocks::due_at))
+        .load(conn)
+}
