@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use actix_web::http::header;
 use actix_web::web::{Bytes, Data, block};
 use actix_web::{HttpRequest, HttpResponse, get};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::extract::ValidQuery;
@@ -21,6 +21,27 @@ use crate::service::live::{self, Frame, Subscription};
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How often a stream looks whether this replica committed a change.
 const TICK: Duration = Duration::from_millis(100);
+
+/// One server-sent event of the stream, as an SSE parser hands it over.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StreamEvent {
+    /// The id to resume after (`Last-Event-ID`).
+    pub id: String,
+    /// `report` (a change), or `reset` (changes were missed: reload the lists).
+    #[schema(example = "report")]
+    pub event: StreamEventKind,
+    /// JSON: for `report`, `{"report_id", "code", "seq", "action", "status", "at"}`; for
+    /// `reset`, `{"reason": "missed"}`.
+    pub data: String,
+}
+
+/// What a stream event says.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamEventKind {
+    Report,
+    Reset,
+}
 
 /// Where to resume, for clients that cannot send the `Last-Event-ID` header.
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -47,7 +68,7 @@ pub struct StreamQuery {
         StreamQuery
     ),
     responses(
-        (status = 200, description = "The stream (`text/event-stream`).", content_type = "text/event-stream", body = String)))]
+        (status = 200, description = "The stream (`text/event-stream`).", content_type = "text/event-stream", body = StreamEvent)))]
 #[get("/events/stream")]
 pub async fn stream(
     st: Data<AppState>,

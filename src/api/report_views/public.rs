@@ -32,6 +32,9 @@ pub struct PublicResult {
     pub answer: Option<String>,
     /// The signer's title.
     pub signer_title: Option<String>,
+    /// The official letter (Annex I, PDF), the addressee withheld unless the reporter agreed
+    /// to show their name: `/api/v1/public/reports/{code}/letter.pdf`.
+    pub letter_url: Option<String>,
 }
 
 /// A published report as anyone may read it: no reporter identity (unless they consented to
@@ -71,6 +74,9 @@ pub struct PublicReportView {
 impl From<PublicDetails> for PublicReportView {
     fn from(d: PublicDetails) -> Self {
         let r = d.report;
+        let letter_url = d
+            .has_letter
+            .then(|| format!("/api/v1/public/reports/{}/letter.pdf", r.code));
         Self {
             code: r.code,
             title: r.title,
@@ -89,6 +95,7 @@ impl From<PublicDetails> for PublicReportView {
                 agency_name: d.lead_agency_name,
                 answer: a.result_answer,
                 signer_title: a.result_signer_title,
+                letter_url,
             }),
             timeline: d
                 .events

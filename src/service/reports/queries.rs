@@ -302,6 +302,8 @@ pub struct PublicDetails {
     pub lead_agency_name: Option<String>,
     /// The reporter's name, only with their consent.
     pub reporter_name: Option<String>,
+    /// Whether an Annex I letter was issued.
+    pub has_letter: bool,
 }
 
 pub fn public_get(st: &Context, code: &str) -> AppResult<PublicDetails> {
@@ -327,6 +329,7 @@ pub fn public_get(st: &Context, code: &str) -> AppResult<PublicDetails> {
         None
     };
     Ok(PublicDetails {
+        has_letter: repo::letters::latest_of(&mut conn, &r.id)?.is_some(),
         events: repo::reports::events_of(&mut conn, &r.id)?,
         lead,
         lead_agency_name,

@@ -101,6 +101,16 @@ async fn an_approved_result_is_a_numbered_letter_in_vietnamese() {
     let public = format!("/api/v1/public/reports/{code}/letter.pdf");
     assert_eq!(letter(&w, None, &public).await.0, StatusCode::NOT_FOUND);
     w.publish(&id).await;
+    let view =
+        w.t.get(&format!("/api/v1/public/reports/{code}"))
+            .send()
+            .await
+            .json();
+    assert_eq!(
+        view["result"]["letter_url"],
+        public.as_str(),
+        "the public result links it"
+    );
     let (status, pdf) = letter(&w, None, &public).await;
     assert_eq!(status, StatusCode::OK);
     let text = text_of(&pdf);
