@@ -6,9 +6,10 @@
 # (p50/p99/max of sent_at - created_at over every message).
 #
 #   bench/outbox.sh              (BENCH_DURATION=20s, BENCH_CLIENTS=4, BENCH_WORKERS=4)
+#   BENCH_DATABASE_URL=postgres://user@host/db bench/outbox.sh    (an empty PostgreSQL database)
 #
-# Needs wrk, sqlite3 and python3 (a venv with aiosmtpd is made in the work folder). BENCH_BIN=path
-# skips the build. Traffic stays on 127.0.0.1.
+# Needs wrk, sqlite3 (psql for PostgreSQL) and python3 (a venv with aiosmtpd is made in the work
+# folder). BENCH_BIN=path skips the build. Traffic stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=${BENCH_DURATION:-20s}; C=${BENCH_CLIENTS:-4}; W=${BENCH_WORKERS:-4}
@@ -33,7 +34,7 @@ class H(BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
-export PAHT_DATA_DIR="$work/data" DATABASE_URL="sqlite://$work/data/paht.db" PAHT_BIND="127.0.0.1:$port" \
+export PAHT_DATA_DIR="$work/data" DATABASE_URL="${BENCH_DATABASE_URL:-sqlite://$work/data/paht.db}" PAHT_BIND="127.0.0.1:$port" \
   PAHT_LOG=warn PAHT_SWEEP_INTERVAL_SECS=0 PAHT_SMTP_URL="smtp://127.0.0.1:$sport" \
   PAHT_OUTBOX_WORKERS="$W" PAHT_OUTBOX_POLL_MS=200
 "$BIN" seed-demo --reports 300 --total 300 >/dev/null 2>&1
@@ -46,13 +47,35 @@ admin=$(login admin "$pw"); citizen=$(login 0910000000 demo-2026)
 curl -fsS -o /dev/null "http://127.0.0.1:$port/api/v1/admin/webhooks" -H "authorization: Bearer $admin" \
   -H 'content-type: application/json' -d "{\"url\":\"http://127.0.0.1:$hport/hook\",\"events\":[\"report.submitted\"]}"
 db="$work/data/paht.db"
-before=$(sqlite3 "$db" "SELECT COUNT(*) FROM outbox")
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+  q() { psql -qAt "$BENCH_DATABASE_URL" -c "$1"; }
+else
+  q() { sqlite3 "$db" "$1"; }
+fi
+before=$(q "SELECT COUNT(*) FROM outbox")
+started=$(date -u +%Y-%m-%dT%H:%M:%S)
 sed 's/"phone":"0918765432"}/"phone":"0918765432","email":"binh.tran@example.vn"}/' bench/submit.lua >"$work/submit.lua"
 echo "submissions: wrk -t2 -c$C -d$D"
 TOKEN=$citizen wrk -t2 -c"$C" -d"$D" -s "$work/submit.lua" "http://127.0.0.1:$port/api/v1/reports" | grep -E "Requests/sec|Latency|requests in"
 for _ in $(seq 1 3000); do
-  [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")" = 0 ] && break; sleep 0.2
+  [ "$(q "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")" = 0 ] && break; sleep 0.2
 done
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+psql -qAt "$BENCH_DATABASE_URL" <<SQL
+CREATE TEMP VIEW m AS SELECT transport, EXTRACT(EPOCH FROM sent_at - created_at) * 1000.0 AS ms,
+    created_at AS c, sent_at AS s
+  FROM outbox WHERE created_at >= '$started' AND status = 'sent';
+SELECT 'messages sent: ' || (SELECT COUNT(*) FROM m)
+    || ' (' || (SELECT COUNT(*) FROM m WHERE transport = 'email') || ' e-mails, '
+    || (SELECT COUNT(*) FROM m WHERE transport = 'webhook') || ' webhooks); not sent: '
+    || (SELECT COUNT(*) FROM outbox WHERE status <> 'sent');
+SELECT 'dispatcher throughput: ' || round((SELECT COUNT(*) FROM m) / (SELECT EXTRACT(EPOCH FROM MAX(s) - MIN(c)) FROM m)) || ' messages/s over the run';
+SELECT 'commit to delivery: p50 ' || round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1)
+    || ' ms, p99 ' || round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 1)
+    || ' ms, max ' || round(MAX(ms)::numeric, 1) || ' ms' FROM m;
+SQL
+exit 0
+fi
 sqlite3 "$db" <<SQL
 .mode list
 CREATE TEMP VIEW m AS SELECT transport, (julianday(sent_at) - julianday(created_at)) * 86400000.0 AS ms,
