@@ -124,6 +124,11 @@ pub async fn stream(
         .streaming(futures_util::stream::unfold(state, next_chunk)))
 }
 
+/// A frame as it goes on the wire (`text/event-stream`).
+fn wire(f: &Frame) -> String {
+    format!("id: {}\nevent: {}\ndata: {}\n\n", f.id, f.event, f.data)
+}
+
 struct Stream {
     ctx: Context,
     sub: Option<Subscription>,
@@ -146,7 +151,7 @@ async fn next_chunk(mut s: Stream) -> Option<(Chunk, Stream)> {
     }
     loop {
         if !s.pending.is_empty() {
-            let text: String = s.pending.drain(..).map(|f| f.wire()).collect();
+            let text: String = s.pending.drain(..).map(|f| wire(&f)).collect();
             s.last_sent = Instant::now();
             return Some((Ok(Bytes::from(text)), s));
         }

@@ -38,6 +38,47 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
 }
 
+impl OutboxRow {
+    /// A message waiting for its first attempt, due at once.
+    #[allow(clippy::too_many_arguments)]
+    pub fn pending(
+        id: String,
+        kind: &str,
+        report_id: Option<String>,
+        event_id: Option<String>,
+        transport: &str,
+        recipient: &str,
+        user_id: Option<String>,
+        subject: &str,
+        body: &str,
+        segments: i32,
+        thread_key: Option<String>,
+        now: NaiveDateTime,
+    ) -> Self {
+        Self {
+            id,
+            kind: kind.into(),
+            report_id,
+            event_id,
+            transport: transport.into(),
+            recipient: recipient.trim().into(),
+            user_id,
+            subject: subject.into(),
+            body: body.into(),
+            segments,
+            thread_key,
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            lease_id: None,
+            lease_until: None,
+            created_at: now,
+            sent_at: None,
+            last_error: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox_attempts)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]

@@ -112,27 +112,20 @@ pub fn send_daily(st: &Context) -> AppResult<usize> {
             if smtp && let Some(to) = u.email.as_ref().filter(|e| !e.trim().is_empty()) {
                 repo::outbox::insert(
                     c,
-                    &OutboxRow {
-                        id: new_id(),
-                        kind: "overdue_digest".into(),
-                        report_id: None,
-                        event_id: None,
-                        transport: "email".into(),
-                        recipient: to.trim().into(),
-                        user_id: Some(u.id.clone()),
-                        subject: title.clone(),
-                        body: body.clone(),
-                        segments: 1,
-                        thread_key: None,
-                        status: "pending".into(),
-                        attempts: 0,
-                        next_attempt_at: now,
-                        lease_id: None,
-                        lease_until: None,
-                        created_at: now,
-                        sent_at: None,
-                        last_error: None,
-                    },
+                    &OutboxRow::pending(
+                        new_id(),
+                        "overdue_digest",
+                        None,
+                        None,
+                        "email",
+                        to,
+                        Some(u.id.clone()),
+                        &title,
+                        &body,
+                        1,
+                        None,
+                        now,
+                    ),
                 )?;
                 written += 1;
             }

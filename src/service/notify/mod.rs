@@ -307,27 +307,20 @@ impl<'a> Planner<'a> {
         };
         repo::outbox::insert(
             c,
-            &OutboxRow {
-                id: new_id(),
-                kind: m.kind.into(),
-                report_id: Some(m.report.id.clone()),
-                event_id: Some(m.event.id.clone()),
-                transport: transport.into(),
-                recipient: recipient.trim().into(),
-                user_id: user.map(|u| u.id.clone()),
-                subject: subject.into(),
-                body: body.into(),
+            &OutboxRow::pending(
+                new_id(),
+                m.kind,
+                Some(m.report.id.clone()),
+                Some(m.event.id.clone()),
+                transport,
+                recipient,
+                user.map(|u| u.id.clone()),
+                subject,
+                body,
                 segments,
-                thread_key: (transport == "email").then(|| m.report.id.clone()),
-                status: "pending".into(),
-                attempts: 0,
-                next_attempt_at: self.now,
-                lease_id: None,
-                lease_until: None,
-                created_at: self.now,
-                sent_at: None,
-                last_error: None,
-            },
+                (transport == "email").then(|| m.report.id.clone()),
+                self.now,
+            ),
         )?;
         self.written += 1;
         Ok(())
