@@ -62,6 +62,8 @@ impl AppState {
                 slowdown_max: config.login_slowdown_max,
                 refresh_per_address: config.refresh_max_failures_per_address,
                 register_per_address: config.register_max_per_address,
+                follow_up_per_address: config.follow_up_max_failures_per_address,
+                guest_reports_per_address: config.guest_reports_max_per_address,
             })),
             jwt: Arc::new(JwtKeys::new(&secret)),
             calendar: Arc::new(CalendarCache::default()),

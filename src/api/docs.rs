@@ -144,6 +144,10 @@ const TAGS: &[(&str, &str)] = &[
         "Figures for the IOC dashboard and the periodic reports (Art. 11-12, Decree 09/2019).",
     ),
     (
+        "track",
+        "Reporters without an account: a guest's report from the portal, and following a report with its tracking code and follow-up token (Art. 7.1, 10); the IOC issues and revokes tokens.",
+    ),
+    (
         "public",
         "What anyone may read: published results and public statistics, with no personal data.",
     ),
@@ -299,6 +303,16 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
                 .bearer_format("JWT")
                 .build(),
         ),
+    );
+    // Art. 7.1, 10: a reporter without an account shows the report's follow-up token.
+    components.add_security_scheme(
+        "follow_up",
+        SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+            utoipa::openapi::security::ApiKeyValue::with_description(
+                "Follow-Up-Token",
+                "The report's follow-up token (`XXXX-XXXX-XXXX-XXXX`), sent to its reporter with the tracking code.",
+            ),
+        )),
     );
     for (status, description) in PROBLEMS {
         components.responses.insert(

@@ -27,6 +27,7 @@ pub mod shedding;
 pub mod state;
 pub mod statistics;
 pub mod stream;
+pub mod track;
 pub mod users;
 pub mod views;
 pub mod webhooks;
@@ -149,6 +150,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(statistics::periodic::get_issued)
                 .service(statistics::public)
                 .service(public::list)
+                .service(track::submit_guest)
+                .service(track::track)
+                .service(track::track_events)
+                .service(track::track_supplement)
+                .service(track::track_feedback)
+                .service(track::track_rating)
+                .service(track::reissue)
+                .service(track::revoke)
                 .service(public::get_one)
                 .service(letters::public_letter),
         );

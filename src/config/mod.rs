@@ -111,6 +111,10 @@ pub struct Config {
     pub refresh_max_failures_per_address: u32,
     /// Registrations allowed per client address before 429.
     pub register_max_per_address: u32,
+    /// Wrong follow-up tokens (or codes) per client address in the window before 429.
+    pub follow_up_max_failures_per_address: u32,
+    /// Reports from guests (no account) per client address in the window before 429.
+    pub guest_reports_max_per_address: u32,
     /// The sliding window of the sign-in, refresh and registration limits.
     pub login_window: Duration,
     /// Longest time to receive a JSON request body before 408.
@@ -203,6 +207,10 @@ impl Config {
         let refresh_max_failures_per_address =
             num("PAHT_REFRESH_MAX_FAILURES_ADDRESS", 20, 1, 100_000) as u32;
         let register_max_per_address = num("PAHT_REGISTER_MAX_PER_ADDRESS", 10, 1, 100_000) as u32;
+        let follow_up_max_failures_per_address =
+            num("PAHT_FOLLOW_UP_MAX_FAILURES_ADDRESS", 10, 1, 100_000) as u32;
+        let guest_reports_max_per_address =
+            num("PAHT_GUEST_REPORTS_MAX_PER_ADDRESS", 5, 1, 100_000) as u32;
         let body_timeout = Duration::from_millis(num("PAHT_BODY_TIMEOUT_MS", 30_000, 10, 600_000));
         let upload_timeout =
             Duration::from_millis(num("PAHT_UPLOAD_TIMEOUT_MS", 300_000, 10, 3_600_000));
@@ -316,6 +324,8 @@ impl Config {
             login_slowdown_max,
             refresh_max_failures_per_address,
             register_max_per_address,
+            follow_up_max_failures_per_address,
+            guest_reports_max_per_address,
             login_window,
             body_timeout,
             upload_timeout,

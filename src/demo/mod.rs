@@ -63,6 +63,7 @@ fn principal(st: &Context, login: &str) -> AppResult<Option<Principal>> {
                 user_id: u.id,
                 role: u.role,
                 agency_id: u.agency_id,
+                follow_up: None,
             }
         }),
     )
@@ -88,6 +89,7 @@ fn staff(st: &Context, username: &str, role: Role, agency: Option<&str>) -> AppR
         user_id: u.id,
         role,
         agency_id: u.agency_id,
+        follow_up: None,
     })
 }
 
@@ -230,6 +232,7 @@ pub fn seed(
                     user_id: u.id,
                     role: Role::Citizen,
                     agency_id: None,
+                    follow_up: None,
                 }
             }
         };
@@ -272,6 +275,7 @@ fn principal_by_phone(st: &Context, phone: &str) -> AppResult<Option<Principal>>
             user_id: u.id,
             role: Role::Citizen,
             agency_id: None,
+            follow_up: None,
         }),
     )
 }

@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod complaints;
 pub mod directory;
+pub mod follow_up;
 pub mod periods;
 pub mod report;
 pub mod roles;

@@ -85,6 +85,8 @@ pub const ACTIONS: &[&str] = &[
     "emergency_finished",
     "emergency_recorded",
     "recognition_proposed",
+    "follow_up_reissued",
+    "follow_up_revoked",
 ];
 
 /// The history steps anyone may read of a published report.
@@ -104,7 +106,7 @@ pub const PUBLIC_ACTIONS: [&str; 10] = [
 /// Steps the reporter also sees on their own report: what was asked of them, what they did,
 /// where the report went. Internal steps (drafts, send-backs, returns between agencies, flags,
 /// extension requests) are not among them; a new step is internal until listed here.
-const REPORTER_ACTIONS: [&str; 11] = [
+const REPORTER_ACTIONS: [&str; 12] = [
     "info_requested",
     "supplemented",
     "rejected",
@@ -116,6 +118,7 @@ const REPORTER_ACTIONS: [&str; 11] = [
     "emergency_call_forwarded",
     "emergency_recorded",
     "closed",
+    "follow_up_reissued",
 ];
 
 /// Whether the reporter sees a step of their report's history.

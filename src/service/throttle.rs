@@ -37,6 +37,10 @@ pub struct ThrottleLimits {
     pub refresh_per_address: u32,
     /// Registrations per address.
     pub register_per_address: u32,
+    /// Wrong follow-up tokens per address.
+    pub follow_up_per_address: u32,
+    /// Guests' reports per address.
+    pub guest_reports_per_address: u32,
 }
 
 /// Attempts per key in a sliding window.
@@ -96,6 +100,8 @@ struct State {
     accounts: Window,
     refresh: Window,
     register: Window,
+    follow_up: Window,
+    guest_reports: Window,
 }
 
 #[derive(Debug)]
@@ -187,6 +193,34 @@ impl AuthThrottle {
     }
 }
 
+impl AuthThrottle {
+    /// Before a follow-up token is checked: refuses an address that showed too many wrong ones
+    /// (the token has 80 bits; this keeps guessing from even starting).
+    pub fn check_follow_up(&self, address: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        let (w, max) = (self.window, self.limits.follow_up_per_address);
+        match self.lock().follow_up.wait(address, max, now, w) {
+            Some(wait) => Err(refuse(wait)),
+            None => Ok(()),
+        }
+    }
+
+    pub fn follow_up_failed(&self, address: &str, now: DateTime<Utc>) {
+        let w = self.window;
+        self.lock().follow_up.record(address, now, w);
+    }
+
+    /// Counts a guest's report from an address; refuses it past the limit.
+    pub fn guest_report_attempt(&self, address: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        let (w, max) = (self.window, self.limits.guest_reports_per_address);
+        let mut st = self.lock();
+        if let Some(wait) = st.guest_reports.wait(address, max, now, w) {
+            return Err(refuse(wait));
+        }
+        st.guest_reports.record(address, now, w);
+        Ok(())
+    }
+}
+
 /// The wait of an attempt on an account with `failures` recent failures: none up to `after`,
 /// then 100 ms doubling per further failure, at most `max`.
 pub fn slowdown(failures: u32, after: u32, max: Duration) -> Duration {
@@ -210,6 +244,8 @@ mod tests {
             slowdown_max: Duration::from_secs(2),
             refresh_per_address: 2,
             register_per_address: 2,
+            follow_up_per_address: 2,
+            guest_reports_per_address: 1,
         }
     }
 
@@ -280,5 +316,13 @@ mod tests {
         assert!(t.register_attempt("1.1.1.1", t0()).is_ok());
         assert!(t.register_attempt("1.1.1.1", t0()).is_err());
         assert!(t.register_attempt("2.2.2.2", t0()).is_ok());
+        t.follow_up_failed("1.1.1.1", t0());
+        assert!(t.check_follow_up("1.1.1.1", t0()).is_ok());
+        t.follow_up_failed("1.1.1.1", t0());
+        assert!(t.check_follow_up("1.1.1.1", t0()).is_err());
+        assert!(t.check_follow_up("2.2.2.2", t0()).is_ok());
+        assert!(t.guest_report_attempt("1.1.1.1", t0()).is_ok());
+        assert!(t.guest_report_attempt("1.1.1.1", t0()).is_err());
+        assert!(t.guest_report_attempt("2.2.2.2", t0()).is_ok());
     }
 }

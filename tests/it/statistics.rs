@@ -510,6 +510,7 @@ async fn counters_match_the_rows_and_a_rebuild() {
         user_id: "x".into(),
         role: paht::domain::roles::Role::Admin,
         agency_id: None,
+        follow_up: None,
     };
     let mut who = vec![admin];
     for a in agencies.iter().filter(|a| a.participating).take(6) {
@@ -517,6 +518,7 @@ async fn counters_match_the_rows_and_a_rebuild() {
             user_id: "x".into(),
             role: paht::domain::roles::Role::AgencyLeader,
             agency_id: Some(a.id.clone()),
+            follow_up: None,
         });
     }
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -647,6 +649,7 @@ async fn copies_for_volume_keep_the_counters_exact() {
         user_id: "x".into(),
         role: paht::domain::roles::Role::Admin,
         agency_id: None,
+        follow_up: None,
     };
     let q = StatsQuery {
         from: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),

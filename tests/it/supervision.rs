@@ -9,6 +9,7 @@ fn supervisor(agency: &str) -> Principal {
         user_id: "x".into(),
         role: paht::domain::roles::Role::Supervisor,
         agency_id: Some(agency.into()),
+        follow_up: None,
     }
 }
 
@@ -81,6 +82,7 @@ async fn a_supervisors_figures_follow_the_agency_tree() {
         user_id: "x".into(),
         role: paht::domain::roles::Role::Admin,
         agency_id: None,
+        follow_up: None,
     };
     let all = st::summary_from(&t.state, &admin, &year(), Source::Rows).unwrap();
     let busy: Vec<String> = all
@@ -126,6 +128,7 @@ async fn an_upgrade_adds_the_supervisors_counters() {
             user_id: "x".into(),
             role: paht::domain::roles::Role::Admin,
             agency_id: None,
+            follow_up: None,
         },
         &year(),
         Source::Rows,

@@ -347,6 +347,15 @@ pub struct ReportView {
     /// Staff only: the words of its title and content that suggest a complaint or a
     /// denunciation, which the IOC refuses (Art. 1.1c, 3.9); a suggestion, never a decision.
     pub complaint_signals: Vec<String>,
+    /// The follow-up token (Art. 7.1, 10), only in the answer to the submission that issued it
+    /// (and in the e-mail or SMS to the reporter): with the code it opens
+    /// `/api/v1/track/{code}` without an account. It is stored hashed and never shown again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(
+        example = "7KQ2-M9XD-4HRT-W3ZP",
+        pattern = "^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$"
+    )]
+    pub follow_up_token: Option<String>,
 }
 
 impl From<ReportDetails> for ReportView {
@@ -356,6 +365,7 @@ impl From<ReportDetails> for ReportView {
         let r = d.report;
         let full = d.identity == crate::domain::visibility::Identity::Full;
         Self {
+            follow_up_token: d.follow_up_token,
             reporter: d.reporter.map(|p| ReporterView {
                 full_name: p.full_name,
                 contact_address: p.contact_address,

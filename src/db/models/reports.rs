@@ -383,3 +383,15 @@ pub struct RecognitionRow {
     pub proposed_agency_id: Option<String>,
     pub proposed_at: NaiveDateTime,
 }
+
+/// A report's follow-up token: its hash, never the token.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::follow_up_tokens)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct FollowUpTokenRow {
+    pub report_id: String,
+    pub token_hash: String,
+    pub issued_at: NaiveDateTime,
+    pub issued_by: Option<String>,
+    pub revoked_at: Option<NaiveDateTime>,
+}

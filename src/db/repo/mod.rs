@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod calendar;
 pub mod categories;
 pub mod counters;
+pub mod follow_up;
 pub mod letters;
 pub mod live;
 pub mod outbox;

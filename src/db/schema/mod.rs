@@ -420,6 +420,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     live_events,
     letters,
+    follow_up_tokens,
 );
 
 diesel::table! {
@@ -432,5 +433,16 @@ diesel::table! {
         k1 -> Text,
         k2 -> Text,
         n -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The reporters' follow-up tokens (`repo::follow_up`): hashes only.
+    follow_up_tokens (report_id) {
+        report_id -> Text,
+        token_hash -> Text,
+        issued_at -> Timestamp,
+        issued_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
     }
 }

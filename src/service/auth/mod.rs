@@ -35,9 +35,55 @@ use tokens::{issue, sha256_hex};
 /// disabled account or a changed role takes effect on the next request).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
+    /// The account; empty for a reporter without one (a guest, or a follow-up token's holder).
     pub user_id: String,
     pub role: Role,
     pub agency_id: Option<String>,
+    /// For a reporter without an account: the report whose follow-up token they showed
+    /// (Art. 7.1, 10). `None` for an account.
+    pub follow_up: Option<String>,
+}
+
+impl Principal {
+    /// Someone with no account submitting a report on the portal (a guest).
+    pub fn guest() -> Self {
+        Self {
+            user_id: String::new(),
+            role: Role::Citizen,
+            agency_id: None,
+            follow_up: None,
+        }
+    }
+
+    /// The holder of a report's follow-up token: its reporter, without an account.
+    pub fn follower(report_id: &str) -> Self {
+        Self {
+            follow_up: Some(report_id.to_string()),
+            ..Self::guest()
+        }
+    }
+
+    /// Whether the caller has an account (the actor recorded in events).
+    pub fn has_account(&self) -> bool {
+        !self.user_id.is_empty()
+    }
+
+    /// The account to record as the actor of an event: none for a reporter without one.
+    pub fn actor_id(&self) -> Option<String> {
+        self.has_account().then(|| self.user_id.clone())
+    }
+
+    /// Whether the caller is the report's reporter: the account that submitted it, or the
+    /// holder of its follow-up token.
+    pub fn is_reporter_of(&self, report_id: &str, reporter_user_id: Option<&str>) -> bool {
+        if self.role != Role::Citizen {
+            return false;
+        }
+        match &self.follow_up {
+            Some(id) => id == report_id,
+            None => self.has_account() && reporter_user_id == Some(self.user_id.as_str()),
+        }
+    }
 }
 
 fn invalid_credentials() -> AppError {

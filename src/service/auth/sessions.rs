@@ -121,6 +121,7 @@ mod tests {
             user_id: "u1".into(),
             role: Role::Operator,
             agency_id: None,
+            follow_up: None,
         }
     }
 

@@ -177,6 +177,7 @@ fn load_account(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<(Principa
         user_id: user.id.clone(),
         role: user.role,
         agency_id: user.agency_id.clone(),
+        follow_up: None,
     };
     Ok((p, Account(std::sync::Arc::new(user))))
 }

@@ -26,8 +26,17 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
             .unwrap_or_default())
     };
     match ev.action.as_str() {
-        // Art. 7: the tracking code, at once.
-        "submitted" => p.reporter(c, msg("received"))?,
+        // Art. 7: the tracking code, at once, with the follow-up token (Art. 7.1, 10).
+        "submitted" => {
+            let token = p.follow_up_token.clone().unwrap_or_default();
+            p.reporter(c, msg("received").var("token", token))?
+        }
+        // A new follow-up token, issued by the IOC.
+        "follow_up_reissued" => {
+            if let Some(token) = p.follow_up_token.clone() {
+                p.reporter(c, msg("follow_up_token").var("token", token))?
+            }
+        }
         // Art. 7.1: what to add.
         "info_requested" => p.reporter(c, msg("info_requested").var("note", note))?,
         "rejected" => {

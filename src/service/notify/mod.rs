@@ -25,9 +25,22 @@ use templates::{Audience, Wording};
 
 /// The messages of the events a report write appended after event number `after`.
 pub fn plan_after(st: &Context, c: &mut DbConn, report_id: &str, after: i64) -> AppResult<usize> {
+    plan_after_with(st, c, report_id, after, None)
+}
+
+/// As [`plan_after`], with the follow-up token the write issued: it goes to the reporter by
+/// e-mail and SMS only, never into the in-app inbox or a push (it would be kept there).
+pub fn plan_after_with(
+    st: &Context,
+    c: &mut DbConn,
+    report_id: &str,
+    after: i64,
+    follow_up_token: Option<&str>,
+) -> AppResult<usize> {
     let evs = repo::reports::events_after(c, report_id, after)?;
     crate::service::live::record(c, &evs)?;
     let mut p = Planner::new(st);
+    p.follow_up_token = follow_up_token.map(str::to_string);
     let hooks = if evs.is_empty() {
         Vec::new()
     } else {
@@ -63,6 +76,8 @@ pub struct Planner<'a> {
     pub st: &'a Context,
     pub now: NaiveDateTime,
     pub written: usize,
+    /// The follow-up token issued by the write being planned.
+    pub follow_up_token: Option<String>,
 }
 
 /// A message of one kind about one report, with its variables.
@@ -96,6 +111,7 @@ impl<'a> Message<'a> {
 }
 
 /// A message rendered in both languages.
+#[derive(Clone)]
 struct Rendered {
     subject: String,
     body: String,
@@ -110,6 +126,7 @@ impl<'a> Planner<'a> {
             st,
             now: st.clock.now().naive_utc(),
             written: 0,
+            follow_up_token: None,
         }
     }
 
@@ -131,6 +148,29 @@ impl<'a> Planner<'a> {
     /// The reporter, through the channel of intake (Art. 9.3a), and their inbox.
     pub fn reporter(&mut self, c: &mut DbConn, m: Message<'_>) -> AppResult<()> {
         let text = self.render(c, &m, Audience::Reporter)?;
+        // The follow-up token travels to the reporter's own address (e-mail, SMS); the inbox
+        // and the push carry a word that it was sent instead, as they are kept or pass through
+        // third parties.
+        let kept = if m.vars.iter().any(|(k, _)| *k == "token") {
+            let masked = Message {
+                vars: m
+                    .vars
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = if *k == "token" {
+                            "(đã gửi qua thư điện tử hoặc tin nhắn)".to_string()
+                        } else {
+                            v.clone()
+                        };
+                        (*k, v)
+                    })
+                    .collect(),
+                ..m
+            };
+            self.render(c, &masked, Audience::Reporter)?
+        } else {
+            text.clone()
+        };
         let r = m.report;
         let account = match &r.reporter_user_id {
             Some(id) => repo::users::find(c, id)?,
@@ -139,7 +179,7 @@ impl<'a> Planner<'a> {
         let identity = repo::reports::reporter(c, &r.id)?;
         let n = &self.st.config.notify;
         if let Some(u) = &account {
-            self.inbox(c, &m, u, &text)?;
+            self.inbox(c, &m, u, &kept)?;
         }
         let email = identity
             .as_ref()
@@ -178,7 +218,7 @@ impl<'a> Planner<'a> {
             && let Some(u) = &account
         {
             for d in repo::outbox::devices_of(c, &u.id)? {
-                self.queue(c, &m, "push", &d.token, Some(u), &text.subject, &text.short)?;
+                self.queue(c, &m, "push", &d.token, Some(u), &kept.subject, &kept.short)?;
             }
         }
         Ok(())

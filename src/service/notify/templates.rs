@@ -31,21 +31,31 @@ pub struct Builtin {
     pub short_en: &'static str,
 }
 
-const R: &[&str] = &["code", "link"];
-
 /// Every kind of message, with its built-in wording.
 pub static BUILTIN: &[Builtin] = &[
     Builtin {
         kind: "received",
         audience: Audience::Reporter,
-        vars: R,
+        vars: &["code", "link", "token"],
         not_in_short: &[],
         subject: "Đã tiếp nhận phản ánh {code}",
-        body: "Hệ thống thông tin phản ánh hiện trường đã nhận được phản ánh của Ông/Bà.\nMã số theo dõi: {code}.\nTrung tâm IOC sẽ xác minh và chuyển cơ quan xử lý theo quy định. Theo dõi tại: {link}",
-        short: "PAHT: đã nhận phản ánh, mã số {code}. Theo dõi: {link}",
+        body: "Hệ thống thông tin phản ánh hiện trường đã nhận được phản ánh của Ông/Bà.\nMã số theo dõi: {code}.\nMã bảo mật: {token} (dùng cùng mã số để theo dõi, bổ sung, phản hồi và đánh giá mà không cần tài khoản; không chia sẻ mã này).\nTrung tâm IOC sẽ xác minh và chuyển cơ quan xử lý theo quy định. Theo dõi tại: {link}",
+        short: "PAHT: đã nhận phản ánh, mã số {code}, mã bảo mật {token}. Theo dõi: {link}",
         subject_en: "Report {code} received",
-        body_en: "The field-report system received your report.\nTracking code: {code}.\nThe IOC will verify it and pass it to the agency in charge. Follow it at: {link}",
-        short_en: "Report received, tracking code {code}. Follow it: {link}",
+        body_en: "The field-report system received your report.\nTracking code: {code}.\nFollow-up token: {token} (with the code it lets you follow, supplement, reply to and rate the report without an account; do not share it).\nThe IOC will verify it and pass it to the agency in charge. Follow it at: {link}",
+        short_en: "Report received, tracking code {code}, follow-up token {token}. Follow it: {link}",
+    },
+    Builtin {
+        kind: "follow_up_token",
+        audience: Audience::Reporter,
+        vars: &["code", "link", "token"],
+        not_in_short: &[],
+        subject: "Mã bảo mật mới của phản ánh {code}",
+        body: "Trung tâm IOC đã cấp mã bảo mật mới cho phản ánh {code}: {token}.\nMã cũ không còn dùng được. Theo dõi tại: {link}",
+        short: "PAHT: mã bảo mật mới của phản ánh {code}: {token}. Mã cũ hết hiệu lực.",
+        subject_en: "A new follow-up token for report {code}",
+        body_en: "The IOC issued a new follow-up token for report {code}: {token}.\nThe old one no longer works. Follow it at: {link}",
+        short_en: "New follow-up token for report {code}: {token}. The old one no longer works.",
     },
     Builtin {
         kind: "info_requested",

@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod assignments;
 pub mod files;
+pub mod follow_up;
 pub mod intake;
 pub mod queries;
 pub mod sweeper;
@@ -51,11 +52,52 @@ pub fn transition(r: &ReportRow, t: Transition) -> AppResult<ReportStatus> {
         .ok_or_else(|| wrong_state(r.status.as_str()))
 }
 
+/// Who acts as the reporter (supplement, feedback, rating).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsReporter {
+    /// The reporter: their account, or their follow-up token.
+    Themselves,
+    /// An operator recording what a reporter without an account said on the phone or wrote
+    /// (Art. 7.2: the IOC enters what arrives through the hotline and by e-mail).
+    OnBehalf,
+}
+
+impl AsReporter {
+    /// The note of the event: that an operator recorded it, and from what.
+    pub fn note(self, what: Option<String>, source: Option<&str>) -> Option<String> {
+        match self {
+            AsReporter::Themselves => what,
+            AsReporter::OnBehalf => {
+                let mut n = "Nhân sự tiếp nhận ghi nhận thay người phản ánh".to_string();
+                if let Some(s) = source {
+                    n.push_str(&format!(" ({s})"));
+                }
+                if let Some(w) = what {
+                    n.push_str(&format!(": {w}"));
+                }
+                Some(n)
+            }
+        }
+    }
+}
+
+/// Whether the caller may act as the report's reporter: the reporter, or an operator for a
+/// reporter without an account (403 otherwise).
+pub fn as_reporter(who: &Principal, r: &ReportRow) -> AppResult<AsReporter> {
+    if who.is_reporter_of(&r.id, r.reporter_user_id.as_deref()) {
+        Ok(AsReporter::Themselves)
+    } else if who.role == Role::Operator && r.reporter_user_id.is_none() {
+        Ok(AsReporter::OnBehalf)
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
 /// Whether the caller may see the report at all.
 pub fn visible(conn: &mut DbConn, who: &Principal, r: &ReportRow) -> AppResult<bool> {
     Ok(match who.role {
         Role::Operator | Role::Province | Role::Admin => true,
-        Role::Citizen => r.reporter_user_id.as_deref() == Some(who.user_id.as_str()),
+        Role::Citizen => who.is_reporter_of(&r.id, r.reporter_user_id.as_deref()),
         Role::AgencyStaff | Role::AgencyLeader | Role::Supervisor => {
             let Some(mine) = &who.agency_id else {
                 return Ok(false);
@@ -91,6 +133,8 @@ pub struct Act<'a> {
     pub who: &'a Principal,
     pub now: DateTime<Utc>,
     pub cal: Arc<WorkingCalendar>,
+    /// A follow-up token issued by the action, for the message that carries it to the reporter.
+    pub follow_up_token: std::cell::RefCell<Option<String>>,
 }
 
 impl Act<'_> {
@@ -198,7 +242,7 @@ impl Act<'_> {
             report_id: r.id.clone(),
             seq: 0,
             at: self.now_naive(),
-            actor_user_id: Some(self.who.user_id.clone()),
+            actor_user_id: self.who.actor_id(),
             actor_role: Some(self.who.role.as_str().to_string()),
             actor_agency_id: self.who.agency_id.clone(),
             action: action.to_string(),
@@ -269,6 +313,7 @@ pub fn act<T>(
         who,
         now: st.clock.now(),
         cal,
+        follow_up_token: Default::default(),
     };
     st.report_write_tx(&mut conn, |c| {
         // Of two actions on one report, the second waits here for the first to commit.
@@ -282,7 +327,8 @@ pub fn act<T>(
         let seq = repo::reports::last_seq(c, report_id)?;
         let out = f(&ctx, c, r)?;
         // Whoever must hear of what the action did is written to the outbox with it.
-        crate::service::notify::plan_after(st, c, report_id, seq)?;
+        let token = ctx.follow_up_token.borrow().clone();
+        crate::service::notify::plan_after_with(st, c, report_id, seq, token.as_deref())?;
         let after = Facts::load(c, report_id, &tree)?;
         stat_counts::record(c, &before, &after)?;
         Ok(out)

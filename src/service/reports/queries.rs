@@ -38,6 +38,19 @@ pub struct ReportDetails {
     /// Referrals to the province (Art. 3.7): for staff only.
     pub referrals: Vec<crate::db::models::ReferralRow>,
     pub now: DateTime<Utc>,
+    /// The follow-up token, in the answer to the submission that issued it (never read back).
+    pub follow_up_token: Option<String>,
+}
+
+/// How much of the reporter's identity the caller sees.
+fn identity_for(who: &Principal, is_reporter: bool, consent_share_contact: bool) -> Identity {
+    if who.has_account() {
+        visibility::identity_access(who.role, is_reporter, consent_share_contact)
+    } else {
+        // A follow-up token opens the report's state, not the reporter's identity: whoever
+        // read the SMS or the e-mail must not learn the CCCD number from it.
+        Identity::Hidden
+    }
 }
 
 /// What `who` may see of a report, read on `c` (inside the caller's transaction).
@@ -47,8 +60,8 @@ pub(crate) fn details(
     r: ReportRow,
     now: DateTime<Utc>,
 ) -> AppResult<ReportDetails> {
-    let is_reporter = r.reporter_user_id.as_deref() == Some(who.user_id.as_str());
-    let identity = visibility::identity_access(who.role, is_reporter, r.consent_share_contact);
+    let is_reporter = who.is_reporter_of(&r.id, r.reporter_user_id.as_deref());
+    let identity = identity_for(who, is_reporter, r.consent_share_contact);
     let audience = visibility::audience(who.role, is_reporter);
     let reporter = if identity == Identity::Hidden {
         None
@@ -96,6 +109,7 @@ pub(crate) fn details(
         },
         report: r,
         now,
+        follow_up_token: None,
     })
 }
 
@@ -108,8 +122,8 @@ pub(crate) fn new_report_view(
     clock: &ClockRow,
     now: DateTime<Utc>,
 ) -> Option<ReportDetails> {
-    let is_reporter = r.reporter_user_id.as_deref() == Some(who.user_id.as_str());
-    let identity = visibility::identity_access(who.role, is_reporter, r.consent_share_contact);
+    let is_reporter = who.is_reporter_of(&r.id, r.reporter_user_id.as_deref());
+    let identity = identity_for(who, is_reporter, r.consent_share_contact);
     (is_reporter && identity == Identity::Full).then(|| ReportDetails {
         report: r.clone(),
         reporter: Some(reporter.clone()),
@@ -123,6 +137,7 @@ pub(crate) fn new_report_view(
         emergency: None,
         referrals: Vec::new(),
         now,
+        follow_up_token: None,
     })
 }
 
@@ -175,7 +190,7 @@ pub fn events(st: &Context, who: &Principal, id: &str) -> AppResult<Vec<EventRow
     let mut conn = st.pool.get()?;
     let r = load_visible(&mut conn, who, id)?;
     let rows = repo::reports::events_of(&mut conn, &r.id)?;
-    let is_reporter = r.reporter_user_id.as_deref() == Some(who.user_id.as_str());
+    let is_reporter = who.is_reporter_of(&r.id, r.reporter_user_id.as_deref());
     Ok(match visibility::audience(who.role, is_reporter) {
         Audience::Staff => rows,
         Audience::Reporter => rows

@@ -45,6 +45,7 @@ pub fn issue_periodic(
         user_id: who.user_id.clone(),
         role: Role::Admin,
         agency_id: None,
+        follow_up: None,
     };
     let snap = Snapshot {
         summary: summary(st, &everyone, &q)?,

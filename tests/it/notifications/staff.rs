@@ -213,7 +213,7 @@ async fn templates_are_edited_and_checked() {
         .unwrap()
         .clone();
     assert_eq!(received["customised"], false);
-    assert_eq!(received["variables"], json!(["code", "link"]));
+    assert_eq!(received["variables"], json!(["code", "link", "token"]));
     let mut t = json!({
         "subject": "PAHT nhận phản ánh {code}",
         "body": "Cảm ơn Ông/Bà. Mã số {code}.",

@@ -24,6 +24,7 @@ async fn two_operators_accepting_at_once_one_wins() {
             user_id: me["id"].as_str().unwrap().to_string(),
             role: paht::domain::roles::Role::Operator,
             agency_id: None,
+            follow_up: None,
         })
         .unwrap();
     let results: Vec<Result<(), u16>> = std::thread::scope(|s| {
@@ -96,6 +97,7 @@ async fn two_retries_with_one_key_at_once_make_one_report() {
         user_id: me["id"].as_str().unwrap().to_string(),
         role: paht::domain::roles::Role::Citizen,
         agency_id: None,
+        follow_up: None,
     };
     let results: Vec<Submitted> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..2)

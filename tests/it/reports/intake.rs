@@ -171,9 +171,12 @@ async fn the_answer_to_a_submission_is_the_report_read_back() {
             .send()
             .await;
     assert_eq!(created.status, StatusCode::CREATED);
-    let created = created.json();
+    let mut created = created.json();
     let id = created["id"].as_str().unwrap().to_string();
     let read = w.report(&w.citizen, &id).await;
+    // The follow-up token is answered once, with the submission, and never read back.
+    let token = created.as_object_mut().unwrap().remove("follow_up_token");
+    assert!(token.is_some_and(|t| t.is_string()));
     assert_eq!(created, read);
     assert_eq!(read["reporter"]["cccd"], report_body()["reporter"]["cccd"]);
     assert_eq!(
@@ -191,8 +194,16 @@ async fn the_answer_to_a_submission_is_the_report_read_back() {
             .send()
             .await;
     assert_eq!(entered.status, StatusCode::CREATED);
-    let entered = entered.json();
+    let mut entered = entered.json();
     let id2 = entered["id"].as_str().unwrap().to_string();
+    // The operator gets the caller's token once, to read it out.
+    assert!(
+        entered
+            .as_object_mut()
+            .unwrap()
+            .remove("follow_up_token")
+            .is_some()
+    );
     assert_eq!(entered, w.report(&w.op, &id2).await);
 
     let code = created["code"].as_str().unwrap();

@@ -7,6 +7,7 @@ mod dispatching;
 mod emergency;
 mod feedback;
 mod files;
+mod follow_up;
 mod intake;
 mod lifecycle;
 mod lists;

@@ -5,14 +5,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::db::models::{FeedbackRow, RatingRow, ReportChanges, ReportRow};
+use crate::db::models::{FeedbackRow, RatingRow, ReportChanges};
 use crate::db::{new_id, repo};
 use crate::domain::report::{Rating, ReportStatus};
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
 use crate::service::auth::Principal;
-use crate::service::reports::{act, wrong_state};
+use crate::service::reports::{act, as_reporter, wrong_state};
 
 use super::*;
 
@@ -26,14 +26,6 @@ pub struct FeedbackInput {
     pub content: String,
 }
 
-fn require_reporter(who: &Principal, r: &ReportRow) -> AppResult<()> {
-    if r.reporter_user_id.as_deref() == Some(who.user_id.as_str()) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden())
-    }
-}
-
 /// Starts the lead agency's 2-working-day clock to clarify (Art. 10.2).
 pub fn feedback(
     st: &Context,
@@ -42,7 +34,7 @@ pub fn feedback(
     input: FeedbackInput,
 ) -> AppResult<String> {
     act(st, who, id, |ctx, c, r| {
-        require_reporter(who, &r)?;
+        let by = as_reporter(who, &r)?;
         if r.status != ReportStatus::Published {
             return Err(wrong_state(r.status.as_str()));
         }
@@ -59,7 +51,7 @@ pub fn feedback(
             clock_id: Some(clock.id),
         };
         repo::reports::insert_feedback(c, &f)?;
-        ctx.event(c, &r, "feedback_received", None, None, None)?;
+        ctx.event(c, &r, "feedback_received", None, None, by.note(None, None))?;
         ctx.save(c, &r, ReportChanges::default())?;
         Ok(f.id)
     })
@@ -124,7 +116,7 @@ pub struct RatingInput {
 /// Rates a published result; a new rating replaces the old one, and both stay in the history.
 pub fn rate(st: &Context, who: &Principal, id: &str, input: RatingInput) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
-        require_reporter(who, &r)?;
+        let by = as_reporter(who, &r)?;
         if r.status != ReportStatus::Published {
             return Err(wrong_state(r.status.as_str()));
         }
@@ -143,7 +135,7 @@ pub fn rate(st: &Context, who: &Principal, id: &str, input: RatingInput) -> AppR
             "rated",
             None,
             None,
-            Some(input.rating.as_str().into()),
+            by.note(Some(input.rating.as_str().into()), None),
         )?;
         ctx.save(
             c,

@@ -69,6 +69,16 @@ pub fn submit(
 pub fn check_submission(st: &Context, who: &Principal, input: NewReport) -> AppResult<Checked> {
     let now = st.clock.now();
     let channel = match (who.role, input.channel) {
+        // A guest (no account) reports through the portal.
+        (Role::Citizen, None | Some(Channel::Portal)) if !who.has_account() => Channel::Portal,
+        (Role::Citizen, _) if !who.has_account() => {
+            return Err(AppError::validation(vec![FieldError::of(
+                "channel",
+                "channel_not_allowed",
+                "Người phản ánh không có tài khoản gửi qua cổng thông tin (portal).",
+                "A reporter without an account submits through the portal.",
+            )]));
+        }
         (Role::Citizen, None) => Channel::App,
         (Role::Citizen, Some(c @ (Channel::App | Channel::Portal))) => c,
         (Role::Operator, Some(c @ (Channel::Email | Channel::Hotline))) => c,
@@ -133,9 +143,15 @@ pub fn submit_checked(
         return Err(AppError::validation(errors));
     }
     let cal = crate::service::calendar::current(st, &mut conn)?;
-    let ctx = Act { st, who, now, cal };
+    let ctx = Act {
+        st,
+        who,
+        now,
+        cal,
+        follow_up_token: Default::default(),
+    };
     let outcome = st.report_write_tx(&mut conn, |c| -> Result<Submitted, Abort> {
-        if let Some(key) = idempotency_key
+        if let Some(key) = idempotency_key.filter(|_| who.has_account())
             && let Some(prev) = repo::reports::idempotency(c, &who.user_id, key)?
         {
             if prev.request_hash != hash {
@@ -165,7 +181,9 @@ pub fn submit_checked(
             latitude: input.latitude,
             longitude: input.longitude,
             incident_at: input.incident_at.map(|t| t.naive_utc()),
-            reporter_user_id: (who.role == Role::Citizen).then(|| who.user_id.clone()),
+            reporter_user_id: (who.role == Role::Citizen)
+                .then(|| who.actor_id())
+                .flatten(),
             consent_share_contact: input.consent_share_contact,
             consent_public_name: input.consent_public_name,
             confidential: input.confidential,
@@ -207,7 +225,7 @@ pub fn submit_checked(
         );
         submitted.seq = 1;
         repo::reports::insert_event(c, &submitted)?;
-        if let Some(key) = idempotency_key {
+        if let Some(key) = idempotency_key.filter(|_| who.has_account()) {
             let written = repo::reports::insert_idempotency(
                 c,
                 &IdempotencyRow {
@@ -237,12 +255,25 @@ pub fn submit_checked(
         let seq = repo::counters::next(c, &format!("report_seq:{year}"))?;
         row.code = tracking_code(year, seq);
         repo::reports::set_code(c, &row.id, &row.code, &row.search_text_now())?;
-        // The reporter's acknowledgement with the tracking code, in this transaction.
-        crate::service::notify::plan_after(st, c, &row.id, 0)?;
-        let view = match new_report_view(who, &row, &rep, &clock, now) {
-            Some(v) => v,
-            None => details(c, who, row, now)?,
+        // Art. 7.1, 10: the follow-up token, for a reporter without an account (and for anyone
+        // who would rather not sign in).
+        let token = super::super::follow_up::issue(c, &row.id, who.actor_id().as_deref(), now)?;
+        // The reporter's acknowledgement with the tracking code and the token, in this
+        // transaction.
+        crate::service::notify::plan_after_with(st, c, &row.id, 0, Some(&token))?;
+        // A guest sees the report as its follower does.
+        let follower;
+        let viewer = if who.has_account() {
+            who
+        } else {
+            follower = Principal::follower(&row.id);
+            &follower
         };
+        let mut view = match new_report_view(viewer, &row, &rep, &clock, now) {
+            Some(v) => v,
+            None => details(c, viewer, row, now)?,
+        };
+        view.follow_up_token = Some(token);
         Ok(Submitted::Created(Box::new(view)))
     });
     match outcome {

@@ -12,7 +12,7 @@ use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
 use crate::service::auth::Principal;
-use crate::service::reports::{act, transition};
+use crate::service::reports::{act, as_reporter, transition};
 
 use super::*;
 
@@ -52,9 +52,7 @@ pub struct Supplement {
 /// dispatch clock.
 pub fn supplement(st: &Context, who: &Principal, id: &str, input: Supplement) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
-        if r.reporter_user_id.as_deref() != Some(who.user_id.as_str()) {
-            return Err(AppError::forbidden());
-        }
+        let by = as_reporter(who, &r)?;
         let to = transition(&r, Transition::Supplement)?;
         let mut errors = Vec::new();
         for (f, text) in [("title", &input.title), ("content", &input.content)] {
@@ -85,7 +83,7 @@ pub fn supplement(st: &Context, who: &Principal, id: &str, input: Supplement) ->
             "supplemented",
             Some(to),
             None,
-            Some(input.note.clone()),
+            by.note(Some(input.note.clone()), None),
         )?;
         let coords = input.latitude.is_some();
         ctx.save(
