@@ -48,9 +48,59 @@ pub fn normalize(typed: &str) -> Option<String> {
     (out.len() == SYMBOLS).then_some(out)
 }
 
+/// The text with every token in it blotted out (`••••-••••-••••-••••`): what a delivered
+/// message keeps, so that the token lives on only as its hash.
+pub fn mask(text: &str) -> String {
+    let b = text.as_bytes();
+    let is_symbol = |c: u8| ALPHABET.contains(&c);
+    let token_at = |i: usize| {
+        i + SYMBOLS + 3 <= b.len()
+            && (0..SYMBOLS + 3).all(|k| {
+                if k % 5 == 4 {
+                    b[i + k] == b'-'
+                } else {
+                    is_symbol(b[i + k])
+                }
+            })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        let starts_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if starts_word && token_at(i) {
+            let end = i + SYMBOLS + 3;
+            if end == b.len() || !b[end].is_ascii_alphanumeric() {
+                out.push_str(&text[copied..i]);
+                out.push_str("••••-••••-••••-••••");
+                i = end;
+                copied = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_delivered_message_keeps_no_token() {
+        let t = format([7, 1, 200, 42, 9, 9, 0, 255, 3, 77]);
+        let text = format!("Mã số PA-2026-000001.\nMã bảo mật: {t} (không chia sẻ).");
+        let masked = mask(&text);
+        assert!(!masked.contains(&t), "{masked}");
+        assert!(masked.contains("Mã bảo mật: ••••-••••-••••-•••• (không"));
+        assert!(masked.contains("PA-2026-000001"));
+        assert_eq!(mask(&t), "••••-••••-••••-••••");
+        // Something merely like it stays.
+        assert_eq!(mask("XABCD-EFGH-JKMN-PQRS"), "XABCD-EFGH-JKMN-PQRS");
+        assert_eq!(mask("Đường số 5"), "Đường số 5");
+    }
 
     #[test]
     fn a_token_has_four_groups_of_the_alphabet() {

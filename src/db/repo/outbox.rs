@@ -90,6 +90,13 @@ pub fn mark_sent(
     Ok(n == 1)
 }
 
+/// Replaces a delivered message's body (to blot out a secret it carried).
+pub fn set_body(conn: &mut DbConn, id: &str, body: &str) -> QueryResult<usize> {
+    diesel::update(outbox::table.find(id))
+        .set(outbox::body.eq(body))
+        .execute(conn)
+}
+
 /// Returns a claimed message after a failed attempt: to wait until `next` or, when `dead`, to
 /// the dead letters.
 pub fn mark_failed(

@@ -180,7 +180,16 @@ fn finish(
                 if m.transport == "webhook" {
                     repo::outbox::webhook_outcome(c, &m.recipient, true, now)?;
                 }
-                repo::outbox::mark_sent(c, &m.id, lease, now)?;
+                if repo::outbox::mark_sent(c, &m.id, lease, now)?
+                    && matches!(m.kind.as_str(), "received" | "follow_up_token")
+                {
+                    // The follow-up token lives on only as its hash once it reached the
+                    // reporter (a dead letter keeps it, to be replayed).
+                    let kept = crate::domain::follow_up::mask(&m.body);
+                    if kept != m.body {
+                        repo::outbox::set_body(c, &m.id, &kept)?;
+                    }
+                }
                 pass.sent += 1;
                 st.outbox_counts.sent.fetch_add(1, Relaxed);
             }

@@ -106,6 +106,20 @@ async fn a_caller_follows_supplements_and_rates_with_the_token() {
     );
     let mails = p.smtp.to(EMAIL);
     assert!(mails.iter().any(|m| m.text().contains(&token)));
+    // Delivered, the messages keep no token: it lives on only as its hash.
+    {
+        use diesel::prelude::*;
+        use paht::db::schema::outbox;
+        let mut c = w.t.state.ctx.pool.get().unwrap();
+        let bodies: Vec<String> = outbox::table
+            .filter(outbox::status.eq("sent"))
+            .select(outbox::body)
+            .load(&mut *c)
+            .unwrap();
+        assert!(bodies.len() >= 2, "{bodies:?}");
+        assert!(bodies.iter().all(|b| !b.contains(&token)), "{bodies:?}");
+        assert!(bodies.iter().any(|b| b.contains("••••-••••-••••-••••")));
+    }
     // Read back, the report shows the token no more.
     let again = w.report(&w.op, id).await;
     assert!(again.get("follow_up_token").is_none());
