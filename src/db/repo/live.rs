@@ -62,10 +62,19 @@ struct Horizon {
 }
 
 /// The first transaction that may still be running: rows of older ones are all committed.
+/// Only this database's transactions count (matched on the 32 bits `pg_stat_activity` shows):
+/// a transaction running in another database of the cluster writes no row here and must not
+/// hold the stream back. With none running here, every transaction before the snapshot's
+/// `xmax` has ended.
 fn horizon(conn: &mut DbConn) -> QueryResult<i64> {
     match conn {
         DbConn::Postgresql(pg) => Ok(diesel::sql_query(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS h",
+            "SELECT COALESCE(( \
+                SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x \
+                WHERE x::text::bigint % 4294967296 IN ( \
+                    SELECT backend_xid::text::bigint FROM pg_stat_activity \
+                    WHERE datname = current_database() AND backend_xid IS NOT NULL)), \
+                pg_snapshot_xmax(pg_current_snapshot())::text::bigint) AS h",
         )
         .get_result::<Horizon>(pg)?
         .h),
