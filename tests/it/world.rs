@@ -122,6 +122,20 @@ impl World {
         res.json()
     }
 
+    /// The operator enters a report received by phone or e-mail (`body["channel"]`, Art. 7.2);
+    /// returns the answer.
+    pub async fn entered(&self, body: &Value) -> Value {
+        let res = self
+            .t
+            .post("/api/v1/reports")
+            .bearer(&self.op)
+            .json(body)
+            .send()
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        res.json()
+    }
+
     /// The operator accepts a submitted report (Art. 7.1).
     pub async fn accept(&self, id: &str) -> Value {
         self.post(&self.op, &format!("/api/v1/reports/{id}/accept"), json!({}))

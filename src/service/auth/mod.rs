@@ -29,7 +29,8 @@ pub use tokens::{
 };
 
 use passwords::dummy_hash;
-use tokens::{issue, sha256_hex};
+use tokens::issue;
+pub use tokens::sha256_hex;
 
 /// Who is calling: the user behind a valid access token, as the database says now (a
 /// disabled account or a changed role takes effect on the next request).

@@ -93,7 +93,7 @@ fn invalid_token() -> AppError {
     )
 }
 
-pub(super) fn sha256_hex(s: &str) -> String {
+pub fn sha256_hex(s: &str) -> String {
     Sha256::digest(s.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -5,22 +5,14 @@
 //! another; wrong tokens are counted per client address.
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::db::models::FollowUpTokenRow;
 use crate::db::{DbConn, repo};
 use crate::domain::follow_up;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
-use crate::service::auth::{Principal, Require, roles::Operator};
+use crate::service::auth::{Principal, Require, roles::Operator, sha256_hex};
 use crate::service::reports::act;
-
-fn digest(canonical: &str) -> String {
-    Sha256::digest(canonical.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// A new token for the report, replacing any before it; answers the token itself, which is
 /// written nowhere but in the message to the reporter (and the answer to whoever issued it).
@@ -36,7 +28,7 @@ pub fn issue(
         c,
         &FollowUpTokenRow {
             report_id: report_id.to_string(),
-            token_hash: digest(&canonical),
+            token_hash: sha256_hex(&canonical),
             issued_at: now.naive_utc(),
             issued_by: by.map(str::to_string),
             revoked_at: None,
@@ -68,7 +60,7 @@ pub fn open(st: &Context, code: &str, typed: &str, address: &str) -> AppResult<P
             match repo::reports::find_by_code(&mut conn, &code)? {
                 None => None,
                 Some(r) => repo::follow_up::of(&mut conn, &r.id)?
-                    .filter(|t| t.revoked_at.is_none() && t.token_hash == digest(&canonical))
+                    .filter(|t| t.revoked_at.is_none() && t.token_hash == sha256_hex(&canonical))
                     .map(|_| r.id),
             }
         }

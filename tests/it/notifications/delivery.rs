@@ -20,13 +20,7 @@ async fn sms_can_go_unaccented() {
     .await;
     let mut b = report_body();
     b["channel"] = json!("hotline");
-    let res =
-        w.t.post("/api/v1/reports")
-            .bearer(&w.op)
-            .json(&b)
-            .send()
-            .await;
-    assert_eq!(res.status, StatusCode::CREATED);
+    w.entered(&b).await;
     deliver(&w);
     let hit = &sms.hits()[0];
     assert!(

@@ -299,14 +299,7 @@ async fn a_hotline_caller_hears_by_sms_and_a_confidential_answer_stays_out_of_it
     b["channel"] = json!("hotline");
     b["confidential"] = json!(true);
     b["reporter"]["email"] = Value::Null;
-    let res =
-        w.t.post("/api/v1/reports")
-            .bearer(&w.op)
-            .json(&b)
-            .send()
-            .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
-    let r = res.json();
+    let r = w.entered(&b).await;
     let (id, code) = (
         r["id"].as_str().unwrap().to_string(),
         r["code"].as_str().unwrap().to_string(),

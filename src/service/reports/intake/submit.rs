@@ -257,7 +257,8 @@ pub fn submit_checked(
         repo::reports::set_code(c, &row.id, &row.code, &row.search_text_now())?;
         // Art. 7.1, 10: the follow-up token, for a reporter without an account (and for anyone
         // who would rather not sign in).
-        let token = super::super::follow_up::issue(c, &row.id, who.actor_id().as_deref(), now)?;
+        let token =
+            crate::service::reports::follow_up::issue(c, &row.id, who.actor_id().as_deref(), now)?;
         // The reporter's acknowledgement with the tracking code and the token, in this
         // transaction.
         crate::service::notify::plan_after_with(st, c, &row.id, 0, Some(&token))?;
