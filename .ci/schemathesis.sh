@@ -35,6 +35,8 @@ for role in citizen operator admin; do
   # In the output folder: schemathesis keeps a cache in its working directory.
   (cd "$out" && schemathesis run "$out/openapi.json" --url "$base" \
     -H "Authorization: Bearer $token" \
+    -H "Intake-Key: ${PAHT_CI_INTAKE_KEY:-ci-intake-key-0123456789abcdef}" \
+    -H "Switchboard-Key: ${PAHT_CI_SWITCHBOARD_KEY:-ci-switchboard-key-0123456789abcdef}" \
     --checks "$checks" \
     --phases examples,coverage,fuzzing,stateful \
     --seed 20261201 --generation-database none \

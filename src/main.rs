@@ -3,7 +3,8 @@
 //! `paht seed-demo --reports N [--seed S]` fills the database with demo reports;
 //! `paht admin reset-password [LOGIN]` gives an administrator a new password;
 //! `paht admin import-units FILE [--valid-from YYYY-MM-DD] [--parent CODE]` loads an official list
-//! of commune-level units.
+//! of commune-level units; `paht ingest-mail < message.eml` takes a message from a mail
+//! server's pipe.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -35,7 +36,8 @@ fn usage() -> ExitCode {
     eprintln!(
         "usage: paht [serve | migrate | openapi | seed-demo --reports N [--seed S] [--total T]\n\
          \x20           | admin reset-password [LOGIN]\n\
-         \x20           | admin import-units FILE.csv [--valid-from YYYY-MM-DD] [--parent CODE]]"
+         \x20           | admin import-units FILE.csv [--valid-from YYYY-MM-DD] [--parent CODE]\n\
+         \x20           | ingest-mail < MESSAGE.eml]"
     );
     ExitCode::from(2)
 }
@@ -209,6 +211,60 @@ fn admin(config: Config, args: &[String]) -> ExitCode {
     }
 }
 
+/// `paht ingest-mail < message.eml`: a mail server's pipe (Postfix `pipe`, Exim `pipe`,
+/// procmail). The message is kept and read as `POST /api/v1/intake/email` does. The exit code
+/// is what a mail server understands (sysexits): 0 taken; 65 (`EX_DATAERR`) kept but unreadable
+/// or too large, so the server bounces it with the reason; 75 (`EX_TEMPFAIL`) not kept (the
+/// database is unreachable), so the server keeps it and tries again.
+fn ingest_mail(config: Config) -> ExitCode {
+    use std::io::Read;
+    const EX_DATAERR: u8 = 65;
+    const EX_TEMPFAIL: u8 = 75;
+    let limit = config.mail_store_max_bytes;
+    let mut raw = Vec::new();
+    if let Err(e) = std::io::stdin()
+        .lock()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut raw)
+    {
+        eprintln!("paht: cannot read the message: {e}");
+        return ExitCode::from(EX_TEMPFAIL);
+    }
+    if raw.len() > limit {
+        eprintln!("paht: the message is larger than PAHT_MAIL_STORE_MAX_BYTES ({limit} bytes)");
+        return ExitCode::from(EX_DATAERR);
+    }
+    let (state, _) = match AppState::init(config, Arc::new(SystemClock)) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("paht: {}", e.cause.as_deref().unwrap_or(&e.to_string()));
+            return ExitCode::from(EX_TEMPFAIL);
+        }
+    };
+    match paht::service::channels::mail::ingest(&state.ctx, raw, "pipe") {
+        Ok(out) if out.mail.status == paht::service::channels::mail::status::UNREADABLE => {
+            eprintln!(
+                "paht: {}",
+                paht::api::mailbox::unreadable(&out.mail).detail.vi
+            );
+            ExitCode::from(EX_DATAERR)
+        }
+        Ok(out) => {
+            println!(
+                "{} {}{}",
+                out.mail.id,
+                out.mail.status,
+                if out.duplicate { " (duplicate)" } else { "" }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("paht: {}", e.cause.as_deref().unwrap_or(&e.to_string()));
+            ExitCode::from(EX_TEMPFAIL)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let command = args.get(1).cloned().unwrap_or_else(|| "serve".into());
@@ -219,7 +275,7 @@ fn main() -> ExitCode {
     }
     if !matches!(
         command.as_str(),
-        "serve" | "migrate" | "seed-demo" | "admin"
+        "serve" | "migrate" | "seed-demo" | "admin" | "ingest-mail"
     ) {
         return usage();
     }
@@ -240,6 +296,9 @@ fn main() -> ExitCode {
     }
     if command == "admin" {
         return admin(config, &args);
+    }
+    if command == "ingest-mail" {
+        return ingest_mail(config);
     }
     tracing::info!(database = %config.database.redacted(), "starting");
     let (state, report) = match AppState::init(config.clone(), Arc::new(SystemClock)) {

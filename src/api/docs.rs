@@ -144,6 +144,10 @@ const TAGS: &[(&str, &str)] = &[
         "Figures for the IOC dashboard and the periodic reports (Art. 11-12, Decree 09/2019).",
     ),
     (
+        "intake",
+        "The channels the IOC reads (Art. 6.1, 7.2): e-mail from the mail server and calls from the 1022 switchboard, the IOC's queues of them, and how an item becomes a report.",
+    ),
+    (
         "track",
         "Reporters without an account: a guest's report from the portal, and following a report with its tracking code and follow-up token (Art. 7.1, 10); the IOC issues and revokes tokens.",
     ),
@@ -311,6 +315,25 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
             utoipa::openapi::security::ApiKeyValue::with_description(
                 "Follow-Up-Token",
                 "The report's follow-up token (`XXXX-XXXX-XXXX-XXXX`), sent to its reporter with the tracking code.",
+            ),
+        )),
+    );
+    // Art. 6.1: the mail server and the 1022 switchboard post what arrives with their keys.
+    components.add_security_scheme(
+        "intake_key",
+        SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+            utoipa::openapi::security::ApiKeyValue::with_description(
+                "Intake-Key",
+                "The mail server's key (`PAHT_MAIL_INTAKE_KEY`).",
+            ),
+        )),
+    );
+    components.add_security_scheme(
+        "switchboard_key",
+        SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+            utoipa::openapi::security::ApiKeyValue::with_description(
+                "Switchboard-Key",
+                "The 1022 switchboard's key (`PAHT_SWITCHBOARD_KEY`).",
             ),
         )),
     );

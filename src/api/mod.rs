@@ -8,12 +8,14 @@ pub mod attachments;
 pub mod auth;
 pub mod caching;
 pub mod calendar;
+pub mod calls;
 pub mod categories;
 pub mod control;
 pub mod docs;
 pub mod extract;
 pub mod fallback;
 pub mod letters;
+pub mod mailbox;
 pub mod metrics;
 pub mod middleware;
 pub mod notifications;
@@ -101,6 +103,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(calendar::lunar_date)
                 .service(calendar::settings)
                 .service(reports::submit)
+                .service(calls::by_phone)
                 .service(reports::list)
                 .service(reports::get_one)
                 .service(letters::letter)
@@ -158,6 +161,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(track::track_rating)
                 .service(track::reissue)
                 .service(track::revoke)
+                .service(mailbox::ingest)
+                .service(mailbox::list)
+                .service(mailbox::get_one)
+                .service(mailbox::raw)
+                .service(mailbox::claim)
+                .service(mailbox::convert)
+                .service(mailbox::refuse)
+                .service(calls::ingest)
+                .service(calls::list)
+                .service(calls::get_one)
+                .service(calls::call_recording)
+                .service(calls::claim)
+                .service(calls::convert)
+                .service(calls::attach)
+                .service(calls::forward)
                 .service(public::get_one)
                 .service(letters::public_letter),
         );

@@ -134,6 +134,16 @@ pub struct Config {
     pub extension_max_working_days: u32,
     /// The outbox's dispatcher and the transports it delivers through.
     pub notify: NotifyConfig,
+    /// `PAHT_MAIL_INTAKE_KEY`: the key an MTA pipe or an inbound-mail webhook posts messages
+    /// with; without it `POST /api/v1/intake/email` is closed.
+    pub mail_intake_key: Option<String>,
+    /// Largest message read into the IOC's queue; a larger one is kept, unread.
+    pub mail_max_bytes: usize,
+    /// Largest message kept at all (the MTA's own limit should be at most this).
+    pub mail_store_max_bytes: usize,
+    /// `PAHT_SWITCHBOARD_KEY`: the key the 1022 switchboard posts its calls with; without it
+    /// `POST /api/v1/intake/calls` is closed.
+    pub switchboard_key: Option<String>,
 }
 
 impl Config {
@@ -223,6 +233,31 @@ impl Config {
             1024,
             100 * 1024 * 1024,
         ) as usize;
+
+        let mail_max_bytes = num(
+            "PAHT_MAIL_MAX_BYTES",
+            25 * 1024 * 1024,
+            1024,
+            200 * 1024 * 1024,
+        ) as usize;
+        let mail_store_max_bytes = num(
+            "PAHT_MAIL_STORE_MAX_BYTES",
+            100 * 1024 * 1024,
+            1024,
+            1024 * 1024 * 1024,
+        ) as usize;
+        if mail_store_max_bytes < mail_max_bytes {
+            errs.push("PAHT_MAIL_STORE_MAX_BYTES: must be at least PAHT_MAIL_MAX_BYTES".into());
+        }
+        let key = |name: &str, errs: &mut Vec<String>| {
+            let k = get(name)?;
+            if k.len() < 24 {
+                errs.push(format!("{name}: must be at least 24 characters"));
+            }
+            Some(k)
+        };
+        let mail_intake_key = key("PAHT_MAIL_INTAKE_KEY", &mut errs);
+        let switchboard_key = key("PAHT_SWITCHBOARD_KEY", &mut errs);
 
         let jwt_secret = get("PAHT_JWT_SECRET");
         if let Some(s) = &jwt_secret
@@ -334,6 +369,10 @@ impl Config {
             attachment_limit,
             sweep_interval,
             extension_max_working_days,
+            mail_intake_key,
+            mail_max_bytes,
+            mail_store_max_bytes,
+            switchboard_key,
         })
     }
 }

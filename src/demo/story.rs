@@ -205,6 +205,7 @@ pub(super) fn one_report(
                 latitude: None,
                 longitude: None,
                 incident_at: None,
+                call_id: None,
             },
         )?;
         if !cast.advance(1) {
@@ -382,6 +383,7 @@ pub(super) fn one_report(
                 &id,
                 FeedbackInput {
                     content: "Đề nghị làm rõ thêm thời gian hoàn thành.".into(),
+                    call_id: None,
                 },
             )?;
             if !cast.advance(if rng.chance(85) { 10 } else { 60 }) {
@@ -406,7 +408,15 @@ pub(super) fn one_report(
                 45..85 => Rating::Satisfied,
                 _ => Rating::Dissatisfied,
             };
-            actions::rate(st, who, &id, RatingInput { rating: r })?;
+            actions::rate(
+                st,
+                who,
+                &id,
+                RatingInput {
+                    rating: r,
+                    call_id: None,
+                },
+            )?;
         }
     }
     Ok(true)

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod complaints;
 pub mod directory;
 pub mod follow_up;
+pub mod mail;
 pub mod periods;
 pub mod report;
 pub mod roles;

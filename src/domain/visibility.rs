@@ -87,6 +87,7 @@ pub const ACTIONS: &[&str] = &[
     "recognition_proposed",
     "follow_up_reissued",
     "follow_up_revoked",
+    "call_attached",
 ];
 
 /// The history steps anyone may read of a published report.

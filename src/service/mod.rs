@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod calendar;
+pub mod channels;
 pub mod context;
 pub mod csv;
 pub mod directory;

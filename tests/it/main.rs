@@ -12,6 +12,7 @@ mod docs;
 mod error_codes;
 mod errors;
 mod hardening;
+mod intake;
 mod layers;
 mod migrations;
 mod newcomer;

@@ -157,8 +157,10 @@ pub struct CalendarDayRow {
     pub updated_at: NaiveDateTime,
 }
 
+mod channels;
 mod outbox;
 mod reports;
 
+pub use channels::*;
 pub use outbox::*;
 pub use reports::*;

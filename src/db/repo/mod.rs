@@ -5,6 +5,7 @@ pub mod admin_units;
 pub mod agencies;
 pub mod calendar;
 pub mod categories;
+pub mod channels;
 pub mod counters;
 pub mod follow_up;
 pub mod letters;

@@ -1,7 +1,9 @@
 //! The tables, kept by hand in portable types (Text, Bool, Date, Timestamp, BigInt, Integer,
 //! Double) so one definition serves SQLite and PostgreSQL.
 
+mod channels;
 mod messages;
+pub use channels::*;
 pub use messages::*;
 
 diesel::table! {
@@ -421,6 +423,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     live_events,
     letters,
     follow_up_tokens,
+    mail_messages,
+    calls,
 );
 
 diesel::table! {

@@ -58,6 +58,18 @@ pub static BUILTIN: &[Builtin] = &[
         short_en: "New follow-up token for report {code}: {token}. The old one no longer works.",
     },
     Builtin {
+        kind: "mail_refused",
+        audience: Audience::Reporter,
+        vars: &["subject", "reason"],
+        not_in_short: &[],
+        subject: "Không tiếp nhận thư: {subject}",
+        body: "Trung tâm IOC không tiếp nhận thư \"{subject}\" của Ông/Bà là phản ánh hiện trường.\nLý do: {reason}\nÔng/Bà có thể gửi lại phản ánh đủ thông tin theo quy định (họ tên, địa chỉ liên hệ, số căn cước, số điện thoại; nội dung, thời gian, địa điểm cụ thể).",
+        short: "PAHT: không tiếp nhận thư {subject}. Lý do: {reason}",
+        subject_en: "Message not accepted: {subject}",
+        body_en: "The IOC did not accept your message \"{subject}\" as a field report.\nReason: {reason}\nYou may send the report again with what the rules require (full name, contact address, citizen ID, phone number; what, when and exactly where).",
+        short_en: "PAHT: message {subject} not accepted. Reason: {reason}",
+    },
+    Builtin {
         kind: "info_requested",
         audience: Audience::Reporter,
         vars: &["code", "link", "note"],

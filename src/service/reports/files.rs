@@ -4,7 +4,9 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{act, load_visible, wrong_state};
+use super::{Act, act, load_visible, wrong_state};
+use crate::db::DbConn;
+use crate::db::models::ReportRow;
 use crate::db::models::{AttachmentMeta, NewAttachmentRow, ReportChanges};
 use crate::db::{new_id, repo};
 use crate::domain::attachment::{
@@ -94,41 +96,65 @@ pub fn upload(
         if !allowed {
             return Err(wrong_state(r.status.as_str()));
         }
-        if repo::reports::attachments_of(c, &r.id)?.len() >= MAX_PER_REPORT {
-            return Err(AppError::conflict(
-                "too_many_attachments",
-                format!("Mỗi phản ánh có tối đa {MAX_PER_REPORT} tệp đính kèm."),
-                format!("A report has at most {MAX_PER_REPORT} attachments."),
-            ));
-        }
-        let row = NewAttachmentRow {
-            id: new_id(),
-            report_id: r.id.clone(),
-            kind: up.kind.as_str().into(),
-            content_type: content_type.clone(),
-            file_name: safe_file_name(&up.file_name),
-            size_bytes: up.data.len() as i64,
-            sha256: Sha256::digest(&up.data)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-            data: up.data,
-            uploaded_by: who.user_id.clone(),
-            created_at: ctx.now_naive(),
-        };
-        repo::reports::insert_attachment(c, &row)?;
-        ctx.event(
-            c,
-            &r,
-            "attachment_added",
-            None,
-            None,
-            Some(format!("{} ({})", row.kind, row.content_type)),
-        )?;
+        let row = attach_in(ctx, c, &r, up.kind, &content_type, &up.file_name, up.data)?;
         ctx.save(c, &r, ReportChanges::default())?;
         repo::reports::attachment_meta(c, &row.id)?
             .ok_or_else(|| AppError::internal("attachment vanished"))
     })
+}
+
+/// Attaches checked bytes to a report in the caller's transaction, with its event (409 past
+/// [`MAX_PER_REPORT`]).
+pub fn attach_in(
+    ctx: &Act<'_>,
+    c: &mut DbConn,
+    r: &ReportRow,
+    kind: AttachmentKind,
+    content_type: &str,
+    file_name: &str,
+    data: Vec<u8>,
+) -> AppResult<NewAttachmentRow> {
+    if repo::reports::attachments_of(c, &r.id)?.len() >= MAX_PER_REPORT {
+        return Err(AppError::conflict(
+            "too_many_attachments",
+            format!("Mỗi phản ánh có tối đa {MAX_PER_REPORT} tệp đính kèm."),
+            format!("A report has at most {MAX_PER_REPORT} attachments."),
+        ));
+    }
+    let mut row = NewAttachmentRow {
+        id: new_id(),
+        report_id: r.id.clone(),
+        kind: kind.as_str().into(),
+        content_type: content_type.to_string(),
+        file_name: safe_file_name(file_name),
+        size_bytes: data.len() as i64,
+        sha256: Sha256::digest(&data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        data,
+        uploaded_by: ctx.who.user_id.clone(),
+        created_at: ctx.now_naive(),
+    };
+    repo::reports::insert_attachment(c, &row)?;
+    ctx.event(
+        c,
+        r,
+        "attachment_added",
+        None,
+        None,
+        Some(format!("{} ({})", row.kind, row.content_type)),
+    )?;
+    row.data = Vec::new();
+    Ok(row)
+}
+
+/// The kind and the type of a file whose bytes are of a type taken (a file received by e-mail:
+/// its declared type is not trusted), or `None`.
+pub fn kind_of(data: &[u8]) -> Option<(AttachmentKind, &'static str)> {
+    let t = crate::domain::attachment::detect(data)?;
+    let kind = CONTENT_TYPES.iter().find(|(c, _)| *c == t)?.1.first()?;
+    Some((*kind, t))
 }
 
 pub fn list(st: &Context, who: &Principal, report_id: &str) -> AppResult<Vec<AttachmentMeta>> {

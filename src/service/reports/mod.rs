@@ -81,6 +81,37 @@ impl AsReporter {
     }
 }
 
+/// What an action for a reporter came from: the call named by `call_id` (an operator recording
+/// what a caller said, Art. 7.2), else `source`. A reporter acting themselves names no call.
+pub fn source_of(
+    conn: &mut DbConn,
+    by: AsReporter,
+    call_id: Option<&str>,
+    source: Option<&str>,
+) -> AppResult<Option<String>> {
+    let Some(id) = call_id else {
+        return Ok(source.map(str::to_string));
+    };
+    if by != AsReporter::OnBehalf {
+        return Err(AppError::invalid_field(
+            "call_id",
+            "not_allowed",
+            crate::error::Msg::new(
+                "Chỉ nhân sự tiếp nhận ghi nhận thay người gọi mới nêu cuộc gọi.",
+                "Only an operator recording for a caller names a call.",
+            ),
+        ));
+    }
+    if repo::channels::call(conn, id)?.is_none() {
+        return Err(AppError::invalid_field(
+            "call_id",
+            "unknown_call",
+            crate::error::Msg::new("Không có cuộc gọi này.", "No such call."),
+        ));
+    }
+    Ok(Some(format!("cuộc gọi {id}")))
+}
+
 /// Whether the caller may act as the report's reporter: the reporter, or an operator for a
 /// reporter without an account (403 otherwise).
 pub fn as_reporter(who: &Principal, r: &ReportRow) -> AppResult<AsReporter> {

@@ -5,6 +5,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::db::DbConn;
+use crate::db::models::ReportRow;
 use crate::db::models::{FeedbackRow, RatingRow, ReportChanges};
 use crate::db::{new_id, repo};
 use crate::domain::report::{Rating, ReportStatus};
@@ -12,7 +14,7 @@ use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
 use crate::service::auth::Principal;
-use crate::service::reports::{act, as_reporter, wrong_state};
+use crate::service::reports::{Act, act, as_reporter, wrong_state};
 
 use super::*;
 
@@ -24,6 +26,10 @@ pub struct FeedbackInput {
     #[validate(length(min = 1, max = 5000))]
     #[schema(min_length = 1, max_length = 5000)]
     pub content: String,
+    /// An operator recording a caller's feedback: the call it came from (its id in PAHT).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub call_id: Option<String>,
 }
 
 /// Starts the lead agency's 2-working-day clock to clarify (Art. 10.2).
@@ -33,8 +39,21 @@ pub fn feedback(
     id: &str,
     input: FeedbackInput,
 ) -> AppResult<String> {
-    act(st, who, id, |ctx, c, r| {
-        let by = as_reporter(who, &r)?;
+    act(st, who, id, |ctx, c, r| feedback_in(ctx, c, r, input, None))
+}
+
+/// The feedback in the caller's transaction; `source` names what it came from (a message, a
+/// call) in the event.
+pub fn feedback_in(
+    ctx: &Act<'_>,
+    c: &mut DbConn,
+    r: ReportRow,
+    input: FeedbackInput,
+    source: Option<&str>,
+) -> AppResult<String> {
+    {
+        let by = as_reporter(ctx.who, &r)?;
+        let source = crate::service::reports::source_of(c, by, input.call_id.as_deref(), source)?;
         if r.status != ReportStatus::Published {
             return Err(wrong_state(r.status.as_str()));
         }
@@ -51,10 +70,17 @@ pub fn feedback(
             clock_id: Some(clock.id),
         };
         repo::reports::insert_feedback(c, &f)?;
-        ctx.event(c, &r, "feedback_received", None, None, by.note(None, None))?;
+        ctx.event(
+            c,
+            &r,
+            "feedback_received",
+            None,
+            None,
+            by.note(None, source.as_deref()),
+        )?;
         ctx.save(c, &r, ReportChanges::default())?;
         Ok(f.id)
-    })
+    }
 }
 
 /// The lead agency's clarification of its result after feedback (Art. 10.2).
@@ -111,12 +137,17 @@ pub fn clarify(
 pub struct RatingInput {
     /// `very_satisfied`, `satisfied` or `dissatisfied`.
     pub rating: Rating,
+    /// An operator recording a caller's rating: the call it came from (its id in PAHT).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub call_id: Option<String>,
 }
 
 /// Rates a published result; a new rating replaces the old one, and both stay in the history.
 pub fn rate(st: &Context, who: &Principal, id: &str, input: RatingInput) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
         let by = as_reporter(who, &r)?;
+        let source = crate::service::reports::source_of(c, by, input.call_id.as_deref(), None)?;
         if r.status != ReportStatus::Published {
             return Err(wrong_state(r.status.as_str()));
         }
@@ -135,7 +166,7 @@ pub fn rate(st: &Context, who: &Principal, id: &str, input: RatingInput) -> AppR
             "rated",
             None,
             None,
-            by.note(Some(input.rating.as_str().into()), None),
+            by.note(Some(input.rating.as_str().into()), source.as_deref()),
         )?;
         ctx.save(
             c,

@@ -114,6 +114,17 @@ pub fn check_submission(st: &Context, who: &Principal, input: NewReport) -> AppR
     })
 }
 
+/// Where a report entered by an operator came from: the instant it arrived (the dispatch clock
+/// counts from it, Art. 7.2–7.3), what the event names (the message, the call), and what the
+/// submission's transaction must also write (the message or the call marked as converted, its
+/// files attached), so that a report and its origin are one write.
+pub struct Origin<'a> {
+    pub arrived_at: chrono::DateTime<chrono::Utc>,
+    pub note: String,
+    #[allow(clippy::type_complexity)]
+    pub link: Box<dyn FnOnce(&Act<'_>, &mut crate::db::DbConn, &ReportRow) -> AppResult<()> + 'a>,
+}
+
 /// Submits a checked report. The tracking code is the next of the year (local time), handed
 /// out in the transaction that inserts the report, so codes are unique and without gaps. The
 /// dispatch clock (4 working hours, Annex II step 1) starts at submission.
@@ -122,6 +133,18 @@ pub fn submit_checked(
     who: &Principal,
     checked: Checked,
     idempotency_key: Option<&str>,
+) -> AppResult<Submitted> {
+    submit_from(st, who, checked, idempotency_key, None)
+}
+
+/// As [`submit_checked`], for a report that came through a channel the IOC reads (an e-mail, a
+/// call): its clock starts when it arrived, and `origin.link` runs in the same transaction.
+pub fn submit_from(
+    st: &Context,
+    who: &Principal,
+    checked: Checked,
+    idempotency_key: Option<&str>,
+    origin: Option<Origin<'_>>,
 ) -> AppResult<Submitted> {
     let Checked {
         input,
@@ -163,8 +186,11 @@ pub fn submit_checked(
         }
         let nowv = now.naive_utc();
         let id = new_id();
+        // Art. 7.2: a message or a call is received when it arrived (a call after hours: its
+        // working time starts with the next office session).
+        let arrived = origin.as_ref().map_or(now, |o| o.arrived_at.min(now));
         // Annex II step 1: receive and dispatch within 4 working hours of submission.
-        let clock = ctx.clock(&id, Step::Dispatch, None, now)?;
+        let clock = ctx.clock(&id, Step::Dispatch, None, arrived)?;
         let mut row = ReportRow {
             // The tracking code is handed out last (below), so the counter's row is locked only
             // for the end of the transaction; until then the report carries its id.
@@ -197,7 +223,7 @@ pub fn submit_checked(
             rating: None,
             extension_used: false,
             next_due_at: Some(clock.due_at),
-            submitted_at: nowv,
+            submitted_at: arrived.naive_utc(),
             published_at: None,
             version: 0,
             created_at: nowv,
@@ -221,7 +247,10 @@ pub fn submit_checked(
             "submitted",
             Some(ReportStatus::Submitted),
             None,
-            Some(format!("channel: {}", channel.as_str())),
+            Some(match &origin {
+                Some(o) => format!("channel: {}; {}", channel.as_str(), o.note),
+                None => format!("channel: {}", channel.as_str()),
+            }),
         );
         submitted.seq = 1;
         repo::reports::insert_event(c, &submitted)?;
@@ -259,6 +288,9 @@ pub fn submit_checked(
         // who would rather not sign in).
         let token =
             crate::service::reports::follow_up::issue(c, &row.id, who.actor_id().as_deref(), now)?;
+        if let Some(o) = origin {
+            (o.link)(&ctx, c, &row)?;
+        }
         // The reporter's acknowledgement with the tracking code and the token, in this
         // transaction.
         crate::service::notify::plan_after_with(st, c, &row.id, 0, Some(&token))?;

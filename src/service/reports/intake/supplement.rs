@@ -6,13 +6,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::db::DbConn;
 use crate::db::models::ReportChanges;
+use crate::db::models::ReportRow;
 use crate::domain::report::{Transition, looks_vietnamese};
 use crate::domain::steps::Step;
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
 use crate::service::auth::Principal;
-use crate::service::reports::{act, as_reporter, transition};
+use crate::service::reports::{Act, act, as_reporter, transition};
 
 use super::*;
 
@@ -46,13 +48,33 @@ pub struct Supplement {
     pub longitude: Option<f64>,
     /// When it happened.
     pub incident_at: Option<DateTime<Utc>>,
+    /// An operator recording a caller's supplement: the call it came from (its id in PAHT).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub call_id: Option<String>,
 }
 
 /// The reporter supplements a report in `needs_info`; it goes back to the IOC with a new
 /// dispatch clock.
 pub fn supplement(st: &Context, who: &Principal, id: &str, input: Supplement) -> AppResult<()> {
     act(st, who, id, |ctx, c, r| {
+        supplement_in(ctx, c, r, input, None)
+    })
+}
+
+/// The supplement in the caller's transaction; `source` names what it came from (a message, a
+/// call) in the event.
+pub fn supplement_in(
+    ctx: &Act<'_>,
+    c: &mut DbConn,
+    r: ReportRow,
+    input: Supplement,
+    source: Option<&str>,
+) -> AppResult<()> {
+    let (st, who) = (ctx.st, ctx.who);
+    {
         let by = as_reporter(who, &r)?;
+        let source = crate::service::reports::source_of(c, by, input.call_id.as_deref(), source)?;
         let to = transition(&r, Transition::Supplement)?;
         let mut errors = Vec::new();
         for (f, text) in [("title", &input.title), ("content", &input.content)] {
@@ -83,7 +105,7 @@ pub fn supplement(st: &Context, who: &Principal, id: &str, input: Supplement) ->
             "supplemented",
             Some(to),
             None,
-            by.note(Some(input.note.clone()), None),
+            by.note(Some(input.note.clone()), source.as_deref()),
         )?;
         let coords = input.latitude.is_some();
         ctx.save(
@@ -102,5 +124,5 @@ pub fn supplement(st: &Context, who: &Principal, id: &str, input: Supplement) ->
                 ..Default::default()
             },
         )
-    })
+    }
 }

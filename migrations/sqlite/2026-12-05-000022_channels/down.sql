@@ -1,0 +1,3 @@
+DROP INDEX report_reporters_phone;
+DROP TABLE calls;
+DROP TABLE mail_messages;

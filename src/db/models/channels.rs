@@ -1,0 +1,123 @@
+//! The channels' rows: the e-mail that reached the mailbox and the calls of the 1022
+//! switchboard. The `…Meta` structs read everything but the raw bytes (lists never load them).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{calls, mail_messages};
+
+/// A message as it arrived, with what became of it.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = mail_messages)]
+pub struct MailRow {
+    pub id: String,
+    pub received_at: NaiveDateTime,
+    pub source: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub raw: Vec<u8>,
+    pub message_id: Option<String>,
+    pub from_address: Option<String>,
+    pub from_name: Option<String>,
+    pub subject: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub body_text: String,
+    pub attachment_count: i32,
+    pub status: String,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub report_id: Option<String>,
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub version: i32,
+}
+
+/// A message without its raw bytes.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mail_messages)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct MailMeta {
+    pub id: String,
+    pub received_at: NaiveDateTime,
+    pub source: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub message_id: Option<String>,
+    pub from_address: Option<String>,
+    pub from_name: Option<String>,
+    pub subject: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub body_text: String,
+    pub attachment_count: i32,
+    pub status: String,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub report_id: Option<String>,
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub version: i32,
+}
+
+/// A call of the switchboard, with its recording.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = calls)]
+pub struct CallRow {
+    pub id: String,
+    pub switchboard_id: Option<String>,
+    pub caller: String,
+    pub line: String,
+    pub direction: String,
+    pub started_at: NaiveDateTime,
+    pub ended_at: NaiveDateTime,
+    pub after_hours: bool,
+    pub queued_from: NaiveDateTime,
+    pub received_at: NaiveDateTime,
+    pub recording_type: Option<String>,
+    pub recording_name: Option<String>,
+    pub recording_size: Option<i64>,
+    pub recording_sha256: Option<String>,
+    pub recording: Option<Vec<u8>>,
+    pub status: String,
+    pub report_id: Option<String>,
+    pub agency_id: Option<String>,
+    pub note: Option<String>,
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub version: i32,
+}
+
+/// A call without its recording's bytes.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = calls)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct CallMeta {
+    pub id: String,
+    pub switchboard_id: Option<String>,
+    pub caller: String,
+    pub line: String,
+    pub direction: String,
+    pub started_at: NaiveDateTime,
+    pub ended_at: NaiveDateTime,
+    pub after_hours: bool,
+    pub queued_from: NaiveDateTime,
+    pub received_at: NaiveDateTime,
+    pub recording_type: Option<String>,
+    pub recording_name: Option<String>,
+    pub recording_size: Option<i64>,
+    pub recording_sha256: Option<String>,
+    pub status: String,
+    pub report_id: Option<String>,
+    pub agency_id: Option<String>,
+    pub note: Option<String>,
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub version: i32,
+}

@@ -1,0 +1,57 @@
+//! The channels' tables: the e-mail that reached the mailbox, the calls of the switchboard.
+
+diesel::table! {
+    mail_messages (id) {
+        id -> Text,
+        received_at -> Timestamp,
+        source -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        raw -> Binary,
+        message_id -> Nullable<Text>,
+        from_address -> Nullable<Text>,
+        from_name -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        body_text -> Text,
+        attachment_count -> Integer,
+        status -> Text,
+        reason -> Nullable<Text>,
+        note -> Nullable<Text>,
+        report_id -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    calls (id) {
+        id -> Text,
+        switchboard_id -> Nullable<Text>,
+        caller -> Text,
+        line -> Text,
+        direction -> Text,
+        started_at -> Timestamp,
+        ended_at -> Timestamp,
+        after_hours -> Bool,
+        queued_from -> Timestamp,
+        received_at -> Timestamp,
+        recording_type -> Nullable<Text>,
+        recording_name -> Nullable<Text>,
+        recording_size -> Nullable<BigInt>,
+        recording_sha256 -> Nullable<Text>,
+        recording -> Nullable<Binary>,
+        status -> Text,
+        report_id -> Nullable<Text>,
+        agency_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
