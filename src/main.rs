@@ -265,6 +265,26 @@ fn ingest_mail(config: Config) -> ExitCode {
     }
 }
 
+/// A future that ends at the first SIGTERM or SIGINT; the handlers are in place when it returns.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use actix_web::rt::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            futures_util::future::select(Box::pin(term.recv()), Box::pin(int.recv())).await;
+            tracing::info!("stop signal received; finishing the requests in hand");
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = actix_web::rt::signal::ctrl_c().await;
+        })
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let command = args.get(1).cloned().unwrap_or_else(|| "serve".into());
@@ -344,36 +364,49 @@ fn main() -> ExitCode {
     }
     let bind = config.bind;
     let sweep_every = config.sweep_interval;
-    // The outbox's workers deliver what every commit wrote (at least once).
-    let dispatcher = if config.notify.dispatch {
-        match paht::service::outbox::spawn(state.ctx.clone()) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot start the outbox dispatcher");
-                return ExitCode::FAILURE;
-            }
-        }
-    } else {
-        None
-    };
+    let dispatch = config.notify.dispatch;
     let result = actix_web::rt::System::new().block_on(async move {
+        // SIGTERM and SIGINT are taken before anything starts, so a stop that comes while the
+        // service is still starting is graceful too (else it would end the process at once,
+        // with deliveries in hand unrecorded).
+        let stop = stop_signal()?;
+        // The outbox's workers deliver what every commit wrote (at least once).
+        let dispatcher = if dispatch {
+            match paht::service::outbox::spawn(state.ctx.clone()) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot start the outbox dispatcher");
+                    return Err(std::io::Error::other("the outbox dispatcher did not start"));
+                }
+            }
+        } else {
+            None
+        };
         if !sweep_every.is_zero() {
             // Art. 8.5: overdue steps are marked by the system itself.
             actix_web::rt::spawn(app::run_sweeper(state.ctx.clone(), sweep_every));
         }
-        let server = actix_web::HttpServer::new(move || app::build(state.clone()))
-            .bind(bind)?
-            // Headers must arrive within 5 s; bodies have their own limit (PAHT_BODY_TIMEOUT_MS).
-            .client_request_timeout(std::time::Duration::from_secs(5))
-            .shutdown_timeout(30)
-            .run();
-        tracing::info!(address = %bind, docs = %format!("http://{bind}/docs/"), "listening");
-        server.await
+        let served = match actix_web::HttpServer::new(move || app::build(state.clone())).bind(bind)
+        {
+            Ok(server) => {
+                let server = server
+                    // Headers must arrive within 5 s; bodies have their own limit
+                    // (PAHT_BODY_TIMEOUT_MS).
+                    .client_request_timeout(std::time::Duration::from_secs(5))
+                    .shutdown_timeout(30)
+                    .shutdown_signal(stop)
+                    .run();
+                tracing::info!(address = %bind, docs = %format!("http://{bind}/docs/"), "listening");
+                server.await
+            }
+            Err(e) => Err(e),
+        };
+        if let Some(d) = dispatcher {
+            // The deliveries in hand finish and are recorded before the process ends.
+            d.shutdown();
+        }
+        served
     });
-    if let Some(d) = dispatcher {
-        // The deliveries in hand finish and are recorded before the process ends.
-        d.shutdown();
-    }
     match result {
         Ok(()) => {
             tracing::info!("stopped");

@@ -2,4 +2,5 @@
 //! 1022 switchboard.
 
 mod calls;
+mod concurrency;
 mod mail;
