@@ -70,7 +70,8 @@ pub struct IntakeView {
     pub duplicate: bool,
 }
 
-/// Mail server: a message as it arrived (RFC 5322, `Content-Type: message/rfc822`), with the
+/// Mail server: a message as it arrived (RFC 5322, `Content-Type: message/rfc822` or
+/// `application/octet-stream`), with the
 /// intake key in the `Intake-Key` header. It is kept byte for byte, then read: an auto-reply, a
 /// bounce, bulk mail or our own message is set aside; a reporter's reply to their report (by
 /// `In-Reply-To`/`References`, or a tracking code in the subject, and only from the report's own
@@ -80,7 +81,7 @@ pub struct IntakeView {
 /// message (422 `malformed_message`) is kept all the same, unread, for the IOC; past
 /// `PAHT_MAIL_STORE_MAX_BYTES` nothing is kept (413 `payload_too_large`).
 #[utoipa::path(tag = "intake", operation_id = "ingestEmail", security(("intake_key" = [])),
-    request_body(description = "The raw message, byte for byte.", content((Vec<u8> = "message/rfc822"))),
+    request_body(description = "The raw message, byte for byte (`message/rfc822`, or `application/octet-stream` from a forwarder that cannot name it).", content((Vec<u8> = "message/rfc822"), (Vec<u8> = "application/octet-stream"))),
     responses((status = 201, description = "Kept and read.", body = IntakeView),
         (status = 200, description = "The same bytes arrived before: the first message.", body = IntakeView),
         (status = 401, description = "The intake key is wrong (`invalid_intake_key`).", body = Problem, content_type = "application/problem+json"),
@@ -104,8 +105,10 @@ pub async fn ingest(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    if content_type != "message/rfc822" {
-        return Err(AppError::unsupported_media_type_of("message/rfc822".into()));
+    if content_type != "message/rfc822" && content_type != "application/octet-stream" {
+        return Err(AppError::unsupported_media_type_of(
+            "message/rfc822, application/octet-stream".into(),
+        ));
     }
     let limit = st.config.mail_store_max_bytes;
     let body = read_body(
