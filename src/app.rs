@@ -137,6 +137,8 @@ pub fn build(
         .app_data(api::extract::json_config(json_limit))
         .service(api::docs::service(openapi))
         .service(web::resource("/docs").get(api::docs::redirect_to_ui))
+        // Open311 GeoReport v2: its own standard, outside the OpenAPI contract.
+        .configure(api::open311::routes)
         .default_service(web::to(api::fallback::not_found_or_not_allowed))
         .wrap(actix_web::middleware::from_fn(
             api::caching::conditional_get,

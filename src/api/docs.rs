@@ -144,6 +144,10 @@ const TAGS: &[(&str, &str)] = &[
         "Figures for the IOC dashboard and the periodic reports (Art. 11-12, Decree 09/2019).",
     ),
     (
+        "open311",
+        "The keys of the city apps that speak Open311 GeoReport v2 (served at `/open311/v2`, outside this contract).",
+    ),
+    (
         "intake",
         "The channels the IOC reads (Art. 6.1, 7.2): e-mail from the mail server and calls from the 1022 switchboard, the IOC's queues of them, and how an item becomes a report.",
     ),

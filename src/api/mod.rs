@@ -19,6 +19,8 @@ pub mod mailbox;
 pub mod metrics;
 pub mod middleware;
 pub mod notifications;
+pub mod open311;
+pub mod open311_clients;
 pub mod ops;
 pub mod outbox;
 pub mod public;
@@ -65,6 +67,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(outbox::list_templates)
                 .service(outbox::put_template)
                 .service(outbox::reset_template)
+                .service(open311_clients::create)
+                .service(open311_clients::list)
+                .service(open311_clients::rotate)
+                .service(open311_clients::revoke)
                 .service(webhooks::create)
                 .service(webhooks::list)
                 .service(webhooks::remove)

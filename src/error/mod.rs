@@ -165,6 +165,11 @@ impl AppError {
         )
     }
 
+    /// 403 for a credential that is not one (a wrong API key), with its own code.
+    pub fn refused(code: &'static str, vi: &'static str, en: &'static str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, Msg::new(vi, en))
+    }
+
     /// 404 for a resource that does not exist or that the caller may not see.
     pub fn not_found(what_vi: &'static str, what_en: &'static str) -> Self {
         Self::new(

@@ -102,6 +102,7 @@ struct State {
     register: Window,
     follow_up: Window,
     guest_reports: Window,
+    open311: Window,
 }
 
 #[derive(Debug)]
@@ -217,6 +218,24 @@ impl AuthThrottle {
             return Err(refuse(wait));
         }
         st.guest_reports.record(address, now, w);
+        Ok(())
+    }
+}
+
+impl AuthThrottle {
+    /// Counts a request of an Open311 client; refuses it past its own rate (a minute's window).
+    pub fn open311_request(
+        &self,
+        client: &str,
+        per_minute: u32,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let w = TimeDelta::minutes(1);
+        let mut st = self.lock();
+        if let Some(wait) = st.open311.wait(client, per_minute, now, w) {
+            return Err(refuse(wait));
+        }
+        st.open311.record(client, now, w);
         Ok(())
     }
 }

@@ -17,6 +17,7 @@ mod layers;
 mod migrations;
 mod newcomer;
 mod notifications;
+mod open311;
 mod ops;
 mod outbox_crash;
 mod overload;

@@ -121,3 +121,30 @@ pub struct CallMeta {
     pub decided_at: Option<NaiveDateTime>,
     pub version: i32,
 }
+
+/// An Open311 client app and its key (the hash only).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::open311_clients)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct Open311ClientRow {
+    pub id: String,
+    pub name: String,
+    pub key_hash: String,
+    pub key_prefix: String,
+    pub rate_per_minute: i32,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub rotated_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// A report filed through Open311: the client and the token answered to it.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::open311_requests)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct Open311RequestRow {
+    pub report_id: String,
+    pub client_id: String,
+    pub token: String,
+    pub created_at: NaiveDateTime,
+}

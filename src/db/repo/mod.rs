@@ -10,6 +10,7 @@ pub mod counters;
 pub mod follow_up;
 pub mod letters;
 pub mod live;
+pub mod open311;
 pub mod outbox;
 pub mod recognitions;
 pub mod reports;

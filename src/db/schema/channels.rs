@@ -1,4 +1,5 @@
-//! The channels' tables: the e-mail that reached the mailbox, the calls of the switchboard.
+//! The channels' tables: the e-mail that reached the mailbox, the calls of the switchboard, the
+//! Open311 clients and the requests they filed.
 
 diesel::table! {
     mail_messages (id) {
@@ -53,5 +54,28 @@ diesel::table! {
         decided_by -> Nullable<Text>,
         decided_at -> Nullable<Timestamp>,
         version -> Integer,
+    }
+}
+
+diesel::table! {
+    open311_clients (id) {
+        id -> Text,
+        name -> Text,
+        key_hash -> Text,
+        key_prefix -> Text,
+        rate_per_minute -> Integer,
+        created_at -> Timestamp,
+        created_by -> Text,
+        rotated_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    open311_requests (report_id) {
+        report_id -> Text,
+        client_id -> Text,
+        token -> Text,
+        created_at -> Timestamp,
     }
 }

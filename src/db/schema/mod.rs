@@ -425,6 +425,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     follow_up_tokens,
     mail_messages,
     calls,
+    open311_clients,
+    open311_requests,
 );
 
 diesel::table! {

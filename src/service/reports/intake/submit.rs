@@ -52,6 +52,14 @@ pub struct Checked {
     now: chrono::DateTime<chrono::Utc>,
 }
 
+impl Checked {
+    /// The same submission through another channel a guest may use (Open311).
+    pub fn through(mut self, channel: Channel) -> Self {
+        self.channel = channel;
+        self
+    }
+}
+
 /// Submits a report ([`check_submission`], then [`submit_checked`]).
 pub fn submit(
     st: &Context,

@@ -1,0 +1,364 @@
+//! Open311 GeoReport v2 (`/open311/v2`): an admin issues a city app its key; the app reads the
+//! services and their definitions (the identity Art. 4.2 requires as attributes), files a
+//! request, reads it back by id and by token, and lists requests; JSON and XML alike, with no
+//! personal data ever.
+
+use actix_web::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::counterparts::SmtpServer;
+use crate::support::Res;
+use crate::world::{CCCD, World};
+
+async fn client(w: &World, name: &str, rate: u32) -> (String, String) {
+    let v = w
+        .post(
+            &w.admin,
+            "/api/v1/admin/open311-clients",
+            json!({"name": name, "rate_per_minute": rate}),
+        )
+        .await;
+    (
+        v["id"].as_str().unwrap().to_string(),
+        v["api_key"].as_str().unwrap().to_string(),
+    )
+}
+
+fn form(key: &str, extra: &[(&str, &str)]) -> String {
+    let base = [
+        ("api_key", key),
+        ("jurisdiction_id", ""),
+        ("service_code", "giao-thong"),
+        ("lat", "9.6025"),
+        ("long", "105.9739"),
+        ("address_string", "Trước số 45 Trần Hưng Đạo, Phường 2"),
+        ("first_name", "Văn An"),
+        ("last_name", "Nguyễn"),
+        ("phone", "0912345678"),
+        ("email", "an.nguyen@example.vn"),
+        (
+            "description",
+            "Ổ gà sâu khoảng 20 cm giữa làn xe máy trước số 45, rất nguy hiểm vào ban đêm.",
+        ),
+        ("attribute[cccd]", CCCD),
+        ("attribute[contact_address]", "12 Lê Lợi, khóm 3, Phường 6"),
+        ("attribute[admin_unit_code]", "92"),
+        ("attribute[consent_share_contact][]", "true"),
+    ];
+    let mut f = form_urlencoded::Serializer::new(String::new());
+    // A field given in `extra` replaces the standard one.
+    for (k, v) in base
+        .iter()
+        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+    {
+        f.append_pair(k, v);
+    }
+    for (k, v) in extra {
+        f.append_pair(k, v);
+    }
+    f.finish()
+}
+
+async fn post(w: &World, path: &str, body: String) -> Res {
+    w.t.post(path)
+        .raw("application/x-www-form-urlencoded", body)
+        .send()
+        .await
+}
+
+async fn get(w: &World, path: &str) -> Res {
+    w.t.get(path).send().await
+}
+
+#[actix_web::test]
+async fn a_city_app_files_and_follows_a_request() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let w = World::with_config(move |c| c.notify.smtp_url = Some(url)).await;
+    let (id, key) = client(&w, "Ứng dụng Cần Thơ 311", 60).await;
+
+    // Discovery, services and the definition, in JSON and XML.
+    let d = get(&w, "/open311/v2/discovery.json").await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(
+        d.json()["endpoints"][0]["specification"],
+        "http://wiki.open311.org/GeoReport_v2"
+    );
+    let s = get(&w, "/open311/v2/services.json?jurisdiction_id=")
+        .await
+        .json();
+    let roads = s
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["service_code"] == "giao-thong")
+        .expect("the category is a service");
+    assert_eq!(roads["metadata"], true);
+    assert_eq!(roads["type"], "realtime");
+    let x = get(&w, "/open311/v2/services.xml").await;
+    assert_eq!(
+        x.header("content-type").as_deref(),
+        Some("text/xml; charset=utf-8")
+    );
+    let text = x.text();
+    assert!(
+        text.starts_with("<?xml") && text.contains("<services><service><"),
+        "{text}"
+    );
+    let def = get(&w, "/open311/v2/services/giao-thong.json").await.json();
+    let attrs = def["attributes"].as_array().unwrap();
+    let cccd = attrs.iter().find(|a| a["code"] == "cccd").unwrap();
+    assert_eq!(cccd["required"], true);
+    assert!(attrs.iter().any(|a| {
+        a["code"] == "admin_unit_code"
+            && a["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v["key"] == "92")
+    }));
+    let def_xml = get(&w, "/open311/v2/service/giao-thong.xml").await.text();
+    assert!(def_xml.contains("<service_definition><"), "{def_xml}");
+    assert!(def_xml.contains("<attributes><attribute>"), "{def_xml}");
+    let unknown = get(&w, "/open311/v2/services/khong-co.json").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json()[0]["code"], 404);
+    assert_eq!(
+        get(&w, "/open311/v2/services.csv").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The key is required to file, and a wrong one is refused.
+    let none = post(&w, "/open311/v2/requests.json", form("", &[])).await;
+    assert_eq!(none.status, StatusCode::FORBIDDEN);
+    assert_eq!(none.json()[0]["code"], 403);
+    let wrong = post(&w, "/open311/v2/requests.json", form("o311_wrong", &[])).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    // What Art. 4.2 requires, in GeoReport's error shape: every problem at once.
+    let bare = format!("api_key={key}&service_code=giao-thong&description=x&lat=9.6&long=105.9");
+    let bad = post(&w, "/open311/v2/requests.json", bare).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let descriptions: Vec<String> = bad
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["description"].as_str().unwrap().to_string())
+        .collect();
+    for f in ["attribute[cccd]", "address_string", "phone", "first_name"] {
+        assert!(
+            descriptions.iter().any(|d| d.starts_with(f)),
+            "{f}: {descriptions:?}"
+        );
+    }
+    let not_vi = post(
+        &w,
+        "/open311/v2/requests.json",
+        form(
+            &key,
+            &[(
+                "description",
+                "There is a big pothole here, dangerous at night.",
+            )],
+        ),
+    )
+    .await;
+    assert_eq!(not_vi.status, StatusCode::BAD_REQUEST);
+    assert!(
+        not_vi
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("description")),
+        "{}",
+        not_vi.text()
+    );
+
+    // Filed (the api_key in the query works too).
+    let res = post(
+        &w,
+        &format!("/open311/v2/requests.json?api_key={key}"),
+        form("", &[]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let filed = res.json();
+    let code = filed[0]["service_request_id"].as_str().unwrap().to_string();
+    let token = filed[0]["token"].as_str().unwrap().to_string();
+    assert!(code.starts_with("PA-2026-"));
+    assert!(
+        filed[0]["service_notice"]
+            .as_str()
+            .unwrap()
+            .contains("04 giờ làm việc")
+    );
+
+    // The IOC sees it, from the app, with the reporter it needs.
+    let reports = w.t.get("/api/v1/reports").bearer(&w.op).send().await.json();
+    let report_id = reports["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(reports["items"][0]["channel"], "open311");
+    let seen = w.report(&w.op, &report_id).await;
+    assert_eq!(seen["reporter"]["full_name"], "Nguyễn Văn An");
+    let events = w.events(&w.op, &report_id).await;
+    assert!(
+        events[0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("Open311: Ứng dụng Cần Thơ 311")
+    );
+    // The reporter's acknowledgement with the follow-up token goes to their e-mail.
+    paht::service::outbox::deliver_all(&w.t.state.ctx).expect("dispatch runs");
+    assert_eq!(smtp.to("an.nguyen@example.vn").len(), 1);
+
+    // Before verification: only the filing key reads it (by id or by token).
+    assert_eq!(
+        get(&w, &format!("/open311/v2/requests/{code}.json"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let mine = get(
+        &w,
+        &format!("/open311/v2/requests/{code}.json?api_key={key}"),
+    )
+    .await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text());
+    let by_token = get(&w, &format!("/open311/v2/tokens/{token}.json"))
+        .await
+        .json();
+    assert_eq!(by_token[0]["service_request_id"], code.as_str());
+    let (_, other_key) = client(&w, "Ứng dụng khác", 60).await;
+    assert_eq!(
+        get(
+            &w,
+            &format!("/open311/v2/requests/{code}.json?api_key={other_key}")
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Verified, anyone reads it: open, with its deadline, and no personal data.
+    w.accept(&report_id).await;
+    let r = get(&w, &format!("/open311/v2/requests/{code}.json")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = r.json();
+    assert_eq!(r[0]["status"], "open");
+    assert_eq!(r[0]["service_code"], "giao-thong");
+    assert!(
+        r[0]["requested_datetime"]
+            .as_str()
+            .unwrap()
+            .ends_with("+07:00")
+    );
+    assert!(r[0]["expected_datetime"].as_str().is_some());
+    let all = r.to_string();
+    for private in [CCCD, "0912345678", "an.nguyen", "Nguyễn Văn An", "Lê Lợi"] {
+        assert!(!all.contains(private), "{private} leaked: {all}");
+    }
+    let xml = get(&w, &format!("/open311/v2/requests/{code}.xml"))
+        .await
+        .text();
+    assert!(xml.contains("<service_requests><request>"), "{xml}");
+    assert!(xml.contains(&format!("<service_request_id>{code}</service_request_id>")));
+
+    // Lists: by service and status, by ids; dates W3C.
+    let open = get(
+        &w,
+        "/open311/v2/requests.json?service_code=giao-thong&status=open",
+    )
+    .await
+    .json();
+    assert_eq!(open.as_array().unwrap().len(), 1);
+    let closed = get(&w, "/open311/v2/requests.json?status=closed")
+        .await
+        .json();
+    assert_eq!(closed.as_array().unwrap().len(), 0);
+    let ids = get(
+        &w,
+        &format!("/open311/v2/requests.json?service_request_id={code},PA-2026-999999"),
+    )
+    .await
+    .json();
+    assert_eq!(ids.as_array().unwrap().len(), 1);
+    let bad_date = get(&w, "/open311/v2/requests.json?start_date=yesterday").await;
+    assert_eq!(bad_date.status, StatusCode::BAD_REQUEST);
+    let list_xml = get(&w, "/open311/v2/requests.xml?status=open").await.text();
+    assert!(list_xml.contains("<request>"), "{list_xml}");
+
+    // Rotated, the old key stops; revoked, the new one too.
+    let rotated = w
+        .post(
+            &w.admin,
+            &format!("/api/v1/admin/open311-clients/{id}/rotate"),
+            json!({}),
+        )
+        .await;
+    let new_key = rotated["api_key"].as_str().unwrap().to_string();
+    let old = post(&w, "/open311/v2/requests.json", form(&key, &[])).await;
+    assert_eq!(old.status, StatusCode::FORBIDDEN);
+    let res =
+        w.t.delete(&format!("/api/v1/admin/open311-clients/{id}"))
+            .bearer(&w.admin)
+            .send()
+            .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let gone = post(&w, "/open311/v2/requests.json", form(&new_key, &[])).await;
+    assert_eq!(gone.status, StatusCode::FORBIDDEN);
+    let listed: Value =
+        w.t.get("/api/v1/admin/open311-clients")
+            .bearer(&w.admin)
+            .send()
+            .await
+            .json();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == id.as_str() && c["revoked_at"].is_string())
+    );
+    assert!(
+        !listed.to_string().contains(&new_key),
+        "keys are never listed"
+    );
+    w.t.get("/api/v1/admin/open311-clients")
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(403, "forbidden");
+}
+
+/// Each key has its own rate: past it, 429 with `Retry-After`, in GeoReport's shape.
+#[actix_web::test]
+async fn each_key_has_its_own_rate() {
+    let w = World::new().await;
+    let (_, slow) = client(&w, "Ứng dụng chậm", 2).await;
+    let (_, other) = client(&w, "Ứng dụng khác", 60).await;
+    for _ in 0..2 {
+        let r = get(
+            &w,
+            &format!("/open311/v2/requests/PA-2026-000001.json?api_key={slow}"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+    let third = get(
+        &w,
+        &format!("/open311/v2/requests/PA-2026-000001.json?api_key={slow}"),
+    )
+    .await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.header("retry-after").is_some());
+    assert_eq!(third.json()[0]["code"], 429);
+    let fine = get(
+        &w,
+        &format!("/open311/v2/requests/PA-2026-000001.json?api_key={other}"),
+    )
+    .await;
+    assert_eq!(fine.status, StatusCode::NOT_FOUND);
+}
