@@ -68,6 +68,7 @@ pub struct NewOpen311Client {
     /// Requests per minute the key may make, 1–6000 (default 60).
     #[validate(range(min = 1, max = 6000))]
     #[schema(minimum = 1, maximum = 6000)]
+    #[serde(default, deserialize_with = "crate::json::optional_whole")]
     pub rate_per_minute: Option<u32>,
 }
 

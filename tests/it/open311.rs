@@ -266,6 +266,48 @@ async fn a_city_app_files_and_follows_a_request() {
     assert!(xml.contains("<service_requests><request>"), "{xml}");
     assert!(xml.contains(&format!("<service_request_id>{code}</service_request_id>")));
 
+    // The extensions: the public timeline and the extended attributes; mySociety's updates.
+    let ext = get(
+        &w,
+        &format!("/open311/v2/requests/{code}.json?extensions=true"),
+    )
+    .await
+    .json();
+    let notes = ext[0]["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["summary"] == "Trung tâm IOC đã xác minh, tiếp nhận phản ánh."),
+        "{ext}"
+    );
+    assert_eq!(ext[0]["extended_attributes"]["channel"], "open311");
+    assert_eq!(ext[0]["extended_attributes"]["overdue"], false);
+    let updates = get(
+        &w,
+        "/open311/v2/servicerequestupdates.json?start_date=2026-03-01T00:00:00Z",
+    )
+    .await
+    .json();
+    assert!(
+        updates
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["service_request_id"] == code.as_str() && u["status"] == "open"),
+        "{updates}"
+    );
+    let updates_xml = get(
+        &w,
+        "/open311/v2/servicerequestupdates.xml?start_date=2026-03-01T00:00:00Z",
+    )
+    .await
+    .text();
+    assert!(
+        updates_xml.contains("<service_request_updates><request_update>"),
+        "{updates_xml}"
+    );
+    assert!(!updates.to_string().contains(CCCD));
+
     // Lists: by service and status, by ids; dates W3C.
     let open = get(
         &w,
@@ -285,6 +327,31 @@ async fn a_city_app_files_and_follows_a_request() {
     .await
     .json();
     assert_eq!(ids.as_array().unwrap().len(), 1);
+    // A client that sends dates sends their midnight: the end day counts whole.
+    let by_day = get(
+        &w,
+        "/open311/v2/requests.json?start_date=2026-03-01T00:00:00Z&end_date=2026-03-02T00:00:00Z",
+    )
+    .await
+    .json();
+    assert_eq!(by_day.as_array().unwrap().len(), 1, "{by_day}");
+    // Words (folded) and a box.
+    let words = get(&w, "/open311/v2/requests.json?q=o%20ga%20sau")
+        .await
+        .json();
+    assert_eq!(words.as_array().unwrap().len(), 1, "{words}");
+    let inside = get(&w, "/open311/v2/requests.json?bbox=105.9,9.5,106.0,9.7")
+        .await
+        .json();
+    assert_eq!(inside.as_array().unwrap().len(), 1);
+    let outside = get(&w, "/open311/v2/requests.json?bbox=106.0,9.5,106.1,9.7")
+        .await
+        .json();
+    assert_eq!(outside.as_array().unwrap().len(), 0);
+    assert_eq!(
+        get(&w, "/open311/v2/requests.json?bbox=1,2").await.status,
+        StatusCode::BAD_REQUEST
+    );
     let bad_date = get(&w, "/open311/v2/requests.json?start_date=yesterday").await;
     assert_eq!(bad_date.status, StatusCode::BAD_REQUEST);
     let list_xml = get(&w, "/open311/v2/requests.xml?status=open").await.text();
@@ -361,4 +428,81 @@ async fn each_key_has_its_own_rate() {
     )
     .await;
     assert_eq!(fine.status, StatusCode::NOT_FOUND);
+}
+
+/// A city app's picture (`media`, multipart) becomes an attachment of the report, checked by
+/// its bytes.
+#[actix_web::test]
+async fn a_picture_filed_with_the_request_is_attached() {
+    let w = World::new().await;
+    let (_, key) = client(&w, "Ứng dụng ảnh", 60).await;
+    let boundary = "O311b0undary";
+    let mut body = Vec::new();
+    for pair in form(&key, &[]).split('&') {
+        let (k, v) = pair.split_once('=').unwrap();
+        let decode = |s: &str| {
+            form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .unwrap()
+                .1
+                .into_owned()
+        };
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{}\r\n",
+                decode(k),
+                decode(v)
+            )
+            .as_bytes(),
+        );
+    }
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    jpeg.extend(std::iter::repeat_n(7u8, 2000));
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"o-ga.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(&jpeg);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let res =
+        w.t.post("/open311/v2/requests.xml")
+            .raw(
+                &format!("multipart/form-data; boundary={boundary}"),
+                body.clone(),
+            )
+            .send()
+            .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    assert!(res.text().contains("<service_request_id>PA-2026-"));
+    let reports = w.t.get("/api/v1/reports").bearer(&w.op).send().await.json();
+    let id = reports["items"][0]["id"].as_str().unwrap();
+    let files =
+        w.t.get(&format!("/api/v1/reports/{id}/attachments"))
+            .bearer(&w.op)
+            .send()
+            .await
+            .json();
+    assert_eq!(files[0]["content_type"], "image/jpeg", "{files}");
+    assert_eq!(files[0]["file_name"], "o-ga.jpg");
+    // Bytes that are no picture are refused.
+    let jfif = body.windows(4).position(|x| x == b"JFIF").unwrap();
+    let mut not_a_picture = body.clone();
+    not_a_picture[jfif - 6..jfif + 4].copy_from_slice(b"not-a-pict");
+    let res =
+        w.t.post("/open311/v2/requests.json")
+            .raw(
+                &format!("multipart/form-data; boundary={boundary}"),
+                not_a_picture,
+            )
+            .send()
+            .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text());
+    assert!(
+        res.json()[0]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("media")
+    );
 }

@@ -3,20 +3,23 @@
 //! GeoReport's `[{code, description}]`, datetimes W3C with `+07:00`. An `api_key` (form or
 //! query) files requests and reads back what its app filed; reading needs none.
 
+mod requests;
 pub mod xml;
+
+use requests::{file, request_list, request_one, token, updates};
 
 use std::collections::HashMap;
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes, Data, Path, Query, block};
-use actix_web::{HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use actix_web::web::{self, Data, Path, block};
+use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 
 use crate::api::state::AppState;
 use crate::error::AppError;
-use crate::service::open311::requests::{self, Filing, Request};
-use crate::service::open311::{self as svc, services};
+use crate::service::open311::requests::open311_field;
+use crate::service::open311::services;
 
 /// `json` or `xml`, from the path's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +61,7 @@ fn error(format: Format, e: &AppError) -> HttpResponse {
             .map(|f| {
                 json!({
                     "code": status.as_u16(),
-                    "description": format!("{}: {}", requests::open311_field(&f.field), f.message.vi),
+                    "description": format!("{}: {}", open311_field(&f.field), f.message.vi),
                 })
             })
             .collect()
@@ -113,7 +116,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/requests.{format}", web::get().to(request_list))
             .route("/requests.{format}", web::post().to(file))
             .route("/requests/{id}.{format}", web::get().to(request_one))
-            .route("/tokens/{token}.{format}", web::get().to(token)),
+            .route("/tokens/{token}.{format}", web::get().to(token))
+            .route("/servicerequestupdates.{format}", web::get().to(updates)),
     );
 }
 
@@ -192,255 +196,6 @@ async fn definition(st: Data<AppState>, p: Path<(String, String)>) -> HttpRespon
             let v = json!({"service_code": code, "attributes": attributes});
             answer(StatusCode::OK, f, "service_definition", &v)
         }
-        Ok(Err(e)) => error(f, &e),
-        Err(e) => error(f, &AppError::internal(e)),
-    }
-}
-
-fn request_value(r: Request) -> Value {
-    json!({
-        "service_request_id": r.service_request_id,
-        "status": r.status,
-        "status_notes": r.status_notes,
-        "service_name": r.service_name,
-        "service_code": r.service_code,
-        "description": r.description,
-        "agency_responsible": r.agency_responsible,
-        "service_notice": r.service_notice,
-        "requested_datetime": w3c(r.requested_datetime),
-        "updated_datetime": w3c(r.updated_datetime),
-        "expected_datetime": r.expected_datetime.map(w3c),
-        "address": r.address,
-        "address_id": null,
-        "zipcode": null,
-        "lat": r.lat,
-        "long": r.long,
-        "media_url": null,
-    })
-}
-
-async fn request_one(
-    st: Data<AppState>,
-    p: Path<(String, String)>,
-    q: Query<HashMap<String, String>>,
-) -> HttpResponse {
-    let (id, ext) = p.into_inner();
-    let Some(f) = format_of(&ext) else {
-        return unknown_format();
-    };
-    let key = q.get("api_key").cloned();
-    let out = block(move || {
-        let client = svc::optional(&st, key.as_deref())?;
-        requests::get(&st, &id, client.as_ref())
-    })
-    .await;
-    match out {
-        Ok(Ok(r)) => answer(
-            StatusCode::OK,
-            f,
-            "service_requests",
-            &Value::Array(vec![request_value(r)]),
-        ),
-        Ok(Err(e)) => error(f, &e),
-        Err(e) => error(f, &AppError::internal(e)),
-    }
-}
-
-async fn token(st: Data<AppState>, p: Path<(String, String)>) -> HttpResponse {
-    let (token, ext) = p.into_inner();
-    let Some(f) = format_of(&ext) else {
-        return unknown_format();
-    };
-    let t = token.clone();
-    match block(move || requests::by_token(&st, &t)).await {
-        Ok(Ok(code)) => answer(
-            StatusCode::OK,
-            f,
-            "service_requests",
-            &json!([{"service_request_id": code, "token": token}]),
-        ),
-        Ok(Err(e)) => error(f, &e),
-        Err(e) => error(f, &AppError::internal(e)),
-    }
-}
-
-fn instant(v: &str) -> Result<DateTime<Utc>, AppError> {
-    DateTime::parse_from_rfc3339(v.trim())
-        .map(|t| t.to_utc())
-        .map_err(|_| {
-            AppError::bad_request(
-                "invalid_date",
-                "Ngày giờ phải theo W3C (ví dụ 2026-03-02T09:00:00+07:00).",
-                "Dates are W3C datetimes (e.g. 2026-03-02T09:00:00+07:00).",
-            )
-        })
-}
-
-fn list_query(p: &HashMap<String, Vec<String>>) -> Result<requests::Query, AppError> {
-    let list = |k: &str| -> Vec<String> {
-        one(p, k)
-            .map(|v| {
-                v.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let number = |k: &str, default: i64, max: i64| -> Result<i64, AppError> {
-        match one(p, k) {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
-                    AppError::bad_request(
-                        "invalid_page",
-                        "page và page_size là số nguyên dương (page_size tối đa 200).",
-                        "page and page_size are positive whole numbers (page_size at most 200).",
-                    )
-                }),
-        }
-    };
-    let statuses = list("status");
-    if statuses.iter().any(|s| s != "open" && s != "closed") {
-        return Err(AppError::bad_request(
-            "invalid_status",
-            "status là open hoặc closed.",
-            "status is open or closed.",
-        ));
-    }
-    Ok(requests::Query {
-        service_request_ids: list("service_request_id"),
-        service_codes: list("service_code"),
-        start: one(p, "start_date").map(|v| instant(&v)).transpose()?,
-        end: one(p, "end_date").map(|v| instant(&v)).transpose()?,
-        statuses,
-        page: number("page", 1, 1_000_000)?,
-        page_size: number("page_size", 50, 200)?,
-    })
-}
-
-async fn request_list(st: Data<AppState>, ext: Path<String>, req: HttpRequest) -> HttpResponse {
-    let Some(f) = format_of(&ext) else {
-        return unknown_format();
-    };
-    let p = pairs(req.query_string().as_bytes());
-    let q = match list_query(&p) {
-        Ok(q) => q,
-        Err(e) => return error(f, &e),
-    };
-    match block(move || requests::list(&st, q)).await {
-        Ok(Ok(rows)) => answer(
-            StatusCode::OK,
-            f,
-            "service_requests",
-            &Value::Array(rows.into_iter().map(request_value).collect()),
-        ),
-        Ok(Err(e)) => error(f, &e),
-        Err(e) => error(f, &AppError::internal(e)),
-    }
-}
-
-/// The filing's fields from a form (`attribute[CODE]`, `attribute[CODE][]`).
-fn filing(p: &HashMap<String, Vec<String>>) -> Result<Filing, AppError> {
-    let number = |k: &str| -> Result<Option<f64>, AppError> {
-        match one(p, k) {
-            None => Ok(None),
-            Some(v) => v
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .map(Some)
-                .ok_or_else(|| {
-                    AppError::bad_request(
-                        "invalid_coordinate",
-                        "lat và long là số thập phân.",
-                        "lat and long are decimal numbers.",
-                    )
-                }),
-        }
-    };
-    let mut attributes: HashMap<String, Vec<String>> = HashMap::new();
-    for (k, vs) in p {
-        if let Some(rest) = k.strip_prefix("attribute[") {
-            let code = rest.trim_end_matches("[]").trim_end_matches(']');
-            attributes
-                .entry(code.to_string())
-                .or_default()
-                .extend(vs.iter().cloned());
-        }
-    }
-    Ok(Filing {
-        service_code: one(p, "service_code"),
-        lat: number("lat")?,
-        long: number("long")?,
-        address_string: one(p, "address_string"),
-        email: one(p, "email"),
-        first_name: one(p, "first_name"),
-        last_name: one(p, "last_name"),
-        phone: one(p, "phone"),
-        description: one(p, "description"),
-        media_url: one(p, "media_url"),
-        attributes,
-    })
-}
-
-async fn file(
-    st: Data<AppState>,
-    ext: Path<String>,
-    req: HttpRequest,
-    body: Bytes,
-) -> HttpResponse {
-    let Some(f) = format_of(&ext) else {
-        return unknown_format();
-    };
-    let mut p = pairs(req.query_string().as_bytes());
-    let multipart = req
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("multipart/")
-        });
-    if multipart {
-        return error(
-            f,
-            &AppError::bad_request(
-                "multipart_not_supported",
-                "Gửi yêu cầu dạng application/x-www-form-urlencoded; ảnh qua media_url.",
-                "Send the request as application/x-www-form-urlencoded; pictures by media_url.",
-            ),
-        );
-    }
-    for (k, v) in pairs(&body) {
-        p.entry(k).or_default().extend(v);
-    }
-    let filing = match filing(&p) {
-        Ok(x) => x,
-        Err(e) => return error(f, &e),
-    };
-    let key = one(&p, "api_key");
-    let out = block(move || {
-        let client = svc::authorize(&st, key.as_deref())?;
-        requests::file(&st, &client, filing)
-    })
-    .await;
-    match out {
-        Ok(Ok(r)) => answer(
-            StatusCode::CREATED,
-            f,
-            "service_requests",
-            &json!([{
-                "service_request_id": r.service_request_id,
-                "token": r.token,
-                "service_notice": r.service_notice,
-                "account_id": null,
-            }]),
-        ),
         Ok(Err(e)) => error(f, &e),
         Err(e) => error(f, &AppError::internal(e)),
     }

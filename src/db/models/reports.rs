@@ -311,7 +311,7 @@ pub struct AttachmentMeta {
     pub file_name: String,
     pub size_bytes: i64,
     pub sha256: String,
-    pub uploaded_by: String,
+    pub uploaded_by: Option<String>,
     pub created_at: NaiveDateTime,
 }
 
@@ -326,7 +326,7 @@ pub struct NewAttachmentRow {
     pub size_bytes: i64,
     pub sha256: String,
     pub data: Vec<u8>,
-    pub uploaded_by: String,
+    pub uploaded_by: Option<String>,
     pub created_at: NaiveDateTime,
 }
 

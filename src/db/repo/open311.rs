@@ -100,6 +100,12 @@ pub struct RequestFilter {
     /// The states of `open` or `closed`.
     pub statuses: Vec<String>,
     pub lead_agency: Option<String>,
+    pub updated_after: Option<NaiveDateTime>,
+    pub updated_before: Option<NaiveDateTime>,
+    /// Words of the title or the content (folded: `duong` finds `Đường`).
+    pub text: Option<String>,
+    /// `(min_long, min_lat, max_long, max_lat)`.
+    pub bbox: Option<(f64, f64, f64, f64)>,
 }
 
 /// The states a report is verified in: visible to Open311 clients.
@@ -145,10 +151,67 @@ pub fn requests(
         if let Some(a) = &f.lead_agency {
             q = q.filter(rp::lead_agency_id.eq(a.clone()));
         }
+        if let Some(t) = f.updated_after {
+            q = q.filter(rp::updated_at.gt(t));
+        }
+        if let Some(t) = f.updated_before {
+            q = q.filter(rp::updated_at.lt(t));
+        }
+        if let Some((w, so, e, n)) = f.bbox {
+            q = q
+                .filter(rp::longitude.ge(w))
+                .filter(rp::longitude.le(e))
+                .filter(rp::latitude.ge(so))
+                .filter(rp::latitude.le(n));
+        }
+        if let Some(text) = &f.text {
+            use crate::db::schema::report_search as rs;
+            let pat = format!("%{}%", super::escape_like(&crate::domain::text::fold(text)));
+            q = q.filter(
+                rp::id.eq_any(
+                    rs::table
+                        .filter(rs::text.like(pat).escape('\\'))
+                        .select(rs::report_id),
+                ),
+            );
+        }
     }
     q.select(crate::db::models::ReportRow::as_select())
         .order((rp::submitted_at.desc(), rp::id.desc()))
         .limit(limit)
         .offset(offset)
+        .load(conn)
+}
+
+/// A public step of a report that anyone may read (mySociety's service request updates).
+#[derive(Debug, Clone, Queryable)]
+pub struct PublicUpdate {
+    pub event_id: String,
+    pub at: NaiveDateTime,
+    pub action: String,
+    pub to_status: Option<String>,
+    pub code: String,
+}
+
+/// The public steps of verified, non-confidential reports in a period, oldest first.
+pub fn public_updates(
+    conn: &mut DbConn,
+    actions: &[&str],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<PublicUpdate>> {
+    use crate::db::schema::{report_events as e, reports as rp};
+    e::table
+        .inner_join(rp::table)
+        .filter(e::action.eq_any(actions.to_vec()))
+        .filter(rp::status.eq_any(VERIFIED))
+        .filter(rp::confidential.eq(false))
+        .filter(rp::state_secret.eq(false))
+        .filter(e::at.ge(from))
+        .filter(e::at.le(to))
+        .select((e::id, e::at, e::action, e::to_status, rp::code))
+        .order((e::at.asc(), e::id.asc()))
+        .limit(limit)
         .load(conn)
 }

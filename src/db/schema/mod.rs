@@ -350,7 +350,7 @@ diesel::table! {
         size_bytes -> BigInt,
         sha256 -> Text,
         data -> Binary,
-        uploaded_by -> Text,
+        uploaded_by -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }
@@ -385,6 +385,7 @@ diesel::joinable!(report_reporters -> reports (report_id));
 diesel::joinable!(assignments -> reports (report_id));
 diesel::joinable!(clocks -> reports (report_id));
 diesel::joinable!(live_events -> reports (report_id));
+diesel::joinable!(report_events -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     admin_units,

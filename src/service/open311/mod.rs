@@ -3,8 +3,10 @@
 //! app filed; `services` describes the categories, with the identity Art. 4.2 requires as
 //! attributes; `requests` files and reads reports with no personal data ever.
 
+mod filing;
 pub mod requests;
 pub mod services;
+pub mod updates;
 
 use chrono::NaiveDateTime;
 

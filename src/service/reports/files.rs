@@ -133,7 +133,8 @@ pub fn attach_in(
             .map(|b| format!("{b:02x}"))
             .collect(),
         data,
-        uploaded_by: ctx.who.user_id.clone(),
+        // A reporter without an account (an Open311 app, an e-mail) has none to name.
+        uploaded_by: ctx.who.actor_id(),
         created_at: ctx.now_naive(),
     };
     repo::reports::insert_attachment(c, &row)?;
