@@ -506,3 +506,45 @@ async fn a_picture_filed_with_the_request_is_attached() {
             .starts_with("media")
     );
 }
+
+/// A refused report is closed, and read only by the app that filed it.
+#[actix_web::test]
+async fn a_refused_request_is_read_only_by_its_app() {
+    let w = World::new().await;
+    let (_, key) = client(&w, "Ứng dụng Cần Thơ 311", 60).await;
+    let filed = post(&w, "/open311/v2/requests.json", form(&key, &[]))
+        .await
+        .json();
+    let code = filed[0]["service_request_id"].as_str().unwrap().to_string();
+    let reports = w.t.get("/api/v1/reports").bearer(&w.op).send().await.json();
+    let id = reports["items"][0]["id"].as_str().unwrap();
+    w.post(
+        &w.op,
+        &format!("/api/v1/reports/{id}/reject"),
+        json!({"reason": "complaint_or_denunciation", "note": "Nội dung khiếu nại, hướng dẫn gửi theo Luật Khiếu nại"}),
+    )
+    .await;
+    assert_eq!(
+        get(&w, &format!("/open311/v2/requests/{code}.json"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let mine = get(
+        &w,
+        &format!("/open311/v2/requests/{code}.json?api_key={key}"),
+    )
+    .await
+    .json();
+    assert_eq!(mine[0]["status"], "closed");
+    assert!(mine[0]["expected_datetime"].is_null());
+    let all = get(&w, "/open311/v2/requests.json?status=closed")
+        .await
+        .json();
+    assert_eq!(all.as_array().unwrap().len(), 0, "{all}");
+    let notes = mine.to_string();
+    assert!(
+        !notes.contains("Luật Khiếu nại"),
+        "the IOC's note stays internal: {notes}"
+    );
+}

@@ -108,10 +108,10 @@ pub struct RequestFilter {
     pub bbox: Option<(f64, f64, f64, f64)>,
 }
 
-/// The states a report is verified in: visible to Open311 clients.
-pub const VERIFIED: [&str; 9] = [
+/// The states in which anyone may read a report through Open311: verified by the IOC and not
+/// refused (a refused report is read only by the app that filed it).
+pub const VERIFIED: [&str; 8] = [
     "accepted",
-    "rejected",
     "forwarded",
     "in_progress",
     "awaiting_designation",
