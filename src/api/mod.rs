@@ -71,6 +71,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(open311_clients::list)
                 .service(open311_clients::rotate)
                 .service(open311_clients::revoke)
+                .service(open311_clients::get_attributes)
+                .service(open311_clients::put_attributes)
                 .service(webhooks::create)
                 .service(webhooks::list)
                 .service(webhooks::remove)

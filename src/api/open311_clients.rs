@@ -1,8 +1,9 @@
 //! `/api/v1/admin/open311-clients`: the city apps that speak Open311 GeoReport v2, for admins:
-//! issue an app its `api_key` (answered once), list the apps, rotate a key, revoke it.
+//! issue an app its `api_key` (answered once), list the apps, rotate a key, revoke it; and the
+//! attributes a category's service definition asks beside the identity.
 
 use actix_web::web::{Data, Json, Path, block};
-use actix_web::{HttpResponse, delete, get, post};
+use actix_web::{HttpResponse, delete, get, post, put};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,6 +13,7 @@ use crate::api::extract::{Require, ValidJson, roles::Admin};
 use crate::api::state::AppState;
 use crate::api::views::utc;
 use crate::error::{AppResult, Problem};
+use crate::service::open311::services::{self, AttributesInput};
 use crate::service::open311::{self as svc, Client};
 
 /// A client app, never its key.
@@ -134,4 +136,82 @@ pub async fn revoke(
 ) -> AppResult<HttpResponse> {
     block(move || svc::revoke(&st, &who, &id)).await??;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// An attribute of a category's service definition, as admins set it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceAttributeView {
+    /// The attribute's code (`attribute[CODE]` in a filing).
+    pub code: String,
+    /// Its GeoReport datatype.
+    pub datatype: String,
+    /// Whether a request must answer it.
+    pub required: bool,
+    /// The question.
+    pub description: String,
+    /// Its place in the definition (after the identity's attributes).
+    pub order: u32,
+    /// The values of a list attribute.
+    pub values: Vec<ServiceAttributeValue>,
+}
+
+/// A value of a list attribute.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceAttributeValue {
+    /// What the app sends.
+    pub key: String,
+    /// What the app shows.
+    pub name: String,
+}
+
+impl From<services::Attribute> for ServiceAttributeView {
+    fn from(a: services::Attribute) -> Self {
+        Self {
+            code: a.code,
+            datatype: a.datatype,
+            required: a.required,
+            description: a.description,
+            order: a.order,
+            values: a
+                .values
+                .into_iter()
+                .map(|v| ServiceAttributeValue {
+                    key: v.key,
+                    name: v.name,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Admin: the attributes a category's Open311 service definition asks beside the identity.
+#[utoipa::path(tag = "open311", operation_id = "getServiceAttributes", security(("bearer" = [])),
+    params(("code" = String, Path, description = "Category code")),
+    responses((status = 200, description = "The attributes, in order.", body = Vec<ServiceAttributeView>)))]
+#[get("/categories/{code}/open311-attributes")]
+pub async fn get_attributes(
+    st: Data<AppState>,
+    who: Require<Admin>,
+    code: Path<String>,
+) -> AppResult<Json<Vec<ServiceAttributeView>>> {
+    let rows = block(move || services::get_custom(&st, &who, &code)).await??;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
+}
+
+/// Admin: set the attributes a category's Open311 service definition asks beside the identity
+/// (replacing the ones before); filings are checked against them and their answers kept with the
+/// report, for staff.
+#[utoipa::path(tag = "open311", operation_id = "putServiceAttributes", security(("bearer" = [])),
+    params(("code" = String, Path, description = "Category code")), request_body = AttributesInput,
+    responses((status = 200, description = "The attributes, in order.", body = Vec<ServiceAttributeView>)))]
+#[put("/categories/{code}/open311-attributes")]
+pub async fn put_attributes(
+    st: Data<AppState>,
+    who: Require<Admin>,
+    code: Path<String>,
+    body: ValidJson<AttributesInput>,
+) -> AppResult<Json<Vec<ServiceAttributeView>>> {
+    let input = body.into_inner();
+    let rows = block(move || services::set_custom(&st, &who, &code, input)).await??;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
 }

@@ -548,3 +548,113 @@ async fn a_refused_request_is_read_only_by_its_app() {
         "the IOC's note stays internal: {notes}"
     );
 }
+
+/// An admin adds questions to a category's service definition; filings are checked against
+/// them, and the answers are kept with the report for staff (never shown to apps).
+#[actix_web::test]
+async fn admins_add_attributes_to_a_service() {
+    let w = World::new().await;
+    let (_, key) = client(&w, "Ứng dụng Cần Thơ 311", 60).await;
+    let path = "/api/v1/categories/giao-thong/open311-attributes";
+    let put = |body: Value| {
+        let w = &w;
+        async move { w.t.put(path).bearer(&w.admin).json(&body).send().await }
+    };
+    put(json!({"attributes": [{"code": "cccd", "datatype": "string", "required": false, "description": "Trùng mã"}]}))
+        .await
+        .problem(422, "validation_failed");
+    put(json!({"attributes": [{"code": "loai", "datatype": "singlevaluelist", "required": true, "description": "Loại hư hỏng"}]}))
+        .await
+        .problem(422, "validation_failed");
+    let set = put(json!({"attributes": [
+        {"code": "loai_hu_hong", "datatype": "singlevaluelist", "required": true, "description": "Loại hư hỏng",
+         "values": [{"key": "o_ga", "name": "Ổ gà"}, {"key": "nut", "name": "Nứt mặt đường"}]},
+        {"code": "chieu_sau_cm", "datatype": "number", "required": false, "description": "Độ sâu (cm)"}
+    ]}))
+    .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+    let got = w.t.get(path).bearer(&w.admin).send().await.json();
+    assert_eq!(got[0]["code"], "loai_hu_hong");
+    w.t.get(path)
+        .bearer(&w.op)
+        .send()
+        .await
+        .problem(403, "forbidden");
+
+    let def = get(&w, "/open311/v2/services/giao-thong.json").await.json();
+    let own = def["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "loai_hu_hong")
+        .expect("the admin's attribute is in the definition");
+    assert_eq!(own["required"], true);
+    assert_eq!(own["order"], 10);
+    assert_eq!(own["values"][1]["key"], "nut");
+
+    let missing = post(&w, "/open311/v2/requests.json", form(&key, &[])).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert!(
+        missing.text().contains("attribute[loai_hu_hong]"),
+        "{}",
+        missing.text()
+    );
+    let wrong = post(
+        &w,
+        "/open311/v2/requests.json",
+        form(
+            &key,
+            &[
+                ("attribute[loai_hu_hong]", "sat_lo"),
+                ("attribute[chieu_sau_cm]", "sâu"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        wrong.json().as_array().unwrap().len(),
+        2,
+        "{}",
+        wrong.text()
+    );
+    let ok = post(
+        &w,
+        "/open311/v2/requests.json",
+        form(
+            &key,
+            &[
+                ("attribute[loai_hu_hong]", "o_ga"),
+                ("attribute[chieu_sau_cm]", "20"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+    let code = ok.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let reports = w.t.get("/api/v1/reports").bearer(&w.op).send().await.json();
+    let id = reports["items"][0]["id"].as_str().unwrap();
+    let seen = w.report(&w.op, id).await;
+    let answers = seen["service_attributes"].as_array().unwrap();
+    assert!(
+        answers
+            .iter()
+            .any(|a| a["code"] == "loai_hu_hong" && a["value"] == "o_ga"),
+        "{seen}"
+    );
+    assert!(
+        answers
+            .iter()
+            .any(|a| a["code"] == "chieu_sau_cm" && a["value"] == "20")
+    );
+    let mine = get(
+        &w,
+        &format!("/open311/v2/requests/{code}.json?api_key={key}"),
+    )
+    .await
+    .text();
+    assert!(!mine.contains("o_ga"), "{mine}");
+}

@@ -356,6 +356,18 @@ pub struct ReportView {
         pattern = "^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$"
     )]
     pub follow_up_token: Option<String>,
+    /// Staff only: what an Open311 app answered to the attributes an admin added to the
+    /// category (`code`, `value`; a list attribute gives one entry per value).
+    pub service_attributes: Vec<ServiceAttributeAnswer>,
+}
+
+/// An answer to an attribute of a category's service definition.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceAttributeAnswer {
+    /// The attribute's code.
+    pub code: String,
+    /// The value given.
+    pub value: String,
 }
 
 impl From<ReportDetails> for ReportView {
@@ -366,6 +378,14 @@ impl From<ReportDetails> for ReportView {
         let full = d.identity == crate::domain::visibility::Identity::Full;
         Self {
             follow_up_token: d.follow_up_token,
+            service_attributes: d
+                .service_attributes
+                .into_iter()
+                .map(|a| ServiceAttributeAnswer {
+                    code: a.code,
+                    value: a.value,
+                })
+                .collect(),
             reporter: d.reporter.map(|p| ReporterView {
                 full_name: p.full_name,
                 contact_address: p.contact_address,

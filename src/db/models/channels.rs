@@ -148,3 +148,28 @@ pub struct Open311RequestRow {
     pub token: String,
     pub created_at: NaiveDateTime,
 }
+
+/// An attribute an admin added to a category's service definition.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::service_attributes)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct ServiceAttributeRow {
+    pub category_code: String,
+    pub code: String,
+    pub datatype: String,
+    pub required: bool,
+    pub description: String,
+    pub position: i32,
+    /// JSON: `[{"key": …, "name": …}]`.
+    pub choices: String,
+}
+
+/// An answer of a report to an attribute of its category.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::report_attributes)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct ReportAttributeRow {
+    pub report_id: String,
+    pub code: String,
+    pub value: String,
+}

@@ -215,3 +215,53 @@ pub fn public_updates(
         .limit(limit)
         .load(conn)
 }
+
+/// The attributes an admin added to a category, in order.
+pub fn attributes_of(
+    conn: &mut DbConn,
+    category: &str,
+) -> QueryResult<Vec<crate::db::models::ServiceAttributeRow>> {
+    use crate::db::schema::service_attributes as a;
+    a::table
+        .filter(a::category_code.eq(category))
+        .select(crate::db::models::ServiceAttributeRow::as_select())
+        .order((a::position.asc(), a::code.asc()))
+        .load(conn)
+}
+
+/// Replaces a category's attributes.
+pub fn set_attributes(
+    conn: &mut DbConn,
+    category: &str,
+    rows: &[crate::db::models::ServiceAttributeRow],
+) -> QueryResult<()> {
+    use crate::db::schema::service_attributes as a;
+    diesel::delete(a::table.filter(a::category_code.eq(category))).execute(conn)?;
+    for r in rows {
+        diesel::insert_into(a::table).values(r).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn insert_report_attributes(
+    conn: &mut DbConn,
+    rows: &[crate::db::models::ReportAttributeRow],
+) -> QueryResult<()> {
+    use crate::db::schema::report_attributes as a;
+    for r in rows {
+        diesel::insert_into(a::table).values(r).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn report_attributes(
+    conn: &mut DbConn,
+    report_id: &str,
+) -> QueryResult<Vec<crate::db::models::ReportAttributeRow>> {
+    use crate::db::schema::report_attributes as a;
+    a::table
+        .filter(a::report_id.eq(report_id))
+        .select(crate::db::models::ReportAttributeRow::as_select())
+        .order((a::code.asc(), a::value.asc()))
+        .load(conn)
+}

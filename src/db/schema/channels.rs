@@ -79,3 +79,23 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    service_attributes (category_code, code) {
+        category_code -> Text,
+        code -> Text,
+        datatype -> Text,
+        required -> Bool,
+        description -> Text,
+        position -> Integer,
+        choices -> Text,
+    }
+}
+
+diesel::table! {
+    report_attributes (report_id, code, value) {
+        report_id -> Text,
+        code -> Text,
+        value -> Text,
+    }
+}

@@ -428,6 +428,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     calls,
     open311_clients,
     open311_requests,
+    service_attributes,
+    report_attributes,
 );
 
 diesel::table! {

@@ -223,16 +223,84 @@ pub fn open311_field(native: &str) -> String {
     }
 }
 
+/// The answers to the attributes an admin added to the category, checked against their
+/// datatypes (every problem at once).
+fn answers(f: &Filing, attrs: &[super::services::Attribute]) -> AppResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for a in attrs {
+        let name = format!("attribute[{}]", a.code);
+        let given: Vec<String> = f
+            .attributes
+            .get(&a.code)
+            .map(|v| {
+                v.iter()
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if given.is_empty() {
+            if a.required {
+                errors.push(FieldError::new(
+                    name,
+                    "required",
+                    Msg::new(
+                        format!("Cần trả lời: {}", a.description),
+                        format!("{} is required.", a.code),
+                    ),
+                ));
+            }
+            continue;
+        }
+        let keys: Vec<&str> = a.values.iter().map(|v| v.key.as_str()).collect();
+        let ok = match a.datatype.as_str() {
+            "singlevaluelist" => given.len() == 1 && keys.contains(&given[0].as_str()),
+            "multivaluelist" => given.iter().all(|g| keys.contains(&g.as_str())),
+            "number" => given.len() == 1 && given[0].parse::<f64>().is_ok_and(f64::is_finite),
+            "datetime" => {
+                given.len() == 1 && chrono::DateTime::parse_from_rfc3339(&given[0]).is_ok()
+            }
+            "text" => given.len() == 1 && given[0].chars().count() <= 4000,
+            _ => given.len() == 1 && given[0].chars().count() <= 500,
+        };
+        if !ok {
+            errors.push(FieldError::new(
+                name,
+                "invalid_value",
+                Msg::new(
+                    format!("Giá trị không hợp lệ ({}).", a.datatype),
+                    format!("Not a valid {} value.", a.datatype),
+                ),
+            ));
+            continue;
+        }
+        let mut given = given;
+        given.sort();
+        given.dedup();
+        out.extend(given.into_iter().map(|v| (a.code.clone(), v)));
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::validation(errors))
+    }
+}
+
 /// Files a request: checked as any report, channel `open311`, the client app recorded as its
 /// source; the reporter's acknowledgement (with the follow-up token) goes to their e-mail.
 pub fn file(st: &Context, client: &Client, f: Filing) -> AppResult<Filed> {
     let input = as_report(&f)?;
-    {
+    let answers = {
         let mut conn = st.pool.get()?;
         if !repo::categories::find(&mut conn, &input.category_code)?.is_some_and(|c| c.active) {
             return Err(unknown_service());
         }
-    }
+        answers(
+            &f,
+            &super::services::custom(&mut conn, &input.category_code)?,
+        )?
+    };
     // The picture is checked by its bytes, as every attachment is.
     let media = match f.media {
         None => None,
@@ -268,6 +336,15 @@ pub fn file(st: &Context, client: &Client, f: Filing) -> AppResult<Filed> {
                     created_at: ctx.now_naive(),
                 },
             )?;
+            let rows: Vec<crate::db::models::ReportAttributeRow> = answers
+                .into_iter()
+                .map(|(code, value)| crate::db::models::ReportAttributeRow {
+                    report_id: r.id.clone(),
+                    code,
+                    value,
+                })
+                .collect();
+            repo::open311::insert_report_attributes(c, &rows)?;
             if let Some((kind, t, name, data)) = media {
                 crate::service::reports::files::attach_in(ctx, c, r, kind, t, &name, data)?;
             }

@@ -40,6 +40,8 @@ pub struct ReportDetails {
     pub now: DateTime<Utc>,
     /// The follow-up token, in the answer to the submission that issued it (never read back).
     pub follow_up_token: Option<String>,
+    /// Staff only: the answers an Open311 filing gave to its category's own attributes.
+    pub service_attributes: Vec<crate::db::models::ReportAttributeRow>,
 }
 
 /// How much of the reporter's identity the caller sees.
@@ -107,6 +109,11 @@ pub(crate) fn details(
         } else {
             Vec::new()
         },
+        service_attributes: if audience == Audience::Staff {
+            repo::open311::report_attributes(c, &r.id)?
+        } else {
+            Vec::new()
+        },
         report: r,
         now,
         follow_up_token: None,
@@ -138,6 +145,7 @@ pub(crate) fn new_report_view(
         referrals: Vec::new(),
         now,
         follow_up_token: None,
+        service_attributes: Vec::new(),
     })
 }
 

@@ -1,0 +1,2 @@
+DROP TABLE report_attributes;
+DROP TABLE service_attributes;
