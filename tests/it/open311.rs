@@ -135,7 +135,7 @@ async fn a_city_app_files_and_follows_a_request() {
     let wrong = post(&w, "/open311/v2/requests.json", form("o311_wrong", &[])).await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
     // What Art. 4.2 requires, in GeoReport's error shape: every problem at once.
-    let bare = format!("api_key={key}&service_code=giao-thong&description=x&lat=9.6&long=105.9");
+    let bare = format!("api_key={key}&service_code=giao-thong&description=x");
     let bad = post(&w, "/open311/v2/requests.json", bare).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let descriptions: Vec<String> = bad
@@ -177,6 +177,27 @@ async fn a_city_app_files_and_follows_a_request() {
         "{}",
         not_vi.text()
     );
+
+    // Coordinates alone are a place (GeoReport asks for them or an address): they stand as the
+    // address.
+    let coords = post(
+        &w,
+        "/open311/v2/requests.json",
+        form(&key, &[("address_string", ""), ("email", "")]),
+    )
+    .await;
+    assert_eq!(coords.status, StatusCode::CREATED, "{}", coords.text());
+    let coords_code = coords.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mine = get(
+        &w,
+        &format!("/open311/v2/requests/{coords_code}.json?api_key={key}"),
+    )
+    .await
+    .json();
+    assert_eq!(mine[0]["address"], "Tọa độ 9.602500, 105.973900");
 
     // Filed (the api_key in the query works too).
     let res = post(

@@ -118,16 +118,21 @@ fn as_report(f: &Filing) -> AppResult<NewReport> {
             "description has at most 4,000 characters.",
         ));
     }
-    let address = f.address_string.as_deref().map(str::trim).unwrap_or("");
-    if address.chars().count() < 5 {
-        // Art. 4.3: the place, clear and exact, in words (coordinates alone are not enough).
-        errors.push(field(
-            "address_string",
-            "required",
-            "Cần địa chỉ cụ thể nơi xảy ra sự việc (Điều 4.3).",
-            "address_string is required: the exact place (Art. 4.3).",
-        ));
-    }
+    // Art. 4.3: the place, clear and exact: its address, or else its coordinates (GeoReport
+    // asks for one of them), which then stand as its address.
+    let address = match (f.address_string.as_deref().map(str::trim), f.lat, f.long) {
+        (Some(a), _, _) if a.chars().count() >= 5 => a.to_string(),
+        (_, Some(lat), Some(long)) => format!("Tọa độ {lat:.6}, {long:.6}"),
+        _ => {
+            errors.push(field(
+                "address_string",
+                "required",
+                "Cần địa chỉ cụ thể hoặc tọa độ (lat, long) nơi xảy ra sự việc (Điều 4.3).",
+                "address_string, or lat and long, is required: the exact place (Art. 4.3).",
+            ));
+            String::new()
+        }
+    };
     let name = [f.last_name.as_deref(), f.first_name.as_deref()]
         .into_iter()
         .flatten()
@@ -185,7 +190,7 @@ fn as_report(f: &Filing) -> AppResult<NewReport> {
         title: attr(f, "title").unwrap_or_else(|| title_of(description)),
         content,
         category_code: service.to_string(),
-        address: address.to_string(),
+        address,
         admin_unit_code: attr(f, "admin_unit_code").unwrap_or_default(),
         latitude: f.lat,
         longitude: f.long,
