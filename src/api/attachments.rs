@@ -90,35 +90,19 @@ struct FormParts {
 }
 
 async fn read_form(req: &HttpRequest, body: actix_web::web::Bytes) -> AppResult<FormParts> {
-    use futures_util::StreamExt;
-    let unreadable = || {
-        AppError::bad_request(
-            "unreadable_body",
-            "Không đọc được dữ liệu multipart/form-data gửi lên.",
-            "The multipart/form-data body could not be read.",
-        )
-    };
-    let stream =
-        futures_util::stream::once(async move { Ok::<_, actix_web::error::PayloadError>(body) });
-    let mut form = actix_multipart::Multipart::new(req.headers(), stream);
     let mut parts = FormParts {
         file: None,
         kind: None,
         name: None,
     };
     let mut errors = Vec::new();
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|_| unreadable())?;
-        let field_name = field.name().unwrap_or("").to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string);
-        let content_type = field.content_type().map(|m| m.essence_str().to_string());
-        let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
-            data.extend_from_slice(&chunk.map_err(|_| unreadable())?);
-        }
+    for part in crate::api::extract::form_parts(req, body).await? {
+        let crate::api::extract::FormPart {
+            name: field_name,
+            file_name,
+            content_type,
+            data,
+        } = part;
         let text = || String::from_utf8(data.clone()).ok();
         match field_name.as_str() {
             "file" if parts.file.is_none() => {

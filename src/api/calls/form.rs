@@ -38,14 +38,6 @@ pub(super) struct CallForm {
     recording: Option<Vec<u8>>,
 }
 
-fn unreadable() -> AppError {
-    AppError::bad_request(
-        "unreadable_body",
-        "Không đọc được dữ liệu multipart/form-data gửi lên.",
-        "The multipart/form-data body could not be read.",
-    )
-}
-
 fn required(f: &str) -> FieldError {
     FieldError::new(
         f,
@@ -81,25 +73,16 @@ pub(super) async fn read_call(
     req: &HttpRequest,
     body: actix_web::web::Bytes,
 ) -> AppResult<NewCall> {
-    use futures_util::StreamExt;
-    let stream =
-        futures_util::stream::once(async move { Ok::<_, actix_web::error::PayloadError>(body) });
-    let mut form = actix_multipart::Multipart::new(req.headers(), stream);
     let mut fields = std::collections::HashMap::new();
     let mut file = None;
     let mut errors = Vec::new();
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|_| unreadable())?;
-        let name = field.name().unwrap_or("").to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string);
-        let content_type = field.content_type().map(|m| m.essence_str().to_string());
-        let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
-            data.extend_from_slice(&chunk.map_err(|_| unreadable())?);
-        }
+    for part in crate::api::extract::form_parts(req, body).await? {
+        let crate::api::extract::FormPart {
+            name,
+            file_name,
+            content_type,
+            data,
+        } = part;
         match name.as_str() {
             "recording" if file.is_none() => {
                 file = Some(Recording {

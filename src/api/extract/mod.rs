@@ -5,14 +5,17 @@
 //! - this file: who is calling and from where;
 //! - `body`: JSON bodies (`ValidJson`) and reading a body within its size and time limits;
 //! - `query`: query strings (`ValidQuery`), the deserialisers of their values, actix configs;
-//! - `messages`: serde and validator failures as field errors.
+//! - `messages`: serde and validator failures as field errors;
+//! - `multipart`: the parts of a `multipart/form-data` body.
 
 mod body;
 mod messages;
+mod multipart;
 mod query;
 
 pub use body::{BodyLimits, ValidJson, declared_length, parse_json, read_body};
 pub use messages::validate;
+pub use multipart::{FormPart, form_parts, unreadable};
 pub use query::{
     ValidQuery, de, json_config, parse_query, path_config, payload_config, query_config,
 };

@@ -263,30 +263,14 @@ async fn multipart_form(
     body: Bytes,
     p: &mut HashMap<String, Vec<String>>,
 ) -> Result<Option<(String, String, Vec<u8>)>, AppError> {
-    use futures_util::StreamExt;
-    let unreadable = || {
-        AppError::bad_request(
-            "unreadable_body",
-            "Không đọc được dữ liệu multipart/form-data gửi lên.",
-            "The multipart/form-data body could not be read.",
-        )
-    };
-    let stream =
-        futures_util::stream::once(async move { Ok::<_, actix_web::error::PayloadError>(body) });
-    let mut form = actix_multipart::Multipart::new(req.headers(), stream);
     let mut media = None;
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|_| unreadable())?;
-        let name = field.name().unwrap_or("").to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string);
-        let content_type = field.content_type().map(|m| m.essence_str().to_string());
-        let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
-            data.extend_from_slice(&chunk.map_err(|_| unreadable())?);
-        }
+    for part in crate::api::extract::form_parts(req, body).await? {
+        let crate::api::extract::FormPart {
+            name,
+            file_name,
+            content_type,
+            data,
+        } = part;
         if name == "media" {
             media = Some((
                 content_type.unwrap_or_default(),
@@ -294,7 +278,7 @@ async fn multipart_form(
                 data,
             ));
         } else {
-            let text = String::from_utf8(data).map_err(|_| unreadable())?;
+            let text = String::from_utf8(data).map_err(|_| crate::api::extract::unreadable())?;
             p.entry(name).or_default().push(text);
         }
     }

@@ -112,11 +112,8 @@ pub fn claim(st: &Context, who: &Require<Operator>, id: &str) -> AppResult<MailM
     })
 }
 
-/// What the operator completes to turn a message into a report: the report as Art. 4 requires
-/// it (the reporter's e-mail is the sender's, whatever is given).
-pub type MailReport = NewReport;
-
-/// Turns a message into a report: channel `email`, the sender's address the reporter's, the
+/// Turns a message into a report, completed by the operator as Art. 4 requires (the reporter's
+/// e-mail is the sender's, whatever is given): channel `email`, the sender's address the reporter's, the
 /// dispatch clock counted from the message's arrival (Art. 7.2–7.3); its pictures, videos,
 /// recordings and PDF files (by their bytes) become the report's attachments, up to the
 /// report's limit. The report and the message's new state are one write: of two operators, one
@@ -125,7 +122,7 @@ pub fn convert(
     st: &Context,
     who: &Require<Operator>,
     id: &str,
-    mut input: MailReport,
+    mut input: NewReport,
 ) -> AppResult<Submitted> {
     let mut conn = st.pool.get()?;
     let m = repo::channels::mail(&mut conn, id)?.ok_or_else(not_found)?;
