@@ -10,6 +10,7 @@ pub mod mail;
 pub mod periods;
 pub mod report;
 pub mod roles;
+pub mod search;
 pub mod steps;
 pub mod text;
 pub mod unit_list;

@@ -40,16 +40,24 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// The folded text a report is searched by: its parts folded, one space between them.
+/// The words of a text as the search indexes hold them: folded, cut at everything that is not a
+/// letter or a digit (`PA-2026-000123` is `pa 2026 000123`), so both databases' indexes see the
+/// same words whatever their own tokenizers would make of punctuation.
+pub fn words(s: &str) -> Vec<String> {
+    fold(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The indexed text of a report: the words of its parts, one space between them.
 pub fn search_text(parts: &[&str]) -> String {
-    let mut out = String::new();
-    for p in parts.iter().map(|p| fold(p)).filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&p);
-    }
-    out
+    parts
+        .iter()
+        .flat_map(|p| words(p))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -67,5 +75,17 @@ mod tests {
         let decomposed: String = "Phường".nfd().collect();
         assert_eq!(fold(&decomposed), "phuong");
         assert_eq!(nfc(&decomposed), "Phường");
+    }
+
+    #[test]
+    fn cuts_words_at_punctuation() {
+        assert_eq!(
+            words("PA-2026-000123, Đường 3/2!"),
+            ["pa", "2026", "000123", "duong", "3", "2"]
+        );
+        assert_eq!(
+            search_text(&["Đèn  hỏng", "", "(ấp Hòa Tú)"]),
+            "den hong ap hoa tu"
+        );
     }
 }

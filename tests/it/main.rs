@@ -11,6 +11,7 @@ mod directory;
 mod docs;
 mod error_codes;
 mod errors;
+mod find;
 mod hardening;
 mod intake;
 mod layers;

@@ -26,6 +26,7 @@ use crate::service::reports::actions::{
 };
 use crate::service::reports::intake::{self, NewReport, Submitted, Supplement};
 use crate::service::reports::queries::{self, Sort};
+use crate::service::reports::search;
 
 mod dispatching;
 mod emergency;
@@ -148,11 +149,25 @@ pub struct ReportQuery {
     #[serde(default, deserialize_with = "de::opt_instant")]
     #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<DateTime<Utc>>,
-    /// Text in the code, title or content.
+    /// Search (see the README, "Search"): words, `"a phrase"`, `prefix*`, `-excluded`, with or
+    /// without diacritics; over the code, title, content (as submitted and as corrected),
+    /// address and answer.
     #[validate(length(max = 200))]
     #[param(max_length = 200)]
     pub q: Option<String>,
-    /// `newest` (default) or `due` (soonest running deadline first: the IOC's queue).
+    /// Only reports inside this box: `west,south,east,north` in decimal degrees.
+    #[validate(length(max = 100))]
+    #[param(max_length = 100, example = "105.90,9.55,106.05,9.65")]
+    pub bbox: Option<String>,
+    /// Only reports near this point: `latitude,longitude` in decimal degrees (with `within`).
+    #[validate(length(max = 60))]
+    #[param(max_length = 60, example = "9.6025,105.9739")]
+    pub near: Option<String>,
+    /// How far from `near`, in metres (default 500, at most 50,000).
+    #[param(minimum = 1, maximum = 50000)]
+    pub within: Option<f64>,
+    /// `newest` (default without `q`), `due` (soonest running deadline first: the IOC's
+    /// queue) or `relevance` (best match of `q` first; the default with `q`).
     pub sort: Option<ListOrder>,
     /// From `next_cursor` of the previous page.
     #[validate(length(max = 200))]
@@ -172,6 +187,8 @@ pub enum ListOrder {
     Newest,
     /// Soonest running deadline first.
     Due,
+    /// Best match of `q` first.
+    Relevance,
 }
 
 /// List the reports the caller may see: the IOC's queue, an agency's reports, a citizen's own,
@@ -186,9 +203,17 @@ pub async fn list(
 ) -> AppResult<Json<ReportPage>> {
     let q = q.into_inner();
     let statuses = q.status.iter().map(|s| s.as_str().to_string()).collect();
-    let sort = match q.sort.unwrap_or(ListOrder::Newest) {
+    let text = search::read_query(q.q.as_deref())?;
+    let place = search::read_place(q.bbox.as_deref(), q.near.as_deref(), q.within)?;
+    let default = if text.is_some() {
+        ListOrder::Relevance
+    } else {
+        ListOrder::Newest
+    };
+    let sort = match q.sort.unwrap_or(default) {
         ListOrder::Newest => Sort::Newest,
         ListOrder::Due => Sort::DueSoonest,
+        ListOrder::Relevance => Sort::Relevance,
     };
     let now = st.clock.now();
     let filter = ReportFilter {
@@ -202,7 +227,8 @@ pub async fn list(
         referred: q.referred,
         submitted_from: q.from.map(|t| t.naive_utc()),
         submitted_to: q.to.map(|t| t.naive_utc()),
-        text: q.q.filter(|t| !t.trim().is_empty()),
+        text,
+        place,
         public_only: false,
     };
     let limit = q.limit.unwrap_or(20);

@@ -49,16 +49,50 @@ pub struct ReportRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// The two indexed texts of a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchTexts {
+    /// What staff search: the code, the title, the content as submitted and as corrected, the
+    /// address and the answer.
+    pub staff: String,
+    /// What the public search: the code, the title, the content as published (corrected), the
+    /// address and, once published, the answer.
+    pub public: String,
+}
+
+/// The answer of a report's lead agency, the latest one submitted (not of a cancelled part).
+pub fn lead_answer(assignments: &[AssignmentRow]) -> Option<&str> {
+    assignments
+        .iter()
+        .filter(|a| a.role == AssignmentRole::Lead && a.status != AssignmentStatus::Cancelled)
+        .filter(|a| a.result_answer.is_some())
+        .max_by_key(|a| a.submitted_at)
+        .and_then(|a| a.result_answer.as_deref())
+}
+
 impl ReportRow {
-    /// The search text of the report as it stands.
-    pub fn search_text_now(&self) -> String {
-        crate::domain::text::search_text(&[
-            &self.code,
-            &self.title,
-            &self.content,
-            self.content_corrected.as_deref().unwrap_or(""),
-            &self.address,
-        ])
+    /// The indexed texts of the report as it stands, with its lead agency's answer.
+    pub fn search_texts(&self, answer: Option<&str>) -> SearchTexts {
+        use crate::domain::text::search_text;
+        let answer = answer.unwrap_or("");
+        let published = self.status == ReportStatus::Published;
+        SearchTexts {
+            staff: search_text(&[
+                &self.code,
+                &self.title,
+                &self.content,
+                self.content_corrected.as_deref().unwrap_or(""),
+                &self.address,
+                answer,
+            ]),
+            public: search_text(&[
+                &self.code,
+                &self.title,
+                self.content_corrected.as_deref().unwrap_or(&self.content),
+                &self.address,
+                if published { answer } else { "" },
+            ]),
+        }
     }
 }
 

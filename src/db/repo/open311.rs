@@ -102,8 +102,8 @@ pub struct RequestFilter {
     pub lead_agency: Option<String>,
     pub updated_after: Option<NaiveDateTime>,
     pub updated_before: Option<NaiveDateTime>,
-    /// Words of the title or the content (folded: `duong` finds `Đường`).
-    pub text: Option<String>,
+    /// A search over what anyone may read (the query language of every list).
+    pub text: Option<crate::domain::search::Query>,
     /// `(min_long, min_lat, max_long, max_lat)`.
     pub bbox: Option<(f64, f64, f64, f64)>,
 }
@@ -157,23 +157,19 @@ pub fn requests(
         if let Some(t) = f.updated_before {
             q = q.filter(rp::updated_at.lt(t));
         }
-        if let Some((w, so, e, n)) = f.bbox {
-            q = q
-                .filter(rp::longitude.ge(w))
-                .filter(rp::longitude.le(e))
-                .filter(rp::latitude.ge(so))
-                .filter(rp::latitude.le(n));
+        let sqlite = matches!(conn, DbConn::Sqlite(_));
+        if let Some((west, south, east, north)) = f.bbox {
+            let place = super::reports::Place::Bbox {
+                west,
+                south,
+                east,
+                north,
+            };
+            q = q.filter(super::reports::place_condition(sqlite, &place));
         }
         if let Some(text) = &f.text {
-            use crate::db::schema::report_search as rs;
-            let pat = format!("%{}%", super::escape_like(&crate::domain::text::fold(text)));
-            q = q.filter(
-                rp::id.eq_any(
-                    rs::table
-                        .filter(rs::text.like(pat).escape('\\'))
-                        .select(rs::report_id),
-                ),
-            );
+            // Only what anyone may read is searched: the text as published.
+            q = q.filter(super::reports::text_condition(sqlite, text, true));
         }
     }
     q.select(crate::db::models::ReportRow::as_select())

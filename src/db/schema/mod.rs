@@ -183,8 +183,38 @@ diesel::table! {
 
 diesel::table! {
     report_search (report_id) {
+        /// SQLite only: the row id of the full-text and place indexes.
+        doc -> BigInt,
         report_id -> Text,
         text -> Text,
+        public_text -> Text,
+    }
+}
+
+diesel::table! {
+    /// SQLite only: the FTS5 index over `report_search` (`rank` is FTS5's bm25, lower is better).
+    report_fts (rowid) {
+        rowid -> BigInt,
+        rank -> Double,
+    }
+}
+
+diesel::table! {
+    report_duplicates (child_id) {
+        child_id -> Text,
+        parent_id -> Text,
+        linked_by -> Text,
+        linked_at -> Timestamp,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    map_cells (level, cx, cy) {
+        level -> Integer,
+        cx -> Integer,
+        cy -> Integer,
+        reports -> BigInt,
     }
 }
 
@@ -391,6 +421,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_units,
     recognition_proposals,
     report_search,
+    report_fts,
+    report_duplicates,
+    map_cells,
     admin_unit_successions,
     province_referrals,
     agencies,

@@ -199,7 +199,7 @@ pub fn list(st: &Context, q: Query) -> AppResult<Vec<Request>> {
         lead_agency: q.agency_responsible,
         updated_after: q.updated_after.map(|t| t.naive_utc()),
         updated_before: q.updated_before.map(|t| t.naive_utc()),
-        text: q.q,
+        text: crate::service::reports::search::read_query(q.q.as_deref())?,
         bbox: q.bbox,
         ..Default::default()
     };

@@ -12,6 +12,7 @@ pub mod files;
 pub mod follow_up;
 pub mod intake;
 pub mod queries;
+pub mod search;
 pub mod sweeper;
 
 use std::sync::Arc;
@@ -293,12 +294,9 @@ impl Act<'_> {
         mut changes: ReportChanges,
     ) -> AppResult<()> {
         changes.next_due_at = Some(repo::reports::next_due(conn, &r.id)?);
-        if changes.title.is_some()
-            || changes.content.is_some()
-            || changes.content_corrected.is_some()
-            || changes.address.is_some()
         {
-            // The search text follows every change of what it is made of.
+            // The indexed texts follow every change of what they are made of (the answer, and
+            // the publication that opens it to the public, included).
             let mut after = r.clone();
             if let Some(t) = &changes.title {
                 after.title = t.clone();
@@ -312,7 +310,11 @@ impl Act<'_> {
             if let Some(t) = &changes.address {
                 after.address = t.clone();
             }
-            repo::reports::set_search_text(conn, &r.id, &after.search_text_now())?;
+            if let Some(s) = changes.status.as_deref().and_then(ReportStatus::parse) {
+                after.status = s;
+            }
+            let texts = queries::search_texts_of(conn, &after)?;
+            repo::reports::set_search_texts(conn, &r.id, &texts)?;
         }
         if !repo::reports::update(conn, &r.id, r.version, &changes, self.now_naive())? {
             let current = repo::reports::find(conn, &r.id)?

@@ -214,16 +214,7 @@ pub fn encode_cursor(t: NaiveDateTime, id: &str) -> String {
 }
 
 pub fn decode_cursor(s: &str) -> AppResult<(NaiveDateTime, String)> {
-    let bad = || {
-        AppError::bad_parameter(
-            "invalid_query",
-            vec![FieldError::new(
-                "cursor",
-                "invalid_cursor",
-                Msg::new("Con trỏ trang không hợp lệ.", "Invalid page cursor."),
-            )],
-        )
-    };
+    let bad = bad_cursor;
     let raw = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad())?;
     let raw = String::from_utf8(raw).map_err(|_| bad())?;
     let (t, id) = raw.split_once('|').ok_or_else(bad)?;
@@ -236,6 +227,49 @@ pub fn decode_cursor(s: &str) -> AppResult<(NaiveDateTime, String)> {
 pub enum Sort {
     Newest,
     DueSoonest,
+    /// Best match of the search text first (the newest first without one).
+    Relevance,
+}
+
+/// An opaque position in a list ordered by relevance: how many came before.
+fn encode_offset(n: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("~{n}"))
+}
+
+fn decode_offset(s: &str) -> AppResult<i64> {
+    URL_SAFE_NO_PAD
+        .decode(s)
+        .ok()
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .and_then(|raw| raw.strip_prefix('~').and_then(|n| n.parse::<i64>().ok()))
+        .filter(|n| (0..=1_000_000).contains(n))
+        .ok_or_else(bad_cursor)
+}
+
+fn bad_cursor() -> AppError {
+    AppError::bad_parameter(
+        "invalid_query",
+        vec![FieldError::new(
+            "cursor",
+            "invalid_cursor",
+            Msg::new("Con trỏ trang không hợp lệ.", "Invalid page cursor."),
+        )],
+    )
+}
+
+/// One page by relevance, and the cursor of the next.
+fn relevance_page(
+    conn: &mut DbConn,
+    scope: &Scope,
+    filter: &ReportFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> AppResult<(Vec<ReportRow>, Option<String>)> {
+    let offset = cursor.map(decode_offset).transpose()?.unwrap_or(0);
+    let mut rows = repo::reports::list(conn, scope, filter, &Order::Relevance(offset), limit + 1)?;
+    let next = (rows.len() as i64 > limit).then(|| encode_offset(offset + limit));
+    rows.truncate(limit as usize);
+    Ok((rows, next))
 }
 
 /// Which reports a caller may see: everything for the IOC, the province and admins; one's own
@@ -266,14 +300,17 @@ pub fn list(
 ) -> AppResult<(Vec<ReportRow>, Option<String>)> {
     let mut conn = st.pool.get()?;
     let scope = scope_of(&mut conn, who)?;
+    if sort == Sort::Relevance && filter.text.is_some() {
+        return relevance_page(&mut conn, &scope, &filter, cursor, limit);
+    }
     let after = cursor.map(decode_cursor).transpose()?;
     let order = match sort {
-        Sort::Newest => Order::Newest(after),
+        Sort::Newest | Sort::Relevance => Order::Newest(after),
         Sort::DueSoonest => Order::DueSoonest(after),
     };
     let rows = repo::reports::list(&mut conn, &scope, &filter, &order, limit + 1)?;
     page(rows, limit, |r| match sort {
-        Sort::Newest => Some(r.submitted_at),
+        Sort::Newest | Sort::Relevance => Some(r.submitted_at),
         Sort::DueSoonest => r.next_due_at,
     })
 }
@@ -293,20 +330,25 @@ fn page(
     Ok((rows, next))
 }
 
-/// Published results the public may read: not confidential, not state secret (Art. 9.3).
+/// Published results the public may read: not confidential, not state secret (Art. 9.3); a
+/// search looks only at what the public may read of them.
 pub fn public_list(
     st: &Context,
     filter: ReportFilter,
+    by_relevance: bool,
     cursor: Option<&str>,
     limit: i64,
 ) -> AppResult<(Vec<ReportRow>, Option<String>)> {
     let mut conn = st.pool.get()?;
-    let after = cursor.map(decode_cursor).transpose()?;
     let f = ReportFilter {
         public_only: true,
         statuses: vec![],
         ..filter
     };
+    if by_relevance && f.text.is_some() {
+        return relevance_page(&mut conn, &Scope::All, &f, cursor, limit);
+    }
+    let after = cursor.map(decode_cursor).transpose()?;
     let rows = repo::reports::list(
         &mut conn,
         &Scope::All,
@@ -413,27 +455,33 @@ pub fn inbox(
     ))
 }
 
-/// Writes the search texts of reports from before they existed, once per database (every
-/// report since gets its own in the transaction that writes it). Returns how many it wrote.
+/// Rewrites the indexed texts of every report once per database, when their form changes
+/// (every report since gets its texts in the transaction that writes it). Returns how many it
+/// wrote.
 pub fn ensure_search_texts(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<usize> {
-    const STEP: &str = "search-text-v1";
+    const STEP: &str = "search-text-v2";
     if crate::db::seed::has_run(conn, STEP)? {
         return Ok(0);
     }
-    let n = write_missing_search_texts(conn)?;
+    let n = rewrite_search_texts(conn)?;
     write_tx(conn, |c| crate::db::seed::record_run(c, STEP, now))?;
     Ok(n)
 }
 
-/// Writes the search text of every report that has none, in batches, each in its own
-/// transaction. Returns how many it wrote.
-pub fn write_missing_search_texts(conn: &mut DbConn) -> AppResult<usize> {
+/// Writes the indexed texts of every report, in batches, each in its own transaction. Returns
+/// how many it wrote.
+pub fn rewrite_search_texts(conn: &mut DbConn) -> AppResult<usize> {
     let mut written = 0;
+    let mut after = String::new();
     loop {
         let n = write_tx(conn, |c| -> AppResult<usize> {
-            let rows = repo::reports::without_search_text(c, 1000)?;
+            let rows = repo::reports::reports_after(c, &after, 1000)?;
             for r in &rows {
-                repo::reports::set_search_text(c, &r.id, &r.search_text_now())?;
+                let texts = search_texts_of(c, r)?;
+                repo::reports::set_search_texts(c, &r.id, &texts)?;
+            }
+            if let Some(last) = rows.last() {
+                after = last.id.clone();
             }
             Ok(rows.len())
         })?;
@@ -442,4 +490,13 @@ pub fn write_missing_search_texts(conn: &mut DbConn) -> AppResult<usize> {
             return Ok(written);
         }
     }
+}
+
+/// The indexed texts of a report as it stands (read with its lead agency's answer).
+pub(crate) fn search_texts_of(
+    c: &mut DbConn,
+    r: &ReportRow,
+) -> AppResult<crate::db::models::SearchTexts> {
+    let parts = repo::reports::assignments_of(c, &r.id)?;
+    Ok(r.search_texts(crate::db::models::lead_answer(&parts)))
 }

@@ -2,18 +2,21 @@
 //!
 //! This file: reports, idempotency keys, outcomes and copies; `assigning` (assignments, the
 //! inbox, extensions), `deadlines` (clocks), `history` (events, feedback, ratings, identity
-//! reads, emergencies), `files` (attachments).
+//! reads, emergencies), `files` (attachments), `lists` (lists with their
+//! filters, full-text search and places).
 
 mod assigning;
 mod deadlines;
 mod files;
 mod history;
+mod lists;
 mod many;
 
 pub use assigning::*;
 pub use deadlines::*;
 pub use files::*;
 pub use history::*;
+pub use lists::*;
 pub use many::*;
 
 use chrono::NaiveDateTime;
@@ -22,7 +25,6 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::db::models::*;
 use crate::db::schema::*;
-use crate::domain::report::AssignmentStatus;
 
 /// Inserts a new report and its reporter; its search text is written with its tracking code
 /// ([`set_code`]).
@@ -90,181 +92,6 @@ pub fn update(
     ))
     .execute(conn)?;
     Ok(n == 1)
-}
-
-/// Who a list is for.
-#[derive(Debug, Clone)]
-pub enum Scope {
-    /// The IOC, the province, admins.
-    All,
-    /// A citizen's own reports.
-    Reporter(String),
-    /// Reports assigned (now or before, not cancelled) to any of these agencies.
-    Agencies(Vec<String>),
-}
-
-/// Filters of a report list.
-#[derive(Debug, Default, Clone)]
-pub struct ReportFilter {
-    pub statuses: Vec<String>,
-    pub category: Option<String>,
-    pub admin_unit: Option<String>,
-    pub agency: Option<String>,
-    pub channel: Option<String>,
-    /// Only reports with an open clock past its due time (`Some(true)`), or none (`Some(false)`).
-    pub overdue_at: Option<(bool, NaiveDateTime)>,
-    /// Only emergencies (`Some(true)`), or none (`Some(false)`).
-    pub emergency: Option<bool>,
-    /// Only reports with an open referral to the province (`Some(true)`), or none.
-    pub referred: Option<bool>,
-    pub submitted_from: Option<NaiveDateTime>,
-    pub submitted_to: Option<NaiveDateTime>,
-    /// Text in the code, the title or the content.
-    pub text: Option<String>,
-    /// Only published, not confidential, not state-secret reports (the public list).
-    pub public_only: bool,
-}
-
-/// The order of a list, and where the previous page stopped.
-#[derive(Debug, Clone)]
-pub enum Order {
-    /// Newest submissions first; after (submitted_at, id).
-    Newest(Option<(NaiveDateTime, String)>),
-    /// Soonest open deadline first (reports without one are left out); after (next_due_at, id).
-    DueSoonest(Option<(NaiveDateTime, String)>),
-    /// Newest publications first (public list); after (published_at, id).
-    Published(Option<(NaiveDateTime, String)>),
-}
-
-pub fn list(
-    conn: &mut DbConn,
-    scope: &Scope,
-    f: &ReportFilter,
-    order: &Order,
-    limit: i64,
-) -> QueryResult<Vec<ReportRow>> {
-    let mut q = reports::table.select(ReportRow::as_select()).into_boxed();
-    match scope {
-        Scope::All => {}
-        Scope::Reporter(uid) => q = q.filter(reports::reporter_user_id.eq(uid.clone())),
-        Scope::Agencies(ids) => {
-            q = q.filter(
-                reports::id.eq_any(
-                    assignments::table
-                        .filter(assignments::agency_id.eq_any(ids.clone()))
-                        .filter(assignments::status.ne(AssignmentStatus::Cancelled.as_str()))
-                        .select(assignments::report_id),
-                ),
-            )
-        }
-    }
-    if !f.statuses.is_empty() {
-        q = q.filter(reports::status.eq_any(f.statuses.clone()));
-    }
-    if let Some(c) = &f.category {
-        q = q.filter(reports::category_code.eq(c.clone()));
-    }
-    if let Some(u) = &f.admin_unit {
-        q = q.filter(reports::admin_unit_code.eq(u.clone()));
-    }
-    if let Some(a) = &f.agency {
-        q = q.filter(
-            reports::id.eq_any(
-                assignments::table
-                    .filter(assignments::agency_id.eq(a.clone()))
-                    .filter(assignments::status.ne(AssignmentStatus::Cancelled.as_str()))
-                    .select(assignments::report_id),
-            ),
-        );
-    }
-    if let Some(c) = &f.channel {
-        q = q.filter(reports::channel.eq(c.clone()));
-    }
-    if let Some((want, now)) = f.overdue_at {
-        let late = clocks::table
-            .filter(clocks::done_at.is_null())
-            .filter(clocks::cancelled_at.is_null())
-            .filter(clocks::due_at.lt(now))
-            .select(clocks::report_id);
-        q = if want {
-            q.filter(reports::id.eq_any(late))
-        } else {
-            q.filter(reports::id.ne_all(late))
-        };
-    }
-    if let Some(e) = f.emergency {
-        q = q.filter(reports::emergency.eq(e));
-    }
-    if let Some(want) = f.referred {
-        use crate::db::schema::province_referrals as p;
-        let open = p::table
-            .filter(p::decided_at.is_null())
-            .select(p::report_id);
-        q = if want {
-            q.filter(reports::id.eq_any(open))
-        } else {
-            q.filter(reports::id.ne_all(open))
-        };
-    }
-    if let Some(t) = f.submitted_from {
-        q = q.filter(reports::submitted_at.ge(t));
-    }
-    if let Some(t) = f.submitted_to {
-        q = q.filter(reports::submitted_at.lt(t));
-    }
-    if let Some(text) = &f.text {
-        // Folded alike on both databases: `duong`, `Đường` and `ĐƯỜNG` find the same reports.
-        let pat = format!("%{}%", super::escape_like(&crate::domain::text::fold(text)));
-        q = q.filter(
-            reports::id.eq_any(
-                report_search::table
-                    .filter(report_search::text.like(pat).escape('\\'))
-                    .select(report_search::report_id),
-            ),
-        );
-    }
-    if f.public_only {
-        // The SQL form of `domain::visibility::publicly_listed`.
-        q = q
-            .filter(reports::status.eq(crate::domain::report::ReportStatus::Published.as_str()))
-            .filter(reports::confidential.eq(false))
-            .filter(reports::state_secret.eq(false));
-    }
-    q = match order {
-        Order::Newest(after) => {
-            if let Some((t, id)) = after {
-                q = q.filter(
-                    reports::submitted_at
-                        .lt(*t)
-                        .or(reports::submitted_at.eq(*t).and(reports::id.lt(id.clone()))),
-                );
-            }
-            q.order((reports::submitted_at.desc(), reports::id.desc()))
-        }
-        Order::DueSoonest(after) => {
-            q = q.filter(reports::next_due_at.is_not_null());
-            if let Some((t, id)) = after {
-                q = q.filter(
-                    reports::next_due_at
-                        .gt(*t)
-                        .or(reports::next_due_at.eq(*t).and(reports::id.gt(id.clone()))),
-                );
-            }
-            q.order((reports::next_due_at.asc(), reports::id.asc()))
-        }
-        Order::Published(after) => {
-            q = q.filter(reports::published_at.is_not_null());
-            if let Some((t, id)) = after {
-                q = q.filter(
-                    reports::published_at
-                        .lt(*t)
-                        .or(reports::published_at.eq(*t).and(reports::id.lt(id.clone()))),
-                );
-            }
-            q.order((reports::published_at.desc(), reports::id.desc()))
-        }
-    };
-    q.limit(limit).load(conn)
 }
 
 pub fn idempotency(
@@ -389,9 +216,20 @@ pub fn insert_copies(conn: &mut DbConn, c: &Copies<'_>) -> QueryResult<()> {
         .reports
         .iter()
         .map(|r| {
+            let answer = lead_answer(
+                c.assignments
+                    .iter()
+                    .filter(|a| a.report_id == r.id)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+            )
+            .map(str::to_string);
+            let t = r.search_texts(answer.as_deref());
             (
                 report_search::report_id.eq(r.id.clone()),
-                report_search::text.eq(r.search_text_now()),
+                report_search::text.eq(t.staff),
+                report_search::public_text.eq(t.public),
             )
         })
         .collect();
@@ -399,14 +237,12 @@ pub fn insert_copies(conn: &mut DbConn, c: &Copies<'_>) -> QueryResult<()> {
     Ok(())
 }
 
-/// Writes the folded search text of a report (with every change of what it is made of).
-/// Gives a new report its tracking code (part of its creation: the version stays).
-/// Gives a new report its tracking code and its search text (made with the code).
+/// Gives a new report its tracking code and its indexed texts (made with the code).
 pub fn set_code(
     conn: &mut DbConn,
     report_id: &str,
     code: &str,
-    search_text: &str,
+    texts: &SearchTexts,
 ) -> QueryResult<()> {
     diesel::update(reports::table.find(report_id))
         .set(reports::code.eq(code))
@@ -414,33 +250,53 @@ pub fn set_code(
     diesel::insert_into(report_search::table)
         .values((
             report_search::report_id.eq(report_id),
-            report_search::text.eq(search_text),
+            report_search::text.eq(&texts.staff),
+            report_search::public_text.eq(&texts.public),
         ))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn set_search_text(conn: &mut DbConn, report_id: &str, text: &str) -> QueryResult<()> {
-    let n = diesel::update(report_search::table.find(report_id))
-        .set(report_search::text.eq(text))
-        .execute(conn)?;
-    if n == 0 {
-        diesel::insert_into(report_search::table)
-            .values((
-                report_search::report_id.eq(report_id),
-                report_search::text.eq(text),
-            ))
-            .execute(conn)?;
+/// Writes the indexed texts of a report when they changed (an unchanged text is not
+/// re-indexed).
+pub fn set_search_texts(
+    conn: &mut DbConn,
+    report_id: &str,
+    texts: &SearchTexts,
+) -> QueryResult<()> {
+    let now: Option<(String, String)> = report_search::table
+        .find(report_id)
+        .select((report_search::text, report_search::public_text))
+        .first(conn)
+        .optional()?;
+    match now {
+        Some((staff, public)) if staff == texts.staff && public == texts.public => {}
+        Some(_) => {
+            diesel::update(report_search::table.find(report_id))
+                .set((
+                    report_search::text.eq(&texts.staff),
+                    report_search::public_text.eq(&texts.public),
+                ))
+                .execute(conn)?;
+        }
+        None => {
+            diesel::insert_into(report_search::table)
+                .values((
+                    report_search::report_id.eq(report_id),
+                    report_search::text.eq(&texts.staff),
+                    report_search::public_text.eq(&texts.public),
+                ))
+                .execute(conn)?;
+        }
     }
     Ok(())
 }
 
-/// Reports without a search text (from before it existed), a batch at a time.
-pub fn without_search_text(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<ReportRow>> {
+/// Reports in id order after `after`, a batch at a time (to rewrite every indexed text).
+pub fn reports_after(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<ReportRow>> {
     reports::table
-        .filter(diesel::dsl::not(diesel::dsl::exists(
-            report_search::table.filter(report_search::report_id.eq(reports::id)),
-        )))
+        .filter(reports::id.gt(after))
+        .order(reports::id)
         .select(ReportRow::as_select())
         .limit(limit)
         .load(conn)

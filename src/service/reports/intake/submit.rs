@@ -291,7 +291,7 @@ pub fn submit_from(
             .year();
         let seq = repo::counters::next(c, &format!("report_seq:{year}"))?;
         row.code = tracking_code(year, seq);
-        repo::reports::set_code(c, &row.id, &row.code, &row.search_text_now())?;
+        repo::reports::set_code(c, &row.id, &row.code, &row.search_texts(None))?;
         // Art. 7.1, 10: the follow-up token, for a reporter without an account (and for anyone
         // who would rather not sign in).
         let token =

@@ -1,0 +1,15 @@
+DROP TRIGGER duplicates_cells ON report_duplicates;
+DROP TRIGGER reports_cells_upd ON reports;
+DROP TRIGGER reports_cells_ins ON reports;
+DROP FUNCTION map_cells_follow_link();
+DROP FUNCTION map_cells_follow_report();
+DROP FUNCTION map_cells_add(float8, float8, int);
+DROP TABLE map_levels;
+DROP TABLE map_cells;
+DROP INDEX reports_place;
+DROP TABLE report_duplicates;
+DROP INDEX report_search_public_tsv;
+DROP INDEX report_search_tsv;
+ALTER TABLE report_search DROP COLUMN public_tsv;
+ALTER TABLE report_search DROP COLUMN tsv;
+ALTER TABLE report_search DROP COLUMN public_text;

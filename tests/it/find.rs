@@ -1,0 +1,276 @@
+//! Finding reports: the search language, ranking, what the public may search, and places.
+
+use actix_web::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::world::{World, report_body};
+
+fn enc(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The ids of a list's page, in order.
+async fn ids(w: &World, token: Option<&str>, path: &str) -> Vec<String> {
+    let mut req = w.t.get(path);
+    if let Some(t) = token {
+        req = req.bearer(t);
+    }
+    let res = req.send().await;
+    assert_eq!(res.status, StatusCode::OK, "{path}: {}", res.text());
+    let key = if path.starts_with("/api/v1/public") {
+        "code"
+    } else {
+        "id"
+    };
+    res.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[key].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn submit(w: &World, title: &str, content: &str, place: Option<(f64, f64)>) -> Value {
+    let mut b = report_body();
+    b["title"] = json!(title);
+    b["content"] = json!(content);
+    match place {
+        Some((lat, lng)) => {
+            b["latitude"] = json!(lat);
+            b["longitude"] = json!(lng);
+        }
+        None => {
+            b.as_object_mut().unwrap().remove("latitude");
+            b.as_object_mut().unwrap().remove("longitude");
+        }
+    }
+    w.post(&w.citizen, "/api/v1/reports", b).await
+}
+
+/// Words, phrases, prefixes and exclusions, with or without diacritics, ranked; the public
+/// searches only what it may read.
+#[actix_web::test]
+async fn search_language_ranking_and_public_text() {
+    let w = World::new().await;
+    let pothole = w.submit().await;
+    let (pothole_id, pothole_code) = (
+        pothole["id"].as_str().unwrap().to_string(),
+        pothole["code"].as_str().unwrap().to_string(),
+    );
+    let light = submit(
+        &w,
+        "Đèn chiếu sáng hỏng ở khóm 3",
+        "Đèn đường hỏng, đèn nhấp nháy cả đêm; đèn cần thay.",
+        None,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let flood = submit(
+        &w,
+        "Ngập nước đường Lê Lợi",
+        "Nước ngập sâu sau mưa, một đèn tín hiệu bị tắt.",
+        None,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let staff = |q: &str| format!("/api/v1/reports?q={}", enc(q));
+    let op = Some(w.op.as_str());
+    assert_eq!(ids(&w, op, &staff("\"ngập nước\"")).await, [flood.clone()]);
+    assert_eq!(ids(&w, op, &staff("\"NUOC NGAP\"")).await, [flood.clone()]);
+    assert_eq!(ids(&w, op, &staff("chiếu*")).await, [light.clone()]);
+    assert_eq!(ids(&w, op, &staff("chi*")).await, [light.clone()]);
+    assert_eq!(ids(&w, op, &staff("đèn -ngập")).await, [light.clone()]);
+    assert_eq!(
+        ids(&w, op, &staff(&pothole_code)).await,
+        [pothole_id.clone()]
+    );
+    // Ranked: the report that speaks most of lights comes first; `sort=newest` orders by time.
+    assert_eq!(
+        ids(&w, op, &staff("den")).await,
+        [light.clone(), flood.clone()]
+    );
+    assert_eq!(
+        ids(&w, op, &format!("{}&sort=newest", staff("den"))).await,
+        [flood.clone(), light.clone()]
+    );
+    // Pages by relevance follow each other.
+    let res =
+        w.t.get(&format!("{}&limit=1", staff("den")))
+            .bearer(&w.op)
+            .send()
+            .await;
+    let page = res.json();
+    assert_eq!(page["items"][0]["id"], json!(light));
+    let next = page["next_cursor"].as_str().unwrap();
+    assert_eq!(
+        ids(&w, op, &format!("{}&limit=1&cursor={next}", staff("den"))).await,
+        [flood.clone()]
+    );
+    // Combined with the other filters and the scope: a citizen finds only their own.
+    assert!(
+        ids(&w, op, &format!("{}&status=published", staff("den")))
+            .await
+            .is_empty()
+    );
+    let (_, other) = w.t.citizen("0912000999").await;
+    assert!(ids(&w, Some(&other), &staff("den")).await.is_empty());
+    assert_eq!(
+        ids(&w, Some(&w.citizen), &staff("ngap")).await,
+        [flood.clone()]
+    );
+    // What cannot be searched is a clear 400.
+    for (q, code) in [
+        ("-den", "search_no_word"),
+        ("a*", "search_short_prefix"),
+        ("!!! ...", "search_no_word"),
+    ] {
+        let res = w.t.get(&staff(q)).bearer(&w.op).send().await;
+        let p = res.problem(400, "invalid_query");
+        assert_eq!(p["errors"][0]["field"], "q", "{q}");
+        assert_eq!(p["errors"][0]["code"], code, "{q}");
+    }
+
+    // The public searches the text as published: the corrected content and, once published,
+    // the answer; never words only staff can read.
+    w.post(
+        &w.op,
+        &format!("/api/v1/reports/{pothole_id}/correction"),
+        json!({"content_corrected": "Ổ gà sâu giữa làn xe máy."}),
+    )
+    .await;
+    w.accept(&pothole_id).await;
+    let a = w.dispatch(&pothole_id, &w.gtvt).await;
+    w.take(&w.staff, &a).await;
+    w.answer(&w.staff, &a).await;
+    let public = |q: &str| format!("/api/v1/public/reports?q={}", enc(q));
+    assert!(
+        ids(&w, None, &public("ổ gà")).await.is_empty(),
+        "not yet published"
+    );
+    assert_eq!(
+        ids(&w, op, &staff("bảo trì")).await,
+        [pothole_id.clone()],
+        "the answer"
+    );
+    w.approve(&w.leader, &a).await;
+    w.publish(&pothole_id).await;
+    assert_eq!(ids(&w, None, &public("ổ gà")).await, [pothole_code.clone()]);
+    assert_eq!(
+        ids(&w, None, &public("bao tri")).await,
+        [pothole_code.clone()]
+    );
+    assert!(
+        ids(&w, None, &public("\"nguy hiểm\"")).await.is_empty(),
+        "the original content is not public"
+    );
+    assert_eq!(
+        ids(&w, op, &staff("\"nguy hiểm\"")).await,
+        [pothole_id.clone()],
+        "staff search it"
+    );
+    // Open311 searches the public text too.
+    let res =
+        w.t.get(&format!("/open311/v2/requests.json?q={}", enc("nguy hiểm")))
+            .send()
+            .await;
+    assert_eq!(res.json(), json!([]));
+    let res =
+        w.t.get(&format!("/open311/v2/requests.json?q={}", enc("bảo trì")))
+            .send()
+            .await;
+    assert_eq!(res.json()[0]["service_request_id"], json!(pothole_code));
+}
+
+/// `bbox` and `near … within` on the staff and public lists, served by the place index; bad
+/// places are a clear 400.
+#[actix_web::test]
+async fn places_filter_lists() {
+    let w = World::new().await;
+    // Three places: the market (9.6025, 105.9739), 300 m north of it, and 5 km east.
+    let market = submit(
+        &w,
+        "Rác ở chợ",
+        "Rác tràn ra lòng đường.",
+        Some((9.6025, 105.9739)),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let north = submit(
+        &w,
+        "Rác phía bắc",
+        "Rác chất đống.",
+        Some((9.6052, 105.9739)),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let east = submit(
+        &w,
+        "Rác phía đông",
+        "Rác chất đống.",
+        Some((9.6025, 106.0195)),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let nowhere = submit(&w, "Rác không rõ chỗ", "Rác không rõ vị trí.", None).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let op = Some(w.op.as_str());
+    let near = |m: u32| format!("/api/v1/reports?near=9.6025,105.9739&within={m}");
+    assert_eq!(ids(&w, op, &near(100)).await, [market.clone()]);
+    assert_eq!(
+        ids(&w, op, &near(400)).await,
+        [north.clone(), market.clone()]
+    );
+    let all = ids(&w, op, &near(6000)).await;
+    assert_eq!(all, [east.clone(), north.clone(), market.clone()]);
+    assert!(!all.contains(&nowhere), "no coordinates, no place");
+    assert_eq!(
+        ids(&w, op, "/api/v1/reports?bbox=105.99,9.59,106.05,9.61").await,
+        [east.clone()]
+    );
+    assert_eq!(
+        ids(&w, op, &format!("{}&q=bac", near(6000))).await,
+        [north.clone()],
+        "with a search"
+    );
+    // The public list: published reports only.
+    assert!(
+        ids(
+            &w,
+            None,
+            "/api/v1/public/reports?near=9.6025,105.9739&within=50000"
+        )
+        .await
+        .is_empty()
+    );
+    for (q, field, code) in [
+        ("bbox=1,2,3", "bbox", "invalid_bbox"),
+        ("bbox=106,9,105,10", "bbox", "invalid_bbox"),
+        ("bbox=105,-95,106,10", "bbox", "invalid_bbox"),
+        ("near=9.6,abc", "near", "invalid_near"),
+        ("near=9.6,105.9&within=0", "within", "invalid_within"),
+        ("near=9.6,105.9&within=60000", "within", "invalid_within"),
+        ("within=100", "within", "within_without_near"),
+        ("bbox=105,9,106,10&near=9.6,105.9", "near", "place_twice"),
+    ] {
+        let res =
+            w.t.get(&format!("/api/v1/reports?{q}"))
+                .bearer(&w.op)
+                .send()
+                .await;
+        let p = res.problem(400, "invalid_query");
+        assert_eq!(p["errors"][0]["field"], field, "{q}");
+        assert_eq!(p["errors"][0]["code"], code, "{q}");
+    }
+}
