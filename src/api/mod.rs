@@ -16,6 +16,7 @@ pub mod extract;
 pub mod fallback;
 pub mod letters;
 pub mod mailbox;
+pub mod map;
 pub mod metrics;
 pub mod middleware;
 pub mod notifications;
@@ -113,6 +114,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::submit)
                 .service(calls::by_phone)
                 .service(reports::list)
+                .service(map::staff_geojson)
                 .service(reports::get_one)
                 .service(letters::letter)
                 .service(reports::events)
@@ -160,6 +162,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(statistics::periodic::list_issued)
                 .service(statistics::periodic::get_issued)
                 .service(statistics::public)
+                .service(map::cells)
+                .service(map::public_geojson)
                 .service(public::list)
                 .service(track::submit_guest)
                 .service(track::track)

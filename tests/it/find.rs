@@ -274,3 +274,139 @@ async fn places_filter_lists() {
         assert_eq!(p["errors"][0]["code"], code, "{q}");
     }
 }
+
+/// The maps: public and staff GeoJSON, and counts per cell with open and overdue reports.
+#[actix_web::test]
+async fn maps_show_points_and_cells() {
+    let w = World::new().await;
+    let published = w.published().await;
+    let code = w.report(&w.op, &published).await["code"].clone();
+    submit(
+        &w,
+        "Rác ở chợ",
+        "Rác tràn ra lòng đường.",
+        Some((9.6030, 105.9740)),
+    )
+    .await;
+    submit(
+        &w,
+        "Rác phía đông",
+        "Rác chất đống.",
+        Some((9.6025, 106.0195)),
+    )
+    .await;
+    submit(&w, "Rác không rõ chỗ", "Rác không rõ vị trí.", None).await;
+
+    // Public: published reports only, public fields only.
+    let res = w.t.get("/api/v1/public/reports.geojson").send().await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.header("content-type")
+            .unwrap()
+            .starts_with("application/geo+json")
+    );
+    let fc = res.json();
+    assert_eq!(fc["type"], "FeatureCollection");
+    assert_eq!(fc["features"].as_array().unwrap().len(), 1);
+    let f = &fc["features"][0];
+    assert_eq!(
+        f["geometry"],
+        json!({"type": "Point", "coordinates": [105.9739, 9.6025]})
+    );
+    assert_eq!(f["properties"]["code"], code);
+    let mut keys: Vec<&str> = f["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "address",
+            "admin_unit_code",
+            "category_code",
+            "code",
+            "published_at",
+            "title"
+        ]
+    );
+    let res =
+        w.t.get("/api/v1/public/reports.geojson?overdue=true")
+            .send()
+            .await;
+    res.problem(400, "invalid_query");
+
+    // Staff: the reports with coordinates the caller may see, with their running step.
+    let res =
+        w.t.get("/api/v1/reports.geojson?bbox=105.9,9.5,106.1,9.7")
+            .bearer(&w.op)
+            .send()
+            .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let fc = res.json();
+    let features = fc["features"].as_array().unwrap();
+    assert_eq!(
+        features.len(),
+        3,
+        "the report without a place is not on the map"
+    );
+    assert_eq!(features[0]["properties"]["step"], "dispatch");
+    assert_eq!(features[0]["properties"]["overdue"], false);
+    assert_eq!(features[2]["properties"]["status"], "published");
+    assert_eq!(features[2]["properties"]["step"], Value::Null);
+    let (_, other) = w.t.citizen("0912000998").await;
+    let res =
+        w.t.get("/api/v1/reports.geojson")
+            .bearer(&other)
+            .send()
+            .await;
+    assert_eq!(res.json()["features"], json!([]), "scoped like the lists");
+
+    // Cells: all four placed reports; two running, overdue once their 4 working hours pass.
+    let cells = |zoom: u8| format!("/api/v1/statistics/map?bbox=105.5,9.2,106.4,10.1&zoom={zoom}");
+    let sum = |m: &Value, k: &str| {
+        m["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c[k].as_i64().unwrap())
+            .sum::<i64>()
+    };
+    for zoom in [3, 7, 9, 12, 16, 19] {
+        let path = if zoom < 14 {
+            cells(zoom)
+        } else {
+            format!("/api/v1/statistics/map?bbox=105.95,9.59,106.03,9.61&zoom={zoom}")
+        };
+        let res = w.t.get(&path).bearer(&w.op).send().await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        let m = res.json();
+        assert_eq!(sum(&m, "reports"), 3, "zoom {zoom}");
+        assert_eq!(sum(&m, "open"), 2, "zoom {zoom}");
+        assert_eq!(sum(&m, "overdue"), 0, "zoom {zoom}");
+    }
+    let m = w.t.get(&cells(12)).bearer(&w.op).send().await.json();
+    let market = m["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["reports"] == 2)
+        .expect("the published report and the market's share a cell");
+    let b = market["bbox"].as_array().unwrap();
+    assert!(b[0].as_f64().unwrap() <= 105.9739 && 105.9740 < b[2].as_f64().unwrap());
+    assert!(b[1].as_f64().unwrap() <= 9.6025 && 9.6030 < b[3].as_f64().unwrap());
+    w.t.clock.advance(chrono::TimeDelta::days(3));
+    let m = w.t.get(&cells(9)).bearer(&w.op).send().await.json();
+    assert_eq!(sum(&m, "overdue"), 2);
+    // For the IOC, the province and admins; a box too fine for its zoom is refused.
+    let res = w.t.get(&cells(9)).bearer(&w.staff).send().await;
+    res.problem(403, "forbidden");
+    let res =
+        w.t.get("/api/v1/statistics/map?bbox=-180,-90,180,90&zoom=16")
+            .bearer(&w.op)
+            .send()
+            .await;
+    res.problem(400, "invalid_query");
+}

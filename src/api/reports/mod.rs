@@ -201,38 +201,8 @@ pub async fn list(
     who: Principal,
     q: ValidQuery<ReportQuery>,
 ) -> AppResult<Json<ReportPage>> {
-    let q = q.into_inner();
-    let statuses = q.status.iter().map(|s| s.as_str().to_string()).collect();
-    let text = search::read_query(q.q.as_deref())?;
-    let place = search::read_place(q.bbox.as_deref(), q.near.as_deref(), q.within)?;
-    let default = if text.is_some() {
-        ListOrder::Relevance
-    } else {
-        ListOrder::Newest
-    };
-    let sort = match q.sort.unwrap_or(default) {
-        ListOrder::Newest => Sort::Newest,
-        ListOrder::Due => Sort::DueSoonest,
-        ListOrder::Relevance => Sort::Relevance,
-    };
     let now = st.clock.now();
-    let filter = ReportFilter {
-        statuses,
-        category: q.category,
-        admin_unit: q.admin_unit,
-        agency: q.agency,
-        channel: q.channel.map(|c| c.as_str().to_string()),
-        overdue_at: q.overdue.map(|o| (o, now.naive_utc())),
-        emergency: q.emergency,
-        referred: q.referred,
-        submitted_from: q.from.map(|t| t.naive_utc()),
-        submitted_to: q.to.map(|t| t.naive_utc()),
-        text,
-        place,
-        public_only: false,
-    };
-    let limit = q.limit.unwrap_or(20);
-    let cursor = q.cursor;
+    let (filter, sort, cursor, limit) = q.into_inner().read(now)?;
     let staff = who.role.is_staff();
     let (rows, next) =
         block(move || queries::list(&st, &who, filter, sort, cursor.as_deref(), limit)).await??;
@@ -243,6 +213,43 @@ pub async fn list(
             .collect(),
         next_cursor: next,
     }))
+}
+
+impl ReportQuery {
+    /// The filters, the order, the cursor and the page size it asks for.
+    pub fn read(self, now: DateTime<Utc>) -> AppResult<(ReportFilter, Sort, Option<String>, i64)> {
+        let q = self;
+        let statuses = q.status.iter().map(|s| s.as_str().to_string()).collect();
+        let text = search::read_query(q.q.as_deref())?;
+        let place = search::read_place(q.bbox.as_deref(), q.near.as_deref(), q.within)?;
+        let default = if text.is_some() {
+            ListOrder::Relevance
+        } else {
+            ListOrder::Newest
+        };
+        let sort = match q.sort.unwrap_or(default) {
+            ListOrder::Newest => Sort::Newest,
+            ListOrder::Due => Sort::DueSoonest,
+            ListOrder::Relevance => Sort::Relevance,
+        };
+        let filter = ReportFilter {
+            statuses,
+            category: q.category,
+            admin_unit: q.admin_unit,
+            agency: q.agency,
+            channel: q.channel.map(|c| c.as_str().to_string()),
+            overdue_at: q.overdue.map(|o| (o, now.naive_utc())),
+            emergency: q.emergency,
+            referred: q.referred,
+            submitted_from: q.from.map(|t| t.naive_utc()),
+            submitted_to: q.to.map(|t| t.naive_utc()),
+            text,
+            place,
+            placed_only: false,
+            public_only: false,
+        };
+        Ok((filter, sort, q.cursor, q.limit.unwrap_or(20)))
+    }
 }
 
 /// One report, with what the caller may see of it. Staff reads of the reporter's identity are

@@ -12,6 +12,7 @@ pub mod letters;
 pub mod live;
 pub mod open311;
 pub mod outbox;
+pub mod places;
 pub mod recognitions;
 pub mod reports;
 pub mod stats;

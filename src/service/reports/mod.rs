@@ -11,6 +11,7 @@ pub mod assignments;
 pub mod files;
 pub mod follow_up;
 pub mod intake;
+pub mod map;
 pub mod queries;
 pub mod search;
 pub mod sweeper;

@@ -95,6 +95,8 @@ pub struct ReportFilter {
     pub text: Option<Query>,
     /// Where.
     pub place: Option<Place>,
+    /// Only reports with coordinates (the maps).
+    pub placed_only: bool,
     /// Only published, not confidential, not state-secret reports (the public list).
     pub public_only: bool,
 }
@@ -280,6 +282,11 @@ macro_rules! narrow {
         }
         if let Some(p) = &f.place {
             $q = $q.filter(place_condition($sqlite, p));
+        }
+        if f.placed_only {
+            $q = $q
+                .filter(reports::latitude.is_not_null())
+                .filter(reports::longitude.is_not_null());
         }
         if f.public_only {
             // The SQL form of `domain::visibility::publicly_listed`.
