@@ -96,7 +96,7 @@ impl AppState {
         // Statistics counters of reports that predate them are built once.
         crate::service::stat_counts::ensure_built(&mut conn, now)?;
         // Search texts of reports that predate them are written once.
-        crate::service::reports::queries::ensure_search_texts(&mut conn, now)?;
+        crate::service::reports::search::ensure_search_texts(&mut conn, now)?;
         let admin = bootstrap::ensure_admin(&state, &mut conn)?;
         report.admin_created = admin.created;
         report.generated_admin_password = admin.generated_password;

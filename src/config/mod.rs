@@ -144,6 +144,11 @@ pub struct Config {
     /// `PAHT_SWITCHBOARD_KEY`: the key the 1022 switchboard posts its calls with; without it
     /// `POST /api/v1/intake/calls` is closed.
     pub switchboard_key: Option<String>,
+    /// `PAHT_DUPLICATE_RADIUS_M`: how far apart two reports may be and still be suggested as
+    /// duplicates (metres).
+    pub duplicate_radius_m: f64,
+    /// `PAHT_DUPLICATE_WINDOW_DAYS`: how far apart in time (days).
+    pub duplicate_window_days: i64,
 }
 
 impl Config {
@@ -234,6 +239,8 @@ impl Config {
             100 * 1024 * 1024,
         ) as usize;
 
+        let duplicate_radius_m = num("PAHT_DUPLICATE_RADIUS_M", 300, 10, 5_000) as f64;
+        let duplicate_window_days = num("PAHT_DUPLICATE_WINDOW_DAYS", 30, 1, 365) as i64;
         let mail_max_bytes = num(
             "PAHT_MAIL_MAX_BYTES",
             25 * 1024 * 1024,
@@ -373,6 +380,8 @@ impl Config {
             mail_max_bytes,
             mail_store_max_bytes,
             switchboard_key,
+            duplicate_radius_m,
+            duplicate_window_days,
         })
     }
 }

@@ -107,7 +107,9 @@ pub const PUBLIC_ACTIONS: [&str; 10] = [
 /// Steps the reporter also sees on their own report: what was asked of them, what they did,
 /// where the report went. Internal steps (drafts, send-backs, returns between agencies, flags,
 /// extension requests) are not among them; a new step is internal until listed here.
-const REPORTER_ACTIONS: [&str; 12] = [
+const REPORTER_ACTIONS: [&str; 14] = [
+    "duplicate_linked",
+    "duplicate_unlinked",
     "info_requested",
     "supplemented",
     "rejected",
@@ -128,9 +130,13 @@ pub fn reporter_sees_step(action: &str) -> bool {
 }
 
 /// Whether the reporter sees the note of a step: only the notes addressed to them, i.e. what the
-/// IOC asked them to supplement (Art. 7.1) and why the report was refused.
+/// IOC asked them to supplement (Art. 7.1), why the report was refused, and the tracking code of
+/// the report theirs was merged into (or taken out of).
 pub fn reporter_sees_note(action: &str) -> bool {
-    matches!(action, "info_requested" | "rejected")
+    matches!(
+        action,
+        "info_requested" | "rejected" | "duplicate_linked" | "duplicate_unlinked"
+    )
 }
 
 /// Whether anyone may read the report (Art. 9.3): published, neither confidential (9.3b) nor

@@ -2,9 +2,9 @@
 //! layer names them from here, never from the database layer.
 
 pub use crate::db::models::{
-    AdminUnitRow, AgencyRow, AssignmentRow, AttachmentMeta, CategoryRow, ClockRow, EmergencyRow,
-    EventRow, ExtensionRow, FeedbackRow, OutboxRow, PeriodicReportRow, RatingRow, ReferralRow,
-    ReportRow, ReporterRow, UserRow, WebhookRow,
+    AdminUnitRow, AgencyRow, AssignmentRow, AttachmentMeta, CategoryRow, ClockRow, DuplicateRow,
+    EmergencyRow, EventRow, ExtensionRow, FeedbackRow, OutboxRow, PeriodicReportRow, RatingRow,
+    ReferralRow, ReportRow, ReporterRow, UserRow, WebhookRow,
 };
 pub use crate::db::repo::admin_units::UnitFilter;
 pub use crate::db::repo::agencies::AgencyFilter;

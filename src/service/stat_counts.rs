@@ -112,6 +112,10 @@ impl Facts {
         let Some(report) = repo::reports::find(conn, report_id)? else {
             return Ok(Self::none());
         };
+        // A merged duplicate counts once, as its parent (README, "Duplicates").
+        if repo::duplicates::parent_of(conn, report_id)?.is_some() {
+            return Ok(Self::none());
+        }
         let assignments = repo::reports::assignments_of(conn, report_id)?;
         Ok(Self {
             report: Some(report),
@@ -133,8 +137,13 @@ impl Facts {
         tree: &Supervisors,
     ) -> AppResult<Vec<Self>> {
         use std::collections::HashMap;
+        let merged: std::collections::HashSet<String> =
+            repo::duplicates::children_among(conn, ids)?
+                .into_iter()
+                .collect();
         let mut by: HashMap<String, Facts> = repo::reports::find_many(conn, ids)?
             .into_iter()
+            .filter(|r| !merged.contains(&r.id))
             .map(|r| {
                 (
                     r.id.clone(),

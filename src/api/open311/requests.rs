@@ -34,6 +34,7 @@ fn request_value(r: Request) -> Value {
         "lat": r.lat,
         "long": r.long,
         "media_url": null,
+        "parent_service_request_id": r.parent_service_request_id,
     });
     if let (Some(x), Some(m)) = (extended, v.as_object_mut()) {
         m.insert(

@@ -5,10 +5,17 @@
 //! This file: one report as staff and the reporter see it; `lists`: pages, the history and the
 //! outcome of a dispatch; `public`: what anyone may read.
 
+mod family;
 mod lists;
+mod parts;
 mod public;
 
+pub use family::{
+    DuplicateChildView, DuplicateOfView, DuplicateReasons, DuplicateSuggestion,
+    ServiceAttributeAnswer,
+};
 pub use lists::{AssignmentPage, DispatchView, EventView, ReportPage, ReportSummary};
+pub use parts::{EmergencyView, FeedbackView, RatingView, ReferralView};
 pub use public::{
     PublicReportPage, PublicReportSummary, PublicReportView, PublicResult, PublicStep,
 };
@@ -206,68 +213,6 @@ pub struct ExtensionView {
     pub refusal_reason: Option<String>,
 }
 
-/// The reporter's feedback and the agency's clarification (Art. 10).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FeedbackView {
-    /// Feedback id.
-    pub id: String,
-    /// What the reporter wrote.
-    pub content: String,
-    /// When.
-    pub created_at: DateTime<Utc>,
-    /// The lead agency's clarification.
-    pub answer: Option<String>,
-    /// When it was clarified.
-    pub answered_at: Option<DateTime<Utc>>,
-}
-
-/// A rating given (the latest counts; all are kept).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RatingView {
-    /// `very_satisfied`, `satisfied` or `dissatisfied`.
-    pub rating: String,
-    /// When.
-    pub created_at: DateTime<Utc>,
-}
-
-/// The handling of an emergency (Art. 8.6).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EmergencyView {
-    /// The agency the call was forwarded to.
-    pub agency_id: String,
-    /// When the call was forwarded.
-    pub called_at: DateTime<Utc>,
-    /// When the work on the ground finished.
-    pub finished_at: Option<DateTime<Utc>>,
-    /// What was done.
-    pub summary: Option<String>,
-    /// When it was recorded.
-    pub recorded_at: Option<DateTime<Utc>>,
-}
-
-/// A referral to the province (Art. 3.7) and its decision.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReferralView {
-    /// Referral id.
-    pub id: String,
-    /// Who referred it: `operator`, `agency_staff` or `agency_leader`.
-    pub raised_role: String,
-    /// Their agency (the lead).
-    pub raised_agency_id: Option<String>,
-    /// Why.
-    pub reason: String,
-    /// When.
-    pub raised_at: DateTime<Utc>,
-    /// `direction` or `designation`; absent while the province has not decided.
-    pub decision: Option<String>,
-    /// The province's direction.
-    pub direction: Option<String>,
-    /// The lead the province designated.
-    pub designated_agency_id: Option<String>,
-    /// When the province decided.
-    pub decided_at: Option<DateTime<Utc>>,
-}
-
 /// A report, as its reporter and the staff who may see it see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportView {
@@ -359,15 +304,15 @@ pub struct ReportView {
     /// Staff only: what an Open311 app answered to the attributes an admin added to the
     /// category (`code`, `value`; a list attribute gives one entry per value).
     pub service_attributes: Vec<ServiceAttributeAnswer>,
-}
-
-/// An answer to an attribute of a category's service definition.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ServiceAttributeAnswer {
-    /// The attribute's code.
-    pub code: String,
-    /// The value given.
-    pub value: String,
+    /// The report this one was merged into (README, "Duplicates"): this one follows its state
+    /// and result, and takes no action of its own.
+    pub duplicate_of: Option<DuplicateOfView>,
+    /// Staff only: the reports merged into this one.
+    pub duplicates: Vec<DuplicateChildView>,
+    /// Only in the answer to a submission: reports that may be the same (for a citizen, only
+    /// published ones). A suggestion; the report is submitted all the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub possible_duplicates: Option<Vec<DuplicateSuggestion>>,
 }
 
 impl From<ReportDetails> for ReportView {
@@ -376,7 +321,15 @@ impl From<ReportDetails> for ReportView {
         let overdue = deadlines.iter().any(|k| k.state == "overdue");
         let r = d.report;
         let full = d.identity == crate::domain::visibility::Identity::Full;
+        let staff = d.audience == crate::domain::visibility::Audience::Staff;
         Self {
+            duplicate_of: d.duplicate_of.map(|f| DuplicateOfView::new(f, staff)),
+            duplicates: d
+                .duplicates
+                .into_iter()
+                .map(DuplicateChildView::new)
+                .collect(),
+            possible_duplicates: None,
             follow_up_token: d.follow_up_token,
             service_attributes: d
                 .service_attributes

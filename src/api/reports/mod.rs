@@ -29,11 +29,13 @@ use crate::service::reports::queries::{self, Sort};
 use crate::service::reports::search;
 
 mod dispatching;
+mod duplicate_links;
 mod emergency;
 mod publication;
 mod verification;
 
 pub use dispatching::*;
+pub use duplicate_links::*;
 pub use emergency::*;
 pub use publication::*;
 pub use verification::*;
@@ -102,8 +104,17 @@ pub async fn submit(
     };
     // Refused fields are answered here, without a thread of the blocking pool.
     let checked = intake::check_submission(&st, &who, body.into_inner())?;
-    let outcome =
-        block(move || intake::submit_checked(&st, &who, checked, key.as_deref())).await??;
+    let staff = who.role.is_staff();
+    let (outcome, similar) = block(move || -> AppResult<_> {
+        let outcome = intake::submit_checked(&st, &who, checked, key.as_deref())?;
+        let id = match &outcome {
+            Submitted::Created(d) | Submitted::Replayed(d) => d.report.id.clone(),
+        };
+        // After the commit, on its own: a suggestion never holds or blocks the submission.
+        let similar = crate::service::reports::duplicates::at_submission(&st, &who, &id)?;
+        Ok((outcome, similar))
+    })
+    .await??;
     let replayed = matches!(outcome, Submitted::Replayed(_));
     let v = match outcome {
         Submitted::Created(d) | Submitted::Replayed(d) => *d,
@@ -113,7 +124,14 @@ pub async fn submit(
     if replayed {
         res.insert_header(("Idempotent-Replayed", "true"));
     }
-    Ok(res.json(ReportView::from(v)))
+    let mut view = ReportView::from(v);
+    view.possible_duplicates = Some(
+        similar
+            .into_iter()
+            .map(|s| crate::api::report_views::DuplicateSuggestion::new(s, staff))
+            .collect(),
+    );
+    Ok(res.json(view))
 }
 
 /// Filters, order and page of a report list.

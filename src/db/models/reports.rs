@@ -429,3 +429,15 @@ pub struct FollowUpTokenRow {
     pub issued_by: Option<String>,
     pub revoked_at: Option<NaiveDateTime>,
 }
+
+/// A report linked by the IOC as a duplicate of another (child → parent).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = report_duplicates)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct DuplicateRow {
+    pub child_id: String,
+    pub parent_id: String,
+    pub linked_by: String,
+    pub linked_at: NaiveDateTime,
+    pub note: Option<String>,
+}

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod categories;
 pub mod channels;
 pub mod counters;
+pub mod duplicates;
 pub mod follow_up;
 pub mod letters;
 pub mod live;

@@ -54,6 +54,8 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
                 .join(". ");
             p.reporter(c, msg("rejected").var("reason", reason))?
         }
+        // A duplicate: the reporter follows the original from now on.
+        "duplicate_linked" => p.reporter(c, msg("duplicate_linked").var("parent", note))?,
         // Art. 7.4.
         "forwarded" => p.reporter(c, msg("forwarded").var("reason", note))?,
         // Art. 8.3: the reporter is told the new deadline.

@@ -80,6 +80,16 @@ pub struct Planner<'a> {
     pub follow_up_token: Option<String>,
 }
 
+/// The reporter's messages that the reporters of merged duplicates receive too: the report's
+/// progress, never what is addressed to its own reporter alone (a request to supplement, a
+/// token, a confidential result, an answer to their feedback).
+const MIRRORED: [&str; 4] = [
+    "forwarded",
+    "rejected",
+    "extension_confirmed",
+    "result_published",
+];
+
 /// A message of one kind about one report, with its variables.
 pub struct Message<'a> {
     pub kind: &'static str,
@@ -147,6 +157,45 @@ impl<'a> Planner<'a> {
 
     /// The reporter, through the channel of intake (Art. 9.3a), and their inbox.
     pub fn reporter(&mut self, c: &mut DbConn, m: Message<'_>) -> AppResult<()> {
+        let mirrored = MIRRORED
+            .contains(&m.kind)
+            .then(|| (m.kind, m.event, m.vars.clone()));
+        let report_id = m.report.id.clone();
+        self.reporter_of(c, m)?;
+        // The reporters of the duplicates merged into this report hear what its reporter hears
+        // of its progress, about their own tracking code.
+        if let Some((kind, event, vars)) = mirrored {
+            for l in repo::duplicates::children_of(c, &report_id)? {
+                let Some(child) = repo::reports::find(c, &l.child_id)? else {
+                    continue;
+                };
+                let link = format!(
+                    "{}/phan-anh/{}",
+                    self.st.config.notify.public_url, child.code
+                );
+                let vars = vars
+                    .iter()
+                    .map(|(k, v)| match *k {
+                        "code" => (*k, child.code.clone()),
+                        "link" => (*k, link.clone()),
+                        _ => (*k, v.clone()),
+                    })
+                    .collect();
+                self.reporter_of(
+                    c,
+                    Message {
+                        kind,
+                        report: &child,
+                        event,
+                        vars,
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn reporter_of(&mut self, c: &mut DbConn, m: Message<'_>) -> AppResult<()> {
         let text = self.render(c, &m, Audience::Reporter)?;
         // The follow-up token travels to the reporter's own address (e-mail, SMS); the inbox
         // and the push carry a word that it was sent instead, as they are kept or pass through

@@ -118,6 +118,18 @@ pub static BUILTIN: &[Builtin] = &[
         short_en: "Report {code}: deadline extended to {deadline}.",
     },
     Builtin {
+        kind: "duplicate_linked",
+        audience: Audience::Reporter,
+        vars: &["code", "link", "parent"],
+        not_in_short: &[],
+        subject: "Phản ánh {code} được gộp vào phản ánh {parent}",
+        body: "Phản ánh {code} của Ông/Bà trùng nội dung với phản ánh {parent} đang được xử lý, nên Trung tâm IOC đã gộp vào phản ánh đó.\nÔng/Bà sẽ nhận các thông báo và kết quả xử lý của phản ánh {parent}. Theo dõi tại: {link}",
+        short: "PAHT: phản ánh {code} trùng với phản ánh {parent} đang xử lý; Ông/Bà sẽ nhận kết quả của phản ánh đó.",
+        subject_en: "Report {code} was merged into report {parent}",
+        body_en: "Your report {code} is about the same thing as report {parent}, which is being handled, so the IOC merged it into that one.\nYou will receive the messages and the result of report {parent}. Follow it at: {link}",
+        short_en: "Report {code} duplicates report {parent}, being handled; you will receive its result.",
+    },
+    Builtin {
         kind: "result_published",
         audience: Audience::Reporter,
         vars: &["code", "link", "agency", "answer"],

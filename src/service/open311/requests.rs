@@ -35,6 +35,9 @@ pub struct Request {
     pub address: String,
     pub lat: Option<f64>,
     pub long: Option<f64>,
+    /// The tracking code of the request this one was merged into (Chicago's extension): a
+    /// merged request shows that one's status.
+    pub parent_service_request_id: Option<String>,
     /// With `extensions=true`: the public timeline and the extended attributes.
     pub extended: Option<Extended>,
 }
@@ -92,13 +95,20 @@ fn view(
         Some(a) => repo::agencies::find(conn, a)?.map(|a| a.name),
         None => None,
     };
-    let closed = is_closed(r.status);
+    // A merged duplicate follows its parent's status (README, "Duplicates").
+    let parent = match repo::duplicates::parent_of(conn, &r.id)? {
+        Some(l) => repo::reports::find(conn, &l.parent_id)?,
+        None => None,
+    };
+    let followed = parent.as_ref().unwrap_or(&r);
+    let (status, next_due_at) = (followed.status, followed.next_due_at);
+    let closed = is_closed(status);
     let extended = match extensions {
         None => None,
         Some(now) => Some(Extended {
             notes: super::updates::timeline(conn, &r.id)?,
             channel: r.channel.as_str().to_string(),
-            overdue: !closed && r.next_due_at.is_some_and(|d| d < now),
+            overdue: !closed && next_due_at.is_some_and(|d| d < now),
             deadline_extended: r.extension_used,
             rating: r.rating.clone(),
         }),
@@ -107,7 +117,8 @@ fn view(
         extended,
         service_request_id: r.code,
         status: if closed { "closed" } else { "open" },
-        status_notes: notes(r.status).into(),
+        status_notes: notes(status).into(),
+        parent_service_request_id: parent.map(|p| p.code),
         service_name,
         service_code: r.category_code,
         // The text as the IOC corrected it (Art. 7.2).
@@ -116,7 +127,7 @@ fn view(
         service_notice: NOTICE.into(),
         requested_datetime: r.submitted_at,
         updated_datetime: r.updated_at,
-        expected_datetime: if closed { None } else { r.next_due_at },
+        expected_datetime: if closed { None } else { next_due_at },
         address: r.address,
         lat: r.latitude,
         long: r.longitude,

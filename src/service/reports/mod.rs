@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod assignments;
+pub mod duplicates;
 pub mod files;
 pub mod follow_up;
 pub mod intake;
@@ -314,7 +315,7 @@ impl Act<'_> {
             if let Some(s) = changes.status.as_deref().and_then(ReportStatus::parse) {
                 after.status = s;
             }
-            let texts = queries::search_texts_of(conn, &after)?;
+            let texts = search::search_texts_of(conn, &after)?;
             repo::reports::set_search_texts(conn, &r.id, &texts)?;
         }
         if !repo::reports::update(conn, &r.id, r.version, &changes, self.now_naive())? {
@@ -353,6 +354,21 @@ pub fn act<T>(
         // Of two actions on one report, the second waits here for the first to commit.
         repo::reports::lock(c, report_id)?;
         let r = load_visible(c, who, report_id)?;
+        if let Some(l) = repo::duplicates::parent_of(c, report_id)? {
+            // A merged duplicate follows its parent and takes no action of its own.
+            let parent = repo::reports::find(c, &l.parent_id)?
+                .map(|p| p.code)
+                .unwrap_or_default();
+            return Err(AppError::conflict(
+                "report_is_duplicate",
+                format!(
+                    "Phản ánh này đã được gộp vào phản ánh {parent} và theo phản ánh đó; hãy bỏ gộp trước khi xử lý riêng."
+                ),
+                format!(
+                    "This report was merged into report {parent} and follows it; unlink it to act on it alone."
+                ),
+            ));
+        }
         // The statistics counters follow the report in the same transaction, counted with
         // the agency tree of the moment (which cannot change until this commits).
         stat_counts::hold_tree(c, false)?;

@@ -42,6 +42,10 @@ pub struct ReportDetails {
     pub follow_up_token: Option<String>,
     /// Staff only: the answers an Open311 filing gave to its category's own attributes.
     pub service_attributes: Vec<crate::db::models::ReportAttributeRow>,
+    /// The report this one was merged into, which it follows.
+    pub duplicate_of: Option<super::duplicates::Followed>,
+    /// Staff only: the reports merged into this one.
+    pub duplicates: Vec<(crate::db::models::DuplicateRow, ReportRow)>,
 }
 
 /// How much of the reporter's identity the caller sees.
@@ -87,6 +91,8 @@ pub(crate) fn details(
         }
         rep
     };
+    let (duplicate_of, duplicates) =
+        super::duplicates::followed(c, &r.id, audience == Audience::Staff)?;
     let mut assignments = repo::reports::assignments_of(c, &r.id)?;
     if audience == Audience::Reporter {
         let released = visibility::answer_released(r.status);
@@ -114,6 +120,8 @@ pub(crate) fn details(
         } else {
             Vec::new()
         },
+        duplicate_of,
+        duplicates,
         report: r,
         now,
         follow_up_token: None,
@@ -146,6 +154,8 @@ pub(crate) fn new_report_view(
         now,
         follow_up_token: None,
         service_attributes: Vec::new(),
+        duplicate_of: None,
+        duplicates: Vec::new(),
     })
 }
 
@@ -453,50 +463,4 @@ pub fn inbox(
             .collect(),
         next,
     ))
-}
-
-/// Rewrites the indexed texts of every report once per database, when their form changes
-/// (every report since gets its texts in the transaction that writes it). Returns how many it
-/// wrote.
-pub fn ensure_search_texts(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<usize> {
-    const STEP: &str = "search-text-v2";
-    if crate::db::seed::has_run(conn, STEP)? {
-        return Ok(0);
-    }
-    let n = rewrite_search_texts(conn)?;
-    write_tx(conn, |c| crate::db::seed::record_run(c, STEP, now))?;
-    Ok(n)
-}
-
-/// Writes the indexed texts of every report, in batches, each in its own transaction. Returns
-/// how many it wrote.
-pub fn rewrite_search_texts(conn: &mut DbConn) -> AppResult<usize> {
-    let mut written = 0;
-    let mut after = String::new();
-    loop {
-        let n = write_tx(conn, |c| -> AppResult<usize> {
-            let rows = repo::reports::reports_after(c, &after, 1000)?;
-            for r in &rows {
-                let texts = search_texts_of(c, r)?;
-                repo::reports::set_search_texts(c, &r.id, &texts)?;
-            }
-            if let Some(last) = rows.last() {
-                after = last.id.clone();
-            }
-            Ok(rows.len())
-        })?;
-        written += n;
-        if n < 1000 {
-            return Ok(written);
-        }
-    }
-}
-
-/// The indexed texts of a report as it stands (read with its lead agency's answer).
-pub(crate) fn search_texts_of(
-    c: &mut DbConn,
-    r: &ReportRow,
-) -> AppResult<crate::db::models::SearchTexts> {
-    let parts = repo::reports::assignments_of(c, &r.id)?;
-    Ok(r.search_texts(crate::db::models::lead_answer(&parts)))
 }

@@ -1,7 +1,11 @@
 //! What a list's `q`, `bbox`, `near` and `within` say, read into the filters of the lists (the
 //! query language is described in `domain::search`).
 
+use chrono::NaiveDateTime;
+
+use crate::db::models::ReportRow;
 use crate::db::repo::reports::Place;
+use crate::db::{DbConn, repo, write_tx};
 use crate::domain::search::{Query, QueryError};
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -144,4 +148,50 @@ fn within_alone() -> AppError {
         "'within' chỉ dùng cùng 'near'.",
         "'within' goes with 'near'.",
     )
+}
+
+/// Rewrites the indexed texts of every report once per database, when their form changes
+/// (every report since gets its texts in the transaction that writes it). Returns how many it
+/// wrote.
+pub fn ensure_search_texts(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<usize> {
+    const STEP: &str = "search-text-v2";
+    if crate::db::seed::has_run(conn, STEP)? {
+        return Ok(0);
+    }
+    let n = rewrite_search_texts(conn)?;
+    write_tx(conn, |c| crate::db::seed::record_run(c, STEP, now))?;
+    Ok(n)
+}
+
+/// Writes the indexed texts of every report, in batches, each in its own transaction. Returns
+/// how many it wrote.
+pub fn rewrite_search_texts(conn: &mut DbConn) -> AppResult<usize> {
+    let mut written = 0;
+    let mut after = String::new();
+    loop {
+        let n = write_tx(conn, |c| -> AppResult<usize> {
+            let rows = repo::reports::reports_after(c, &after, 1000)?;
+            for r in &rows {
+                let texts = search_texts_of(c, r)?;
+                repo::reports::set_search_texts(c, &r.id, &texts)?;
+            }
+            if let Some(last) = rows.last() {
+                after = last.id.clone();
+            }
+            Ok(rows.len())
+        })?;
+        written += n;
+        if n < 1000 {
+            return Ok(written);
+        }
+    }
+}
+
+/// The indexed texts of a report as it stands (read with its lead agency's answer).
+pub(crate) fn search_texts_of(
+    c: &mut DbConn,
+    r: &ReportRow,
+) -> AppResult<crate::db::models::SearchTexts> {
+    let parts = repo::reports::assignments_of(c, &r.id)?;
+    Ok(r.search_texts(crate::db::models::lead_answer(&parts)))
 }

@@ -210,7 +210,7 @@ async fn search_ignores_case_and_diacritics() {
             .unwrap();
         assert!(find("tran hung dao").await.is_empty());
         assert_eq!(
-            paht::service::reports::queries::rewrite_search_texts(&mut c).unwrap(),
+            paht::service::reports::search::rewrite_search_texts(&mut c).unwrap(),
             2
         );
     }
