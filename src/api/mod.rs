@@ -119,6 +119,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(letters::letter)
                 .service(reports::events)
                 .service(reports::suggestions)
+                .service(reports::dossier)
                 .service(reports::link)
                 .service(reports::unlink)
                 .service(attachments::add_attachment)

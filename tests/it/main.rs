@@ -9,6 +9,7 @@ mod contract;
 mod counterparts;
 mod directory;
 mod docs;
+mod dossier;
 mod duplicates;
 mod error_codes;
 mod errors;

@@ -28,12 +28,14 @@ use crate::service::reports::intake::{self, NewReport, Submitted, Supplement};
 use crate::service::reports::queries::{self, Sort};
 use crate::service::reports::search;
 
+mod archive;
 mod dispatching;
 mod duplicate_links;
 mod emergency;
 mod publication;
 mod verification;
 
+pub use archive::*;
 pub use dispatching::*;
 pub use duplicate_links::*;
 pub use emergency::*;

@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod assignments;
+pub mod dossier;
 pub mod duplicates;
 pub mod files;
 pub mod follow_up;
