@@ -28,6 +28,7 @@ Authenticated operations take `Authorization: Bearer <access_token>` from `POST 
     crate::domain::report::AssignmentRole,
     crate::domain::attachment::AttachmentKind,
     crate::api::reports::ListOrder,
+    crate::api::public::PublicOrder,
     crate::api::statistics::Format,
     crate::api::statistics::SeriesBucket,
     crate::domain::periods::PeriodKind

@@ -94,6 +94,15 @@ pub fn copy_reports(
                     nr.next_due_at = sho(r.next_due_at);
                     nr.submitted_at = sh(r.submitted_at);
                     nr.published_at = sho(r.published_at);
+                    // Spread over the province (±0.3°, deterministic), so that maps and place
+                    // filters see a province of reports rather than copies on one spot.
+                    let spread = |seed: u64| {
+                        let x = (seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) % 601;
+                        (x as f64 - 300.0) / 1000.0
+                    };
+                    let salt = u64::from(k) * 1_000_003 + (added + rs.len()) as u64;
+                    nr.latitude = r.latitude.map(|v| v + spread(salt));
+                    nr.longitude = r.longitude.map(|v| v + spread(salt ^ 0x5555));
                     nr.created_at = sh(r.created_at);
                     nr.updated_at = sh(r.updated_at);
                     let mut np = rep.clone();

@@ -88,6 +88,10 @@ pub const ACTIONS: &[&str] = &[
     "follow_up_reissued",
     "follow_up_revoked",
     "call_attached",
+    "duplicate_linked",
+    "duplicate_attached",
+    "duplicate_unlinked",
+    "duplicate_detached",
 ];
 
 /// The history steps anyone may read of a published report.

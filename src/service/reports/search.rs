@@ -118,12 +118,12 @@ pub fn read_place(
                     )
                 })?;
             let metres = within.unwrap_or(DEFAULT_WITHIN);
-            if !(metres.is_finite() && metres > 0.0 && metres <= MAX_WITHIN) {
+            if !(metres.is_finite() && (1.0..=MAX_WITHIN).contains(&metres)) {
                 return Err(bad(
                     "within",
                     "invalid_within",
-                    "Bán kính phải lớn hơn 0 và không quá 50.000 m.",
-                    "The distance must be above 0 and at most 50,000 m.",
+                    "Bán kính phải từ 1 đến 50.000 m.",
+                    "The distance must be 1 to 50,000 m.",
                 ));
             }
             Ok(Some(Place::Near {

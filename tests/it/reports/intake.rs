@@ -177,6 +177,12 @@ async fn the_answer_to_a_submission_is_the_report_read_back() {
     // The follow-up token is answered once, with the submission, and never read back.
     let token = created.as_object_mut().unwrap().remove("follow_up_token");
     assert!(token.is_some_and(|t| t.is_string()));
+    // So are the suggestions of likely duplicates (none here).
+    let similar = created
+        .as_object_mut()
+        .unwrap()
+        .remove("possible_duplicates");
+    assert_eq!(similar, Some(serde_json::json!([])));
     assert_eq!(created, read);
     assert_eq!(read["reporter"]["cccd"], report_body()["reporter"]["cccd"]);
     assert_eq!(
@@ -204,6 +210,13 @@ async fn the_answer_to_a_submission_is_the_report_read_back() {
             .remove("follow_up_token")
             .is_some()
     );
+    // The operator is shown the citizen's report as a likely duplicate (same text and place).
+    let similar = entered
+        .as_object_mut()
+        .unwrap()
+        .remove("possible_duplicates")
+        .unwrap();
+    assert_eq!(similar[0]["id"], serde_json::json!(id));
     assert_eq!(entered, w.report(&w.op, &id2).await);
 
     let code = created["code"].as_str().unwrap();
