@@ -203,11 +203,14 @@ pub fn for_report(st: &Context, who: &Principal, id: &str) -> AppResult<Vec<Sugg
     suggest(st, &mut conn, &r, false)
 }
 
+/// A link and the report at its other end.
+pub type Linked = (DuplicateRow, ReportRow);
+
 /// Where a report stands as a duplicate: its parent, or its children.
 #[derive(Debug, Clone, Default)]
 pub struct Family {
-    pub parent: Option<(DuplicateRow, ReportRow)>,
-    pub children: Vec<(DuplicateRow, ReportRow)>,
+    pub parent: Option<Linked>,
+    pub children: Vec<Linked>,
 }
 
 pub fn family(c: &mut DbConn, id: &str) -> AppResult<Family> {
@@ -443,7 +446,7 @@ pub fn followed(
     c: &mut DbConn,
     id: &str,
     staff: bool,
-) -> AppResult<(Option<Followed>, Vec<(DuplicateRow, ReportRow)>)> {
+) -> AppResult<(Option<Followed>, Vec<Linked>)> {
     let fam = family(c, id)?;
     let parent = match fam.parent {
         Some((link, parent)) => {
