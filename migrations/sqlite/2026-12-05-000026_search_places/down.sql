@@ -12,6 +12,7 @@ DROP TABLE report_duplicates;
 DROP TRIGGER report_search_fts_upd;
 DROP TRIGGER report_search_fts_del;
 DROP TRIGGER report_search_fts_ins;
+DROP TABLE report_fts_vocab;
 DROP TABLE report_fts;
 CREATE TABLE report_search_v1 (
     report_id TEXT PRIMARY KEY NOT NULL REFERENCES reports (id),

@@ -35,6 +35,9 @@ CREATE TRIGGER report_search_fts_upd AFTER UPDATE ON report_search BEGIN
     INSERT INTO report_fts (rowid, text, public_text) VALUES (new.doc, new.text, new.public_text);
 END;
 INSERT INTO report_fts (report_fts) VALUES ('rebuild');
+-- How many reports hold each word: a list ordered by time reads a common word's matches newest
+-- first and stops at its page; a rare word's matches are read whole.
+CREATE VIRTUAL TABLE report_fts_vocab USING fts5vocab (report_fts, 'row');
 
 -- 3. Duplicates: a child report follows its parent, linked (and unlinked) by the IOC.
 CREATE TABLE report_duplicates (

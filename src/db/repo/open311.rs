@@ -169,7 +169,9 @@ pub fn requests(
         }
         if let Some(text) = &f.text {
             // Only what anyone may read is searched: the text as published.
-            q = q.filter(super::reports::text_condition(sqlite, text, true));
+            let common = super::reports::match_estimate(conn, text)?
+                .is_some_and(|n| n > super::reports::COMMON);
+            q = q.filter(super::reports::text_condition(sqlite, text, true, common));
         }
     }
     q.select(crate::db::models::ReportRow::as_select())

@@ -31,7 +31,9 @@ pub fn running_in(
     (west, south, east, north): (f64, f64, f64, f64),
 ) -> QueryResult<Vec<(f64, f64, NaiveDateTime)>> {
     let rows: Vec<(Option<f64>, Option<f64>, Option<NaiveDateTime>)> = reports::table
-        .filter(reports::next_due_at.is_not_null())
+        // A range (not `IS NOT NULL`), so that SQLite reads the few running reports through
+        // their index instead of every report.
+        .filter(reports::next_due_at.gt(chrono::DateTime::UNIX_EPOCH.naive_utc()))
         .filter(reports::latitude.between(south, north))
         .filter(reports::longitude.between(west, east))
         .filter(diesel::dsl::not(diesel::dsl::exists(

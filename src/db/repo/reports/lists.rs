@@ -114,9 +114,72 @@ pub enum Order {
     Relevance(i64),
 }
 
-/// Reports matching a full-text query, over the staff text or the public one.
-pub fn text_condition<QS: 'static>(sqlite: bool, q: &Query, public: bool) -> Condition<QS> {
-    if sqlite {
+/// Above this many reports holding its rarest word, a query is common: a list in time order
+/// then checks the reports newest first against the index and stops at its page, instead of
+/// reading every match first.
+pub const COMMON: i64 = 5_000;
+
+/// SQLite: at most how many reports a query can match (the fewest reports holding one of its
+/// words, from FTS5's vocabulary); `None` on PostgreSQL, whose planner weighs it itself.
+pub fn match_estimate(conn: &mut DbConn, q: &Query) -> QueryResult<Option<i64>> {
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName)]
+    struct Docs {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    if !matches!(conn, DbConn::Sqlite(_)) {
+        return Ok(None);
+    }
+    let mut best: Option<i64> = None;
+    for t in q.terms.iter().filter(|t| !t.excluded) {
+        for (i, w) in t.words.iter().enumerate() {
+            let prefix = t.prefix && i + 1 == t.words.len();
+            let n = if prefix {
+                let mut end = w.clone();
+                end.push(char::MAX);
+                diesel::sql_query(
+                    "SELECT COALESCE(SUM(doc), 0) AS n FROM (SELECT doc FROM report_fts_vocab \
+                     WHERE term >= ? AND term < ? LIMIT 1000)",
+                )
+                .bind::<Text, _>(w)
+                .bind::<Text, _>(end)
+                .get_result::<Docs>(conn)?
+                .n
+            } else {
+                diesel::sql_query(
+                    "SELECT COALESCE(MAX(doc), 0) AS n FROM report_fts_vocab WHERE term = ?",
+                )
+                .bind::<Text, _>(w)
+                .get_result::<Docs>(conn)?
+                .n
+            };
+            best = Some(best.map_or(n, |b| b.min(n)));
+        }
+    }
+    Ok(best)
+}
+
+/// Reports matching a full-text query, over the staff text or the public one; `common` (SQLite)
+/// checks each report against the index instead of reading every match first.
+pub fn text_condition<QS: 'static>(
+    sqlite: bool,
+    q: &Query,
+    public: bool,
+    common: bool,
+) -> Condition<QS> {
+    if sqlite && common {
+        let column = if public { "public_text" } else { "text" };
+        Box::new(
+            sql::<Bool>(
+                "EXISTS (SELECT 1 FROM report_search s JOIN report_fts \
+                 ON report_fts.rowid = s.doc WHERE s.report_id = reports.id \
+                 AND report_fts MATCH ",
+            )
+            .bind::<Text, _>(q.fts5(column))
+            .sql(")"),
+        )
+    } else if sqlite {
         let column = if public { "public_text" } else { "text" };
         Box::new(
             sql::<Bool>(
@@ -205,7 +268,7 @@ pub fn place_condition<QS: 'static>(sqlite: bool, p: &Place) -> Condition<QS> {
 /// Applies the scope and the filters (all but the text when `skip_text`) to a boxed query over
 /// the reports.
 macro_rules! narrow {
-    ($q:ident, $sqlite:expr, $scope:expr, $f:expr, $skip_text:expr) => {{
+    ($q:ident, $sqlite:expr, $scope:expr, $f:expr, $skip_text:expr, $common:expr) => {{
         let (scope, f) = ($scope, $f);
         match scope {
             Scope::All => {}
@@ -278,7 +341,7 @@ macro_rules! narrow {
         if let Some(text) = &f.text
             && !$skip_text
         {
-            $q = $q.filter(text_condition($sqlite, text, f.public_only));
+            $q = $q.filter(text_condition($sqlite, text, f.public_only, $common));
         }
         if let Some(p) = &f.place {
             $q = $q.filter(place_condition($sqlite, p));
@@ -309,8 +372,12 @@ pub fn list(
     if let (Order::Relevance(offset), Some(text)) = (order, &f.text) {
         return by_relevance(conn, sqlite, scope, f, text, *offset, limit);
     }
+    let common = match &f.text {
+        Some(t) => match_estimate(conn, t)?.is_some_and(|n| n > COMMON),
+        None => false,
+    };
     let mut q = reports::table.select(ReportRow::as_select()).into_boxed();
-    narrow!(q, sqlite, scope, f, false);
+    narrow!(q, sqlite, scope, f, false, common);
     q = match order {
         // Relevance without a text is the newest first.
         Order::Newest(_) | Order::Relevance(_) => {
@@ -349,7 +416,8 @@ pub fn list(
     q.limit(limit).load(conn)
 }
 
-/// Best matches first: FTS5's `bm25` rank on SQLite, `ts_rank_cd` on PostgreSQL; ties by id.
+/// Best matches first: FTS5's `bm25` rank on SQLite (ties in the index's order),
+/// `ts_rank_cd` on PostgreSQL (ties by id).
 fn by_relevance(
     conn: &mut DbConn,
     sqlite: bool,
@@ -366,9 +434,11 @@ fn by_relevance(
             .inner_join(report_fts::table.on(report_fts::rowid.eq(report_search::doc)))
             .select(ReportRow::as_select())
             .into_boxed();
-        narrow!(q, sqlite, scope, f, true);
+        narrow!(q, sqlite, scope, f, true, false);
         q.filter(sql::<Bool>("report_fts MATCH ").bind::<Text, _>(text.fts5(column)))
-            .order((report_fts::rank.asc(), reports::id.asc()))
+            // The rank alone lets FTS5 sort its matches itself (ties stay in its own, stable
+            // order), without a sort of the joined rows: a common word ranks twice as fast.
+            .order(report_fts::rank.asc())
             .limit(limit)
             .offset(offset)
             .load(conn)
@@ -378,7 +448,7 @@ fn by_relevance(
             .inner_join(report_search::table.on(report_search::report_id.eq(reports::id)))
             .select(ReportRow::as_select())
             .into_boxed();
-        narrow!(q, sqlite, scope, f, true);
+        narrow!(q, sqlite, scope, f, true, false);
         let tsq = text.tsquery();
         q.filter(
             sql::<Bool>(&format!("report_search.{column} @@ to_tsquery('simple', "))
