@@ -419,3 +419,46 @@ async fn maps_show_points_and_cells() {
             .await;
     res.problem(400, "invalid_query");
 }
+
+/// The two ways a search condition reads the index give the same reports: the match set read
+/// first (a rare word) and each report checked against the index (a word more than
+/// `COMMON` reports hold, which only a large database reaches).
+#[actix_web::test]
+async fn both_ways_of_reading_the_index_agree() {
+    use diesel::prelude::*;
+    use paht::db::repo::reports::text_condition;
+    use paht::db::schema::reports;
+    use paht::domain::search::Query;
+    let w = World::new().await;
+    for (title, content) in [
+        ("Đèn đường hỏng", "Đèn chiếu sáng hỏng ở khóm 3, tối om."),
+        ("Ngập nước", "Nước ngập sâu, một đèn tín hiệu tắt."),
+        ("Ổ gà lớn", "Ổ gà sâu giữa đường, nguy hiểm."),
+    ] {
+        submit(&w, title, content, None).await;
+    }
+    let mut c = w.t.state.pool.get().unwrap();
+    let sqlite = matches!(*c, paht::db::DbConn::Sqlite(_));
+    for (q, n) in [
+        ("đèn", 2),
+        ("\"ngập nước\"", 1),
+        ("đèn -ngập", 1),
+        ("chi*", 1),
+        ("sâu -\"ổ gà\"", 1),
+        ("khong_co", 0),
+    ] {
+        let q = Query::parse(q).unwrap();
+        let mut got = Vec::new();
+        for common in [false, true] {
+            let mut ids: Vec<String> = reports::table
+                .filter(text_condition(sqlite, &q, false, common))
+                .select(reports::id)
+                .load(&mut *c)
+                .unwrap();
+            ids.sort();
+            got.push(ids);
+        }
+        assert_eq!(got[0].len(), n, "{q:?}");
+        assert_eq!(got[0], got[1], "{q:?}");
+    }
+}
