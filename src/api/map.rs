@@ -242,9 +242,14 @@ pub async fn public_geojson(
     q: ValidQuery<MapQuery>,
 ) -> AppResult<HttpResponse> {
     let q = q.into_inner();
-    if !q.status.is_empty() || q.agency.is_some() || q.overdue.is_some() {
+    let staff_only = [
+        ("status", !q.status.is_empty()),
+        ("agency", q.agency.is_some()),
+        ("overdue", q.overdue.is_some()),
+    ];
+    if let Some((field, _)) = staff_only.iter().find(|(_, given)| *given) {
         return Err(crate::error::AppError::invalid_query(
-            "status",
+            field,
             "Bản đồ công khai chỉ lọc theo vị trí, từ khóa, lĩnh vực và địa bàn.",
             "The public map filters by place, search, category and area only.",
         ));

@@ -255,7 +255,7 @@ pub fn link(
         ));
     }
     in_family_tx(st, who, child_id, parent_id, |ctx, c, child, parent| {
-        if !LINKABLE.contains(&child.status) || !ctx_no_parts(c, &child.id)? {
+        if !LINKABLE.contains(&child.status) || !without_agency_parts(c, &child.id)? {
             return Err(refuse(
                 "not_linkable",
                 "Chỉ gộp được phản ánh còn ở bước tiếp nhận của Trung tâm IOC (chưa chuyển cơ quan xử lý).",
@@ -372,7 +372,7 @@ fn not_a_duplicate() -> AppError {
     )
 }
 
-fn ctx_no_parts(c: &mut DbConn, id: &str) -> AppResult<bool> {
+fn without_agency_parts(c: &mut DbConn, id: &str) -> AppResult<bool> {
     Ok(repo::reports::assignments_of(c, id)?
         .iter()
         .all(|a| a.status == crate::domain::report::AssignmentStatus::Cancelled))
