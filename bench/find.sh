@@ -28,6 +28,8 @@ command -v jq >/dev/null || { echo "jq is needed: apt-get install jq"; exit 1; }
 [ -n "${BENCH_BIN:-}" ] || cargo build --release --locked
 bin=${BENCH_BIN:-./target/release/paht}
 work=${BENCH_DATA_DIR:-$(mktemp -d /tmp/paht-find.XXXXXX)}
+# PostgreSQL needs a signing key shared by every replica (SQLite would generate one).
+export PAHT_JWT_SECRET="${PAHT_JWT_SECRET:-bench-signing-key-0123456789abcdef0123}"
 export PAHT_DATA_DIR="$work" PAHT_BIND="127.0.0.1:$PORT" PAHT_LOG=warn PAHT_SQLITE_SYNCHRONOUS=NORMAL \
   PAHT_SWEEP_INTERVAL_SECS=0 PAHT_PUBLIC_CACHE_MS=0 PAHT_OUTBOX_ENABLED=false
 if [ "$DB" = postgres ]; then

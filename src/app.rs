@@ -53,18 +53,21 @@ impl AppState {
         let (secret, generated) = bootstrap::jwt_secret(&config)?;
         report.jwt_key_generated = generated;
         let ctx = Context {
-            pool,
-            throttle: Arc::new(AuthThrottle::new(ThrottleLimits {
-                window: config.login_window,
-                login_per_pair: config.login_max_failures,
-                login_per_address: config.login_max_failures_per_address,
-                slowdown_after: config.login_slowdown_after,
-                slowdown_max: config.login_slowdown_max,
-                refresh_per_address: config.refresh_max_failures_per_address,
-                register_per_address: config.register_max_per_address,
-                follow_up_per_address: config.follow_up_max_failures_per_address,
-                guest_reports_per_address: config.guest_reports_max_per_address,
-            })),
+            pool: pool.clone(),
+            throttle: Arc::new(AuthThrottle::new(
+                ThrottleLimits {
+                    window: config.login_window,
+                    login_per_pair: config.login_max_failures,
+                    login_per_address: config.login_max_failures_per_address,
+                    slowdown_after: config.login_slowdown_after,
+                    slowdown_max: config.login_slowdown_max,
+                    refresh_per_address: config.refresh_max_failures_per_address,
+                    register_per_address: config.register_max_per_address,
+                    follow_up_per_address: config.follow_up_max_failures_per_address,
+                    guest_reports_per_address: config.guest_reports_max_per_address,
+                },
+                pool.clone(),
+            )),
             jwt: Arc::new(JwtKeys::new(&secret)),
             calendar: Arc::new(CalendarCache::default()),
             sessions: Arc::new(SessionCache::new(config.session_cache_ttl)),
@@ -172,10 +175,14 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Runs the overdue sweeper (Art. 8.5) every `interval` until the server stops: the timer is the
 /// application's, the sweep a use case.
+fn prune_throttle(ctx: &Context) -> crate::error::AppResult<usize> {
+    ctx.throttle.prune(ctx.clock.now())
+}
+
 pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
     use crate::error::AppResult;
     type Job = (&'static str, fn(&Context) -> AppResult<usize>);
-    const JOBS: [Job; 4] = [
+    const JOBS: [Job; 5] = [
         (
             "overdue steps marked",
             crate::service::reports::sweeper::sweep,
@@ -191,6 +198,7 @@ pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
             crate::service::notify::digest::send_daily,
         ),
         ("live feed pruned", crate::service::live::prune),
+        ("throttle attempts pruned", prune_throttle),
     ];
     let mut tick = actix_web::rt::time::interval(interval);
     loop {

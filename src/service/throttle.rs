@@ -10,16 +10,18 @@
 //! - Failed refreshes (an unknown, expired or reused token) count per address; registrations
 //!   (every attempt that reaches the use case) count per address.
 //!
-//! Kept in memory: each replica counts its own attempts, which still bounds guessing to
-//! (replicas × limit) per window.
+//! Kept in the database (`throttle_hits`), so the limits hold across every replica of the
+//! service: an attempt that counts is recorded (and committed) before its count is read, so of
+//! two replicas racing on one key the later reader sees both attempts and at most `max` pass.
+//! Keys are stored as SHA-256 digests: no address or login is kept.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
-use crate::error::AppError;
+use crate::db::{DbPool, PooledConn, repo};
+use crate::error::{AppError, AppResult};
+use crate::service::auth::sha256_hex;
 
 /// The limits, from the configuration.
 #[derive(Debug, Clone)]
@@ -43,73 +45,28 @@ pub struct ThrottleLimits {
     pub guest_reports_per_address: u32,
 }
 
-/// Attempts per key in a sliding window.
-#[derive(Debug, Default)]
-struct Window {
-    hits: HashMap<String, VecDeque<DateTime<Utc>>>,
-    recorded: u64,
-}
+/// What is counted: one bucket per limit.
+const PAIR: &str = "login_pair";
+const ADDRESS: &str = "login_address";
+const ACCOUNT: &str = "login_account";
+const REFRESH: &str = "refresh";
+const REGISTER: &str = "register";
+const FOLLOW_UP: &str = "follow_up";
+const GUEST_REPORT: &str = "guest_report";
+const OPEN311: &str = "open311";
 
-impl Window {
-    fn count(&mut self, key: &str, now: DateTime<Utc>, window: TimeDelta) -> usize {
-        let Some(q) = self.hits.get_mut(key) else {
-            return 0;
-        };
-        while q.front().is_some_and(|t| *t + window <= now) {
-            q.pop_front();
-        }
-        q.len()
-    }
-
-    /// How long until the key is under `max` again, if it is at or over it now.
-    fn wait(
-        &mut self,
-        key: &str,
-        max: u32,
-        now: DateTime<Utc>,
-        window: TimeDelta,
-    ) -> Option<TimeDelta> {
-        if self.count(key, now, window) < max as usize {
-            return None;
-        }
-        let q = self.hits.get(key)?;
-        // The oldest hit that must expire for the count to drop below `max`.
-        let idx = q.len() - max as usize;
-        q.get(idx).map(|t| *t + window - now)
-    }
-
-    fn record(&mut self, key: &str, now: DateTime<Utc>, window: TimeDelta) {
-        self.hits.entry(key.to_string()).or_default().push_back(now);
-        self.recorded += 1;
-        if self.recorded.is_multiple_of(1024) {
-            let cutoff = now - window;
-            self.hits
-                .retain(|_, q| q.back().is_some_and(|t| *t > cutoff));
-        }
-    }
-
-    fn clear(&mut self, key: &str) {
-        self.hits.remove(key);
-    }
-}
-
-#[derive(Debug, Default)]
-struct State {
-    pairs: Window,
-    addresses: Window,
-    accounts: Window,
-    refresh: Window,
-    register: Window,
-    follow_up: Window,
-    guest_reports: Window,
-    open311: Window,
-}
-
-#[derive(Debug)]
 pub struct AuthThrottle {
     limits: ThrottleLimits,
     window: TimeDelta,
-    state: Mutex<State>,
+    pool: DbPool,
+}
+
+impl std::fmt::Debug for AuthThrottle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthThrottle")
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 fn pair_key(account: &str, address: &str) -> String {
@@ -120,17 +77,88 @@ fn refuse(wait: TimeDelta) -> AppError {
     AppError::rate_limited(wait.num_seconds().max(1) as u64)
 }
 
+fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+/// A sign-in attempt in flight: its recorded hits, withdrawn unless it fails.
+#[derive(Debug)]
+pub struct LoginAttempt {
+    account: String,
+    address: String,
+    ids: Vec<String>,
+}
+
 impl AuthThrottle {
-    pub fn new(limits: ThrottleLimits) -> Self {
+    pub fn new(limits: ThrottleLimits, pool: DbPool) -> Self {
         Self {
             window: TimeDelta::from_std(limits.window).unwrap_or(TimeDelta::minutes(15)),
             limits,
-            state: Mutex::new(State::default()),
+            pool,
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn conn(&self) -> AppResult<PooledConn> {
+        Ok(self.pool.get()?)
+    }
+
+    /// How long until `key` has fewer than `max` attempts in the window, if it has `max` now.
+    fn wait(
+        &self,
+        c: &mut PooledConn,
+        bucket: &str,
+        key: &str,
+        max: u32,
+        now: DateTime<Utc>,
+        window: TimeDelta,
+    ) -> AppResult<Option<TimeDelta>> {
+        let max = max.max(1);
+        let hits = repo::throttle::recent(
+            c,
+            bucket,
+            &sha256_hex(key),
+            naive(now - window),
+            i64::from(max),
+        )?;
+        if hits.len() < max as usize {
+            return Ok(None);
+        }
+        // The oldest of the `max` newest attempts must leave the window.
+        Ok(hits.last().map(|t| t.and_utc() + window - now))
+    }
+
+    fn record(
+        &self,
+        c: &mut PooledConn,
+        bucket: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<String> {
+        Ok(repo::throttle::record(
+            c,
+            bucket,
+            &sha256_hex(key),
+            naive(now),
+        )?)
+    }
+
+    /// Records an attempt, then counts it with the others: past `max` it is withdrawn and
+    /// refused (a refused attempt does not lengthen the refusal).
+    fn attempt(
+        &self,
+        bucket: &str,
+        key: &str,
+        max: u32,
+        now: DateTime<Utc>,
+        window: TimeDelta,
+    ) -> AppResult<()> {
+        let mut c = self.conn()?;
+        let id = self.record(&mut c, bucket, key, now)?;
+        if let Some(wait) = self.wait(&mut c, bucket, key, max.saturating_add(1), now, window)? {
+            repo::throttle::withdraw(&mut c, &[id])?;
+            return Err(refuse(wait));
+        }
+        Ok(())
     }
 
     /// Before a sign-in: refuses an address over its limits (for this account, or in all);
@@ -142,87 +170,145 @@ impl AuthThrottle {
         now: DateTime<Utc>,
     ) -> Result<Duration, AppError> {
         let (w, l) = (self.window, &self.limits);
-        let mut st = self.lock();
-        let pair = st
-            .pairs
-            .wait(&pair_key(account, address), l.login_per_pair, now, w);
-        let addr = st.addresses.wait(address, l.login_per_address, now, w);
+        let mut c = self.conn()?;
+        let pair = self.wait(
+            &mut c,
+            PAIR,
+            &pair_key(account, address),
+            l.login_per_pair,
+            now,
+            w,
+        )?;
+        let addr = self.wait(&mut c, ADDRESS, address, l.login_per_address, now, w)?;
         if let Some(wait) = pair.max(addr) {
             return Err(refuse(wait));
         }
-        let failures = st.accounts.count(account, now, w) as u32;
-        Ok(slowdown(failures, l.slowdown_after, l.slowdown_max))
+        Ok(slowdown(
+            self.account_failures(&mut c, account, now)?,
+            l.slowdown_after,
+            l.slowdown_max,
+        ))
     }
 
-    pub fn login_failed(&self, account: &str, address: &str, now: DateTime<Utc>) {
-        let w = self.window;
-        let mut st = self.lock();
-        st.pairs.record(&pair_key(account, address), now, w);
-        st.addresses.record(address, now, w);
-        st.accounts.record(account, now, w);
+    fn account_failures(
+        &self,
+        c: &mut PooledConn,
+        account: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<u32> {
+        let cap = i64::from(self.limits.slowdown_after.saturating_add(21));
+        let hits = repo::throttle::recent(
+            c,
+            ACCOUNT,
+            &sha256_hex(account),
+            naive(now - self.window),
+            cap,
+        )?;
+        Ok(hits.len() as u32)
     }
 
-    pub fn login_succeeded(&self, account: &str, address: &str) {
-        let mut st = self.lock();
-        st.pairs.clear(&pair_key(account, address));
-        st.accounts.clear(account);
+    /// Starts a sign-in: records it as a failure of the pair, the address and the account
+    /// before the password is checked, so replicas checking at once see each other; refuses it
+    /// (and withdraws it) when the pair or the address was already at its limit.
+    pub fn begin_login(
+        &self,
+        account: &str,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<LoginAttempt> {
+        let (w, l) = (self.window, &self.limits);
+        let mut c = self.conn()?;
+        let pair = pair_key(account, address);
+        let ids = vec![
+            self.record(&mut c, PAIR, &pair, now)?,
+            self.record(&mut c, ADDRESS, address, now)?,
+            self.record(&mut c, ACCOUNT, account, now)?,
+        ];
+        let p = self.wait(
+            &mut c,
+            PAIR,
+            &pair,
+            l.login_per_pair.saturating_add(1),
+            now,
+            w,
+        )?;
+        let a = self.wait(
+            &mut c,
+            ADDRESS,
+            address,
+            l.login_per_address.saturating_add(1),
+            now,
+            w,
+        )?;
+        if let Some(wait) = p.max(a) {
+            repo::throttle::withdraw(&mut c, &ids)?;
+            return Err(refuse(wait));
+        }
+        Ok(LoginAttempt {
+            account: account.to_string(),
+            address: address.to_string(),
+            ids,
+        })
+    }
+
+    /// The sign-in was not a failure (a disabled account): its hits are withdrawn.
+    pub fn login_withdrawn(&self, attempt: LoginAttempt) -> AppResult<()> {
+        repo::throttle::withdraw(&mut *self.conn()?, &attempt.ids)?;
+        Ok(())
+    }
+
+    /// The sign-in succeeded: the account's failures and this address's failures on it are
+    /// forgotten, and the attempt no longer counts against the address.
+    pub fn login_succeeded(&self, attempt: LoginAttempt) -> AppResult<()> {
+        let mut c = self.conn()?;
+        repo::throttle::withdraw(&mut c, &attempt.ids)?;
+        let pair = pair_key(&attempt.account, &attempt.address);
+        repo::throttle::clear(&mut c, PAIR, &sha256_hex(&pair))?;
+        repo::throttle::clear(&mut c, ACCOUNT, &sha256_hex(&attempt.account))?;
+        Ok(())
     }
 
     /// Before a refresh: refuses an address with too many failed refreshes.
     pub fn check_refresh(&self, address: &str, now: DateTime<Utc>) -> Result<(), AppError> {
         let (w, max) = (self.window, self.limits.refresh_per_address);
-        match self.lock().refresh.wait(address, max, now, w) {
+        match self.wait(&mut self.conn()?, REFRESH, address, max, now, w)? {
             Some(wait) => Err(refuse(wait)),
             None => Ok(()),
         }
     }
 
-    pub fn refresh_failed(&self, address: &str, now: DateTime<Utc>) {
-        let w = self.window;
-        self.lock().refresh.record(address, now, w);
+    pub fn refresh_failed(&self, address: &str, now: DateTime<Utc>) -> AppResult<()> {
+        self.record(&mut self.conn()?, REFRESH, address, now)
+            .map(drop)
     }
 
     /// Counts a registration attempt from an address; refuses it past the limit.
     pub fn register_attempt(&self, address: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        let (w, max) = (self.window, self.limits.register_per_address);
-        let mut st = self.lock();
-        if let Some(wait) = st.register.wait(address, max, now, w) {
-            return Err(refuse(wait));
-        }
-        st.register.record(address, now, w);
-        Ok(())
+        let max = self.limits.register_per_address;
+        self.attempt(REGISTER, address, max, now, self.window)
     }
-}
 
-impl AuthThrottle {
     /// Before a follow-up token is checked: refuses an address that showed too many wrong ones
     /// (the token has 80 bits; this keeps guessing from even starting).
     pub fn check_follow_up(&self, address: &str, now: DateTime<Utc>) -> Result<(), AppError> {
         let (w, max) = (self.window, self.limits.follow_up_per_address);
-        match self.lock().follow_up.wait(address, max, now, w) {
+        match self.wait(&mut self.conn()?, FOLLOW_UP, address, max, now, w)? {
             Some(wait) => Err(refuse(wait)),
             None => Ok(()),
         }
     }
 
-    pub fn follow_up_failed(&self, address: &str, now: DateTime<Utc>) {
-        let w = self.window;
-        self.lock().follow_up.record(address, now, w);
+    pub fn follow_up_failed(&self, address: &str, now: DateTime<Utc>) -> AppResult<()> {
+        self.record(&mut self.conn()?, FOLLOW_UP, address, now)
+            .map(drop)
     }
 
     /// Counts a guest's report from an address; refuses it past the limit.
     pub fn guest_report_attempt(&self, address: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        let (w, max) = (self.window, self.limits.guest_reports_per_address);
-        let mut st = self.lock();
-        if let Some(wait) = st.guest_reports.wait(address, max, now, w) {
-            return Err(refuse(wait));
-        }
-        st.guest_reports.record(address, now, w);
-        Ok(())
+        let max = self.limits.guest_reports_per_address;
+        self.attempt(GUEST_REPORT, address, max, now, self.window)
     }
-}
 
-impl AuthThrottle {
     /// Counts a request of an Open311 client; refuses it past its own rate (a minute's window).
     pub fn open311_request(
         &self,
@@ -230,13 +316,16 @@ impl AuthThrottle {
         per_minute: u32,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let w = TimeDelta::minutes(1);
-        let mut st = self.lock();
-        if let Some(wait) = st.open311.wait(client, per_minute, now, w) {
-            return Err(refuse(wait));
-        }
-        st.open311.record(client, now, w);
-        Ok(())
+        self.attempt(OPEN311, client, per_minute, now, TimeDelta::minutes(1))
+    }
+
+    /// Forgets attempts older than every window (the sweeper's job).
+    pub fn prune(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let oldest = self.window.max(TimeDelta::minutes(1));
+        Ok(repo::throttle::prune(
+            &mut *self.conn()?,
+            naive(now - oldest),
+        )?)
     }
 }
 
@@ -253,6 +342,7 @@ pub fn slowdown(failures: u32, after: u32, max: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::DatabaseUrl;
 
     fn limits() -> ThrottleLimits {
         ThrottleLimits {
@@ -268,23 +358,40 @@ mod tests {
         }
     }
 
+    /// A throttle over a fresh SQLite database of its own.
+    fn throttle() -> (AuthThrottle, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("t.db"));
+        crate::db::run_migrations(&url).unwrap();
+        let pool = crate::db::build_pool(&url, 2, Duration::from_secs(5), "NORMAL").unwrap();
+        (AuthThrottle::new(limits(), pool), dir)
+    }
+
     fn t0() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-01-05T01:00:00Z")
             .unwrap()
             .to_utc()
     }
 
+    fn fail(t: &AuthThrottle, account: &str, address: &str, at: DateTime<Utc>) {
+        t.begin_login(account, address, at).unwrap();
+    }
+
     #[test]
     fn a_failing_address_is_refused_and_others_are_only_slowed() {
-        let t = AuthThrottle::new(limits());
+        let (t, _d) = throttle();
         for i in 0..3 {
             assert!(t.check_login("admin", "1.1.1.1", t0()).is_ok());
-            t.login_failed("admin", "1.1.1.1", t0() + TimeDelta::seconds(i));
+            fail(&t, "admin", "1.1.1.1", t0() + TimeDelta::seconds(i));
         }
         let e = t
             .check_login("admin", "1.1.1.1", t0() + TimeDelta::seconds(10))
             .unwrap_err();
         assert_eq!(e.status.as_u16(), 429);
+        assert_eq!(e.retry_after, Some(590));
+        let e = t
+            .begin_login("admin", "1.1.1.1", t0() + TimeDelta::seconds(10))
+            .unwrap_err();
         assert_eq!(e.retry_after, Some(590));
         // Another address is not refused, only slowed down.
         let wait = t.check_login("admin", "2.2.2.2", t0()).unwrap();
@@ -299,18 +406,28 @@ mod tests {
 
     #[test]
     fn the_address_limit_spans_accounts_and_success_clears_the_account() {
-        let t = AuthThrottle::new(limits());
+        let (t, _d) = throttle();
         for acc in ["a", "b", "c", "d", "e"] {
-            t.login_failed(acc, "9.9.9.9", t0());
+            fail(&t, acc, "9.9.9.9", t0());
         }
         assert!(t.check_login("f", "9.9.9.9", t0()).is_err());
+        assert!(t.begin_login("f", "9.9.9.9", t0()).is_err());
         for _ in 0..3 {
-            t.login_failed("x", "8.8.8.8", t0());
+            fail(&t, "x", "8.8.8.8", t0());
         }
         assert!(t.check_login("x", "8.8.8.8", t0()).is_err());
         assert!(!t.check_login("x", "7.7.7.7", t0()).unwrap().is_zero());
-        t.login_succeeded("x", "8.8.8.8");
-        assert_eq!(t.check_login("x", "8.8.8.8", t0()).unwrap(), Duration::ZERO);
+        // A success from another address clears the account's failures, not 8.8.8.8's pair.
+        let ok = t.begin_login("x", "7.7.7.7", t0()).unwrap();
+        t.login_succeeded(ok).unwrap();
+        assert_eq!(t.check_login("x", "7.7.7.7", t0()).unwrap(), Duration::ZERO);
+        assert!(t.check_login("x", "8.8.8.8", t0()).is_err());
+        // A withdrawn attempt does not count.
+        for _ in 0..4 {
+            let a = t.begin_login("y", "6.6.6.6", t0()).unwrap();
+            t.login_withdrawn(a).unwrap();
+        }
+        assert_eq!(t.check_login("y", "6.6.6.6", t0()).unwrap(), Duration::ZERO);
     }
 
     #[test]
@@ -325,23 +442,29 @@ mod tests {
 
     #[test]
     fn refresh_and_registration_are_counted_per_address() {
-        let t = AuthThrottle::new(limits());
-        t.refresh_failed("1.1.1.1", t0());
+        let (t, _d) = throttle();
+        t.refresh_failed("1.1.1.1", t0()).unwrap();
         assert!(t.check_refresh("1.1.1.1", t0()).is_ok());
-        t.refresh_failed("1.1.1.1", t0());
+        t.refresh_failed("1.1.1.1", t0()).unwrap();
         assert!(t.check_refresh("1.1.1.1", t0()).is_err());
         assert!(t.check_refresh("2.2.2.2", t0()).is_ok());
         assert!(t.register_attempt("1.1.1.1", t0()).is_ok());
         assert!(t.register_attempt("1.1.1.1", t0()).is_ok());
         assert!(t.register_attempt("1.1.1.1", t0()).is_err());
         assert!(t.register_attempt("2.2.2.2", t0()).is_ok());
-        t.follow_up_failed("1.1.1.1", t0());
+        t.follow_up_failed("1.1.1.1", t0()).unwrap();
         assert!(t.check_follow_up("1.1.1.1", t0()).is_ok());
-        t.follow_up_failed("1.1.1.1", t0());
+        t.follow_up_failed("1.1.1.1", t0()).unwrap();
         assert!(t.check_follow_up("1.1.1.1", t0()).is_err());
         assert!(t.check_follow_up("2.2.2.2", t0()).is_ok());
         assert!(t.guest_report_attempt("1.1.1.1", t0()).is_ok());
         assert!(t.guest_report_attempt("1.1.1.1", t0()).is_err());
         assert!(t.guest_report_attempt("2.2.2.2", t0()).is_ok());
+        // The sweeper forgets what left every window.
+        assert!(t.prune(t0() + TimeDelta::seconds(601)).unwrap() > 0);
+        assert!(
+            t.register_attempt("1.1.1.1", t0() + TimeDelta::seconds(601))
+                .is_ok()
+        );
     }
 }

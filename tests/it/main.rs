@@ -25,6 +25,7 @@ mod ops;
 mod outbox_crash;
 mod overload;
 mod recognitions;
+mod replicas;
 mod reports;
 mod statistics;
 mod supervision;

@@ -33,6 +33,8 @@ pub struct TestApp {
 /// The test's database, removed when the test ends.
 enum TestDb {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    /// Another replica's database: the first replica removes it.
+    Shared,
     Postgres {
         admin_url: String,
         name: String,
@@ -209,6 +211,27 @@ impl TestApp {
             state,
             clock,
             _db: db,
+        }
+    }
+
+    /// Another replica of the service on this app's database and configuration (its own
+    /// process state: caches, throttles in memory if there were any, pools), on the same clock.
+    pub async fn replica(&self) -> TestApp {
+        self.replica_with(|_| {}).await
+    }
+
+    /// Another replica whose configuration the test may adjust.
+    pub async fn replica_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut cfg = (*self.state.config).clone();
+        adjust(&mut cfg);
+        let (state, _) = AppState::init(cfg, self.clock.clone()).expect("replica starts");
+        let svc = test::init_service(app::build(state.clone())).await;
+        let svc = boxed::rc_service(svc.map(|r: ServiceResponse<_>| r.map_into_boxed_body()));
+        TestApp {
+            svc,
+            state,
+            clock: self.clock.clone(),
+            _db: TestDb::Shared,
         }
     }
 

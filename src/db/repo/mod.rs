@@ -17,6 +17,7 @@ pub mod places;
 pub mod recognitions;
 pub mod reports;
 pub mod stats;
+pub mod throttle;
 pub mod tokens;
 pub mod users;
 

@@ -99,3 +99,13 @@ diesel::table! {
         value -> Text,
     }
 }
+
+diesel::table! {
+    /// The throttles' counted attempts, shared by every replica (`repo::throttle`).
+    throttle_hits (id) {
+        id -> Text,
+        bucket -> Text,
+        key -> Text,
+        at -> Timestamp,
+    }
+}

@@ -463,6 +463,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     open311_requests,
     service_attributes,
     report_attributes,
+    throttle_hits,
 );
 
 diesel::table! {

@@ -114,8 +114,9 @@ pub fn login_delay(st: &Context, login: &str, address: &str) -> AppResult<std::t
 pub fn login(st: &Context, login: &str, password: &str, address: &str) -> AppResult<TokenPair> {
     let id = LoginId::parse(login);
     let now = st.clock.now();
-    // Checked again: the wait may have let other failures in.
-    st.throttle.check_login(id.key(), address, now)?;
+    // Counted before the password is checked (and checked again: the wait may have let other
+    // failures in, on this replica or another).
+    let attempt = st.throttle.begin_login(id.key(), address, now)?;
     let mut conn = st.pool.get()?;
     let user = repo::users::find_by_login(&mut conn, &id)?;
     let ok = match &user {
@@ -126,17 +127,18 @@ pub fn login(st: &Context, login: &str, password: &str, address: &str) -> AppRes
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        st.throttle.login_failed(id.key(), address, now);
+        // The attempt stays recorded: it is a failure.
         return Err(invalid_credentials());
     };
     if user.disabled {
+        st.throttle.login_withdrawn(attempt)?;
         return Err(AppError::unauthorized(
             "account_disabled",
             "Tài khoản đã bị khóa.",
             "The account is disabled.",
         ));
     }
-    st.throttle.login_succeeded(id.key(), address);
+    st.throttle.login_succeeded(attempt)?;
     write_tx(&mut conn, |c| issue(st, c, &user, None, now))
 }
 
@@ -185,7 +187,7 @@ pub fn refresh(st: &Context, refresh_token: &str, address: &str) -> AppResult<To
         RefreshOutcome::Refused(e) => {
             // A reused token revoked its family.
             st.sessions.changed();
-            st.throttle.refresh_failed(address, now);
+            st.throttle.refresh_failed(address, now)?;
             Err(e)
         }
     }

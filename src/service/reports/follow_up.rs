@@ -68,7 +68,7 @@ pub fn open(st: &Context, code: &str, typed: &str, address: &str) -> AppResult<P
     match found {
         Some(id) => Ok(Principal::follower(&id)),
         None => {
-            st.throttle.follow_up_failed(address, now);
+            st.throttle.follow_up_failed(address, now)?;
             Err(denied())
         }
     }
