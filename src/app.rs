@@ -50,9 +50,20 @@ impl AppState {
             config.pool_timeout,
             &config.sqlite_synchronous,
         )?;
+        // The read replica is read, never migrated: it follows the primary.
+        let reads = match &config.database_read {
+            Some(url) => db::build_pool(
+                url,
+                config.pool_size,
+                config.pool_timeout,
+                &config.sqlite_synchronous,
+            )?,
+            None => pool.clone(),
+        };
         let (secret, generated) = bootstrap::jwt_secret(&config)?;
         report.jwt_key_generated = generated;
         let ctx = Context {
+            reads,
             pool: pool.clone(),
             throttle: Arc::new(AuthThrottle::new(
                 ThrottleLimits {
@@ -69,6 +80,7 @@ impl AppState {
                 pool.clone(),
             )),
             jwt: Arc::new(JwtKeys::new(&secret)),
+            objects: crate::service::objects::Objects::open(&config)?,
             calendar: Arc::new(CalendarCache::default()),
             sessions: Arc::new(SessionCache::new(config.session_cache_ttl)),
             config: Arc::new(config),
@@ -182,7 +194,7 @@ fn prune_throttle(ctx: &Context) -> crate::error::AppResult<usize> {
 pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
     use crate::error::AppResult;
     type Job = (&'static str, fn(&Context) -> AppResult<usize>);
-    const JOBS: [Job; 5] = [
+    const JOBS: [Job; 6] = [
         (
             "overdue steps marked",
             crate::service::reports::sweeper::sweep,
@@ -199,6 +211,10 @@ pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
         ),
         ("live feed pruned", crate::service::live::prune),
         ("throttle attempts pruned", prune_throttle),
+        (
+            "unreferenced objects collected",
+            crate::service::objects::gc::collect,
+        ),
     ];
     let mut tick = actix_web::rt::time::interval(interval);
     loop {

@@ -265,6 +265,43 @@ fn ingest_mail(config: Config) -> ExitCode {
     }
 }
 
+/// `paht move-files`: moves the files kept in the database (written before the object store)
+/// to the store, printing what it moved. Resumable: run it again after a stop.
+fn move_files(config: Config, args: &[String]) -> ExitCode {
+    let batch = flag(args, "--batch")
+        .and_then(|b| b.parse::<i64>().ok())
+        .filter(|b| (1..=10_000).contains(b))
+        .unwrap_or(100);
+    let (state, _) = match AppState::init(config, Arc::new(SystemClock)) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("paht: {}", e.cause.as_deref().unwrap_or(&e.to_string()));
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!("moving files to {}", state.ctx.objects.location);
+    match paht::service::objects::move_out::run(&state.ctx, batch, usize::MAX) {
+        Ok(m) => {
+            println!(
+                "moved {} attachments, {} recordings, {} e-mails ({} bytes); {} damaged left in the database",
+                m.attachments, m.recordings, m.mails, m.bytes, m.damaged
+            );
+            if m.damaged > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!(
+                "paht: stopped ({}); run it again to go on",
+                e.cause.as_deref().unwrap_or(&e.to_string())
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// A future that ends at the first SIGTERM or SIGINT; the handlers are in place when it returns.
 fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
@@ -295,7 +332,7 @@ fn main() -> ExitCode {
     }
     if !matches!(
         command.as_str(),
-        "serve" | "migrate" | "seed-demo" | "admin" | "ingest-mail"
+        "serve" | "migrate" | "seed-demo" | "admin" | "ingest-mail" | "move-files"
     ) {
         return usage();
     }
@@ -319,6 +356,9 @@ fn main() -> ExitCode {
     }
     if command == "ingest-mail" {
         return ingest_mail(config);
+    }
+    if command == "move-files" {
+        return move_files(config, &args);
     }
     tracing::info!(database = %config.database.redacted(), "starting");
     let (state, report) = match AppState::init(config.clone(), Arc::new(SystemClock)) {
@@ -382,6 +422,30 @@ fn main() -> ExitCode {
         } else {
             None
         };
+        // Files kept in the database by an earlier version move to the object store, in the
+        // background (the service answers meanwhile: such a file is read from its row).
+        {
+            let ctx = state.ctx.clone();
+            actix_web::rt::spawn(async move {
+                match actix_web::web::block(move || {
+                    paht::service::objects::move_out::run(&ctx, 100, usize::MAX)
+                })
+                .await
+                {
+                    Ok(Ok(m)) if m.rows() > 0 || m.damaged > 0 => tracing::info!(
+                        attachments = m.attachments,
+                        recordings = m.recordings,
+                        mails = m.mails,
+                        bytes = m.bytes,
+                        damaged = m.damaged,
+                        "files moved out of the database"
+                    ),
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::warn!(error = %e, "moving files out of the database stopped; it resumes at the next start"),
+                    Err(e) => tracing::warn!(error = %e, "moving files out of the database stopped"),
+                }
+            });
+        }
         if !sweep_every.is_zero() {
             // Art. 8.5: overdue steps are marked by the system itself.
             actix_web::rt::spawn(app::run_sweeper(state.ctx.clone(), sweep_every));

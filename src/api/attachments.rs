@@ -265,37 +265,30 @@ pub async fn list_attachments(
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
-/// Download an attachment (for those who may see its report).
+/// Download an attachment (for those who may see its report), whole or a byte range.
 #[utoipa::path(tag = "reports", operation_id = "downloadAttachment", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Attachment id")),
-    responses((status = 200, description = "The file.", body = Vec<u8>, content_type = "application/octet-stream"),
-        (status = 404, description = "No such attachment, or not visible.", body = Problem, content_type = "application/problem+json")))]
+    params(("id" = String, Path, description = "Attachment id"), crate::api::download::DownloadHeaders),
+    responses((status = 200, description = "The file. `ETag` is its SHA-256; `Accept-Ranges: bytes`.", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 206, description = "The range of the file asked for (`Range`, one range).", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 304, description = "The file has the tag in `If-None-Match`."),
+        (status = 404, description = "No such attachment, or not visible.", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "The range is outside the file (`range_not_satisfiable`).", body = Problem, content_type = "application/problem+json")))]
 #[get("/attachments/{id}")]
 pub async fn download_attachment(
+    req: HttpRequest,
     st: Data<AppState>,
     who: Principal,
     id: Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let (meta, data) =
-        block(move || crate::service::reports::files::download(&st, &who, &id)).await??;
-    let ascii: String = meta
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok()
-        .content_type(meta.content_type)
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{ascii}\""),
-        ))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(data))
+    let (id, ask) = (id.into_inner(), crate::api::download::Conditions::of(&req));
+    let (meta, served) = block(move || {
+        let (meta, stored) = crate::service::reports::files::download(&st, &who, &id)?;
+        ask.read(stored).map(|s| (meta, s))
+    })
+    .await??;
+    Ok(served.respond(
+        &meta.content_type,
+        &crate::api::download::attachment_disposition(&meta.file_name),
+        "private, no-cache",
+    ))
 }

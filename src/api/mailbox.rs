@@ -389,24 +389,26 @@ pub async fn get_one(
 
 /// Operator: the message as it arrived, byte for byte.
 #[utoipa::path(tag = "intake", operation_id = "getMailRaw", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Message id")),
-    responses((status = 200, description = "The raw message.", body = Vec<u8>, content_type = "message/rfc822")))]
+    params(("id" = String, Path, description = "Message id"), crate::api::download::DownloadHeaders),
+    responses((status = 200, description = "The raw message.", body = Vec<u8>, content_type = "message/rfc822"),
+        (status = 206, description = "The range of the message asked for (`Range`).", body = Vec<u8>, content_type = "message/rfc822"),
+        (status = 304, description = "The message has the tag in `If-None-Match`."),
+        (status = 416, description = "The range is outside the file (`range_not_satisfiable`).", body = Problem, content_type = "application/problem+json")))]
 #[get("/mail/{id}/raw")]
 pub async fn raw(
+    req: actix_web::HttpRequest,
     st: Data<AppState>,
     who: Require<Operator>,
     id: Path<String>,
 ) -> AppResult<HttpResponse> {
     let name = format!("{}.eml", id.as_str());
-    let bytes = block(move || svc::raw(&st, &who, &id)).await??;
-    Ok(HttpResponse::Ok()
-        .content_type("message/rfc822")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(bytes))
+    let ask = crate::api::download::Conditions::of(&req);
+    let served = block(move || ask.read(svc::raw(&st, &who, &id)?)).await??;
+    Ok(served.respond(
+        "message/rfc822",
+        &crate::api::download::attachment_disposition(&name),
+        "private, no-store",
+    ))
 }
 
 /// Operator: take a message to work on it; another operator's claim answers 409

@@ -12,6 +12,7 @@ pub mod calls;
 pub mod categories;
 pub mod control;
 pub mod docs;
+pub mod download;
 pub mod extract;
 pub mod fallback;
 pub mod letters;

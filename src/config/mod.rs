@@ -10,8 +10,10 @@ use crate::domain::calendar::OfficeSessions;
 use crate::domain::report::GeoBounds;
 
 mod notify;
+mod scale;
 pub use notify::NotifyConfig;
 use notify::notify_config;
+pub use scale::StoreOptions;
 
 /// Which database a URL points to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +151,21 @@ pub struct Config {
     pub duplicate_radius_m: f64,
     /// `PAHT_DUPLICATE_WINDOW_DAYS`: how far apart in time (days).
     pub duplicate_window_days: i64,
+    /// Where files live: `None` for the local folder `<data dir>/objects`, `file:///path` for
+    /// another folder, `s3://bucket[/prefix]` for an S3-compatible store (`PAHT_OBJECT_STORE_URL`).
+    pub object_store_url: Option<String>,
+    /// The S3 client's settings: every `AWS_*` variable (credentials, region, endpoint,
+    /// `AWS_ALLOW_HTTP`), passed to the client as its configuration keys.
+    pub object_store_options: StoreOptions,
+    /// An object nothing references is collected once it is this old
+    /// (`PAHT_OBJECT_STORE_GRACE_SECS`): a file is written before the transaction that names it
+    /// commits, and must outlive that transaction.
+    pub object_store_grace: Duration,
+    /// How often the sweeper looks for unreferenced objects (`PAHT_OBJECT_STORE_GC_SECS`, 0 never).
+    pub object_store_gc_every: Duration,
+    /// A second database that statistics, public reads and exports read from
+    /// (`PAHT_DATABASE_READ_URL`, PostgreSQL only): a streaming replica of the primary.
+    pub database_read: Option<DatabaseUrl>,
 }
 
 impl Config {
@@ -241,6 +258,10 @@ impl Config {
 
         let duplicate_radius_m = num("PAHT_DUPLICATE_RADIUS_M", 300, 10, 5_000) as f64;
         let duplicate_window_days = num("PAHT_DUPLICATE_WINDOW_DAYS", 30, 1, 365) as i64;
+        let object_store_grace =
+            Duration::from_secs(num("PAHT_OBJECT_STORE_GRACE_SECS", 86_400, 0, 30 * 86_400));
+        let object_store_gc_every =
+            Duration::from_secs(num("PAHT_OBJECT_STORE_GC_SECS", 3_600, 0, 7 * 86_400));
         let mail_max_bytes = num(
             "PAHT_MAIL_MAX_BYTES",
             25 * 1024 * 1024,
@@ -266,6 +287,11 @@ impl Config {
         let mail_intake_key = key("PAHT_MAIL_INTAKE_KEY", &mut errs);
         let switchboard_key = key("PAHT_SWITCHBOARD_KEY", &mut errs);
 
+        let scale::Scale {
+            object_store_url,
+            object_store_options,
+            database_read,
+        } = scale::settings(vars, &get, &database, &mut errs);
         let jwt_secret = get("PAHT_JWT_SECRET");
         if let Some(s) = &jwt_secret
             && s.len() < 32
@@ -391,6 +417,11 @@ impl Config {
             switchboard_key,
             duplicate_radius_m,
             duplicate_window_days,
+            object_store_url,
+            object_store_options,
+            object_store_grace,
+            object_store_gc_every,
+            database_read,
         })
     }
 }

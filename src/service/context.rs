@@ -15,10 +15,15 @@ use crate::service::throttle::AuthThrottle;
 #[derive(Clone)]
 pub struct Context {
     pub pool: DbPool,
+    /// Where statistics, public reads and exports read (`PAHT_DATABASE_READ_URL`, a streaming
+    /// replica that may lag the primary by moments); the primary's pool when none is set.
+    pub reads: DbPool,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub jwt: Arc<JwtKeys>,
     pub throttle: Arc<AuthThrottle>,
+    /// Where files live (attachments, recordings, raw e-mails, letters).
+    pub objects: crate::service::objects::Objects,
     pub calendar: Arc<CalendarCache>,
     /// The accounts behind access tokens, remembered between requests.
     pub sessions: Arc<SessionCache>,
@@ -44,6 +49,11 @@ pub struct Hooks {
 }
 
 impl Context {
+    /// A connection for reads that may lag the primary (statistics, public pages, exports).
+    pub fn read_conn(&self) -> crate::error::AppResult<crate::db::PooledConn> {
+        Ok(self.reads.get()?)
+    }
+
     /// A write transaction that changes accounts or sessions: once it commits, no request is
     /// answered from a remembered session.
     pub fn account_write_tx<T, E, F>(&self, conn: &mut DbConn, f: F) -> Result<T, E>

@@ -11,6 +11,7 @@ pub mod directory;
 pub mod letters;
 pub mod live;
 pub mod notify;
+pub mod objects;
 pub mod open311;
 pub mod ops;
 pub mod outbox;

@@ -214,6 +214,16 @@ impl TestApp {
         }
     }
 
+    /// On PostgreSQL: the server's administration URL and this test's database name.
+    pub fn postgres(&self) -> Option<(String, String)> {
+        match &self._db {
+            TestDb::Postgres {
+                admin_url, name, ..
+            } => Some((admin_url.clone(), name.clone())),
+            _ => None,
+        }
+    }
+
     /// Another replica of the service on this app's database and configuration (its own
     /// process state: caches, throttles in memory if there were any, pools), on the same clock.
     pub async fn replica(&self) -> TestApp {

@@ -274,29 +274,34 @@ pub async fn get_one(
 
 /// Operator: the call's recording.
 #[utoipa::path(tag = "intake", operation_id = "getCallRecording", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Call id")),
-    responses((status = 200, description = "The recording, in its type.", body = Vec<u8>, content_type = "application/octet-stream")))]
+    params(("id" = String, Path, description = "Call id"), crate::api::download::DownloadHeaders),
+    responses((status = 200, description = "The recording, in its type.", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 206, description = "The range of the recording asked for (`Range`): a player seeks without the whole file.", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 304, description = "The recording has the tag in `If-None-Match`."),
+        (status = 416, description = "The range is outside the file (`range_not_satisfiable`).", body = Problem, content_type = "application/problem+json")))]
 #[get("/calls/{id}/recording")]
 pub async fn call_recording(
+    req: actix_web::HttpRequest,
     st: Data<AppState>,
     who: Require<Operator>,
     id: Path<String>,
 ) -> AppResult<HttpResponse> {
-    let (c, data) = block(move || svc::recording(&st, &who, &id)).await??;
+    let ask = crate::api::download::Conditions::of(&req);
+    let (c, served) = block(move || {
+        let (c, stored) = svc::recording(&st, &who, &id)?;
+        ask.read(stored).map(|s| (c, s))
+    })
+    .await??;
     let name = c
         .recording_name
         .unwrap_or_else(|| format!("cuoc-goi-{}", c.id));
-    Ok(HttpResponse::Ok()
-        .content_type(
-            c.recording_type
-                .unwrap_or_else(|| "application/octet-stream".into()),
-        )
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(data))
+    Ok(served.respond(
+        c.recording_type
+            .as_deref()
+            .unwrap_or("application/octet-stream"),
+        &crate::api::download::attachment_disposition(&name),
+        "private, no-store",
+    ))
 }
 
 /// Operator: take a call to work on it; another operator's claim answers 409.

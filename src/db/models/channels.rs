@@ -15,7 +15,8 @@ pub struct MailRow {
     pub source: String,
     pub sha256: String,
     pub size_bytes: i64,
-    pub raw: Vec<u8>,
+    /// The bytes, when kept in the row (never for new messages: they are in the object store).
+    pub raw: Option<Vec<u8>>,
     pub message_id: Option<String>,
     pub from_address: Option<String>,
     pub from_name: Option<String>,

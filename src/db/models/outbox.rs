@@ -172,4 +172,6 @@ pub struct LetterRow {
     pub answer: String,
     pub signer_title: String,
     pub signer_name: String,
+    /// The rendered PDF's object, once rendered.
+    pub pdf_sha256: Option<String>,
 }

@@ -359,7 +359,8 @@ pub struct NewAttachmentRow {
     pub file_name: String,
     pub size_bytes: i64,
     pub sha256: String,
-    pub data: Vec<u8>,
+    /// The bytes, when kept in the row (never for new files: they are in the object store).
+    pub data: Option<Vec<u8>>,
     pub uploaded_by: Option<String>,
     pub created_at: NaiveDateTime,
 }

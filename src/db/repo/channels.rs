@@ -40,10 +40,11 @@ pub fn mail_by_sha256(conn: &mut DbConn, sha256: &str) -> QueryResult<Option<Mai
         .optional()
 }
 
-pub fn mail_raw(conn: &mut DbConn, id: &str) -> QueryResult<Option<Vec<u8>>> {
+/// A message's digest and, when they are still in the row, its bytes.
+pub fn mail_raw(conn: &mut DbConn, id: &str) -> QueryResult<Option<(String, Option<Vec<u8>>)>> {
     mail::table
         .find(id)
-        .select(mail::raw)
+        .select((mail::sha256, mail::raw))
         .first(conn)
         .optional()
 }
@@ -126,6 +127,7 @@ pub fn call_by_switchboard_id(conn: &mut DbConn, sid: &str) -> QueryResult<Optio
         .optional()
 }
 
+/// A recording's bytes when they are still in the row (else in the object store).
 pub fn call_recording(conn: &mut DbConn, id: &str) -> QueryResult<Option<Vec<u8>>> {
     calls::table
         .find(id)

@@ -22,3 +22,15 @@ pub fn latest_of(conn: &mut DbConn, report_id: &str) -> QueryResult<Option<Lette
         .first(conn)
         .optional()
 }
+
+/// Records the object of a letter's rendered PDF, unless one is recorded already.
+pub fn set_pdf(conn: &mut DbConn, id: &str, sha256: &str) -> QueryResult<bool> {
+    diesel::update(
+        letters::table
+            .find(id)
+            .filter(letters::pdf_sha256.is_null()),
+    )
+    .set(letters::pdf_sha256.eq(sha256))
+    .execute(conn)
+    .map(|n| n == 1)
+}

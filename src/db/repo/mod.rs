@@ -11,6 +11,7 @@ pub mod duplicates;
 pub mod follow_up;
 pub mod letters;
 pub mod live;
+pub mod objects;
 pub mod open311;
 pub mod outbox;
 pub mod places;

@@ -8,7 +8,7 @@ diesel::table! {
         source -> Text,
         sha256 -> Text,
         size_bytes -> BigInt,
-        raw -> Binary,
+        raw -> Nullable<Binary>,
         message_id -> Nullable<Text>,
         from_address -> Nullable<Text>,
         from_name -> Nullable<Text>,

@@ -127,5 +127,6 @@ diesel::table! {
         answer -> Text,
         signer_title -> Text,
         signer_name -> Text,
+        pdf_sha256 -> Nullable<Text>,
     }
 }

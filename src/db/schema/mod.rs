@@ -379,7 +379,7 @@ diesel::table! {
         file_name -> Text,
         size_bytes -> BigInt,
         sha256 -> Text,
-        data -> Binary,
+        data -> Nullable<Binary>,
         uploaded_by -> Nullable<Text>,
         created_at -> Timestamp,
     }

@@ -98,9 +98,25 @@ pub fn issue(st: &Context, c: &mut DbConn, ev: &EventRow) -> AppResult<()> {
             answer: a.result_answer.clone().unwrap_or_default(),
             signer_title: a.result_signer_title.clone().unwrap_or_default(),
             signer_name,
+            pdf_sha256: None,
         },
     )?;
     Ok(())
+}
+
+/// The letter's PDF as issued: rendered once, then kept in the object store and read from it,
+/// so it reads the same whenever it is printed. The first reader renders it; of two at once
+/// the first to record it wins (the other's copy, named by nothing, is collected).
+pub fn issued_pdf(st: &Context, c: &mut DbConn, l: &LetterRow, code: &str) -> AppResult<Vec<u8>> {
+    if let Some(sha) = &l.pdf_sha256
+        && st.objects.exists(sha)?
+    {
+        return st.objects.get(sha, None);
+    }
+    let pdf = render(l, code, false)?;
+    let blob = st.objects.put(&pdf)?;
+    repo::letters::set_pdf(c, &l.id, &blob.sha256)?;
+    Ok(pdf)
 }
 
 /// The PDF of a letter; the addressee replaced when `withhold`.
@@ -129,7 +145,7 @@ pub fn for_caller(st: &Context, who: &Principal, report_id: &str) -> AppResult<V
     let mut conn = st.pool.get()?;
     let r = crate::service::reports::load_visible(&mut conn, who, report_id)?;
     let l = repo::letters::latest_of(&mut conn, &r.id)?.ok_or_else(letter_not_found)?;
-    render(&l, &r.code, false)
+    issued_pdf(st, &mut conn, &l, &r.code)
 }
 
 /// The public letter of a published report: the addressee only with the reporter's consent.
@@ -137,11 +153,17 @@ pub fn public(st: &Context, code: &str) -> AppResult<Vec<u8>> {
     let d = crate::service::reports::queries::public_get(st, code)?;
     let mut conn = st.pool.get()?;
     let l = repo::letters::latest_of(&mut conn, &d.report.id)?.ok_or_else(letter_not_found)?;
-    render(&l, &d.report.code, d.reporter_name.is_none())
+    if d.reporter_name.is_none() {
+        // Without the reporter's consent the public copy withholds the addressee: rendered for
+        // the reader, never kept.
+        return render(&l, &d.report.code, true);
+    }
+    issued_pdf(st, &mut conn, &l, &d.report.code)
 }
 
 /// The letter of a report as an e-mail attachment, for its reporter; `None` before approval.
 pub fn attachment(
+    st: &Context,
     c: &mut DbConn,
     report_id: &str,
 ) -> AppResult<Option<crate::service::outbox::transports::Attached>> {
@@ -154,6 +176,6 @@ pub fn attachment(
     Ok(Some(crate::service::outbox::transports::Attached {
         name: format!("{}.pdf", r.code),
         content_type: "application/pdf".into(),
-        bytes: render(&l, &r.code, false)?,
+        bytes: issued_pdf(st, c, &l, &r.code)?,
     }))
 }

@@ -313,7 +313,8 @@ pub fn file(st: &Context, client: &Client, f: Filing) -> AppResult<Filed> {
             return Err(AppError::payload_too_large(st.config.attachment_limit));
         }
         Some((_, name, data)) => match crate::service::reports::files::kind_of(&data) {
-            Some((kind, t)) => Some((kind, t, name, data)),
+            // Stored before the report's transaction names it.
+            Some((kind, t)) => Some((kind, t, name, st.objects.put(&data)?)),
             None => {
                 return Err(AppError::validation(vec![field(
                     "media",
@@ -350,8 +351,8 @@ pub fn file(st: &Context, client: &Client, f: Filing) -> AppResult<Filed> {
                 })
                 .collect();
             repo::open311::insert_report_attributes(c, &rows)?;
-            if let Some((kind, t, name, data)) = media {
-                crate::service::reports::files::attach_in(ctx, c, r, kind, t, &name, data)?;
+            if let Some((kind, t, name, blob)) = &media {
+                crate::service::reports::files::attach_in(ctx, c, r, *kind, t, name, blob)?;
             }
             Ok(())
         }),

@@ -239,7 +239,7 @@ pub fn list(st: &Context, q: Query) -> AppResult<Vec<Request>> {
                 .collect();
         }
     }
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     let rows = repo::open311::requests(&mut conn, &f, q.page_size, (q.page - 1) * q.page_size)?;
     let ext = q.extensions.then(|| now.naive_utc());
     rows.into_iter().map(|r| view(&mut conn, r, ext)).collect()

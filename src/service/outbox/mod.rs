@@ -109,7 +109,7 @@ fn deliver_batch_until(st: &Context, tx: &Transports, stop: &AtomicBool) -> AppR
     for m in batch.iter().filter(|m| m.transport == "email") {
         if let ("result_published" | "result_confidential", Some(r)) =
             (m.kind.as_str(), &m.report_id)
-            && let Some(a) = crate::service::letters::attachment(&mut conn, r)?
+            && let Some(a) = crate::service::letters::attachment(st, &mut conn, r)?
         {
             letters.insert(m.id.clone(), a);
         }

@@ -37,12 +37,13 @@ pub fn gather(st: &Context, who: &Principal, id: &str) -> AppResult<Dossier> {
             return Err(AppError::forbidden());
         }
         let letter = match repo::letters::latest_of(c, &r.id)? {
-            Some(l) => Some(crate::service::letters::render(&l, &r.code, false)?),
+            Some(l) => Some(crate::service::letters::issued_pdf(st, c, &l, &r.code)?),
             None => None,
         };
         let mut files = Vec::new();
         for meta in repo::reports::attachments_of(c, &r.id)? {
-            let data = repo::reports::attachment_data(c, &meta.id)?;
+            let inline = repo::reports::attachment_data(c, &meta.id)?;
+            let data = crate::service::objects::read(&st.objects, inline, &meta.sha256, None)?;
             files.push((meta, data));
         }
         let events = repo::reports::events_of(c, &r.id)?;

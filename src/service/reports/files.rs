@@ -2,8 +2,6 @@
 //! operator (e.g. the hotline's call recording, Art. 7.2) and the agencies working on it; read by
 //! whoever may see the report. Never public.
 
-use sha2::{Digest, Sha256};
-
 use super::{Act, act, load_visible, wrong_state};
 use crate::db::DbConn;
 use crate::db::models::ReportRow;
@@ -17,6 +15,7 @@ use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::service::Context;
 use crate::service::auth::Principal;
+use crate::service::objects::{Blob, Stored};
 
 /// A file to attach.
 pub struct Upload {
@@ -78,6 +77,10 @@ pub fn upload(
             "The file's bytes are not of the declared content type.",
         ));
     }
+    // The bytes are stored before the transaction that names them (an upload refused below
+    // leaves an object that nothing names: the collector removes it).
+    let blob = st.objects.put(&up.data)?;
+    drop(up.data);
     act(st, who, report_id, |ctx, c, r| {
         let status = r.status;
         let allowed = match who.role {
@@ -96,15 +99,15 @@ pub fn upload(
         if !allowed {
             return Err(wrong_state(r.status.as_str()));
         }
-        let row = attach_in(ctx, c, &r, up.kind, &content_type, &up.file_name, up.data)?;
+        let row = attach_in(ctx, c, &r, up.kind, &content_type, &up.file_name, &blob)?;
         ctx.save(c, &r, ReportChanges::default())?;
         repo::reports::attachment_meta(c, &row.id)?
             .ok_or_else(|| AppError::internal("attachment vanished"))
     })
 }
 
-/// Attaches checked bytes to a report in the caller's transaction, with its event (409 past
-/// [`MAX_PER_REPORT`]).
+/// Attaches checked bytes, already in the object store, to a report in the caller's
+/// transaction, with its event (409 past [`MAX_PER_REPORT`]).
 pub fn attach_in(
     ctx: &Act<'_>,
     c: &mut DbConn,
@@ -112,7 +115,7 @@ pub fn attach_in(
     kind: AttachmentKind,
     content_type: &str,
     file_name: &str,
-    data: Vec<u8>,
+    blob: &Blob,
 ) -> AppResult<NewAttachmentRow> {
     if repo::reports::attachments_of(c, &r.id)?.len() >= MAX_PER_REPORT {
         return Err(AppError::conflict(
@@ -121,18 +124,15 @@ pub fn attach_in(
             format!("A report has at most {MAX_PER_REPORT} attachments."),
         ));
     }
-    let mut row = NewAttachmentRow {
+    let row = NewAttachmentRow {
         id: new_id(),
         report_id: r.id.clone(),
         kind: kind.as_str().into(),
         content_type: content_type.to_string(),
         file_name: safe_file_name(file_name),
-        size_bytes: data.len() as i64,
-        sha256: Sha256::digest(&data)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-        data,
+        size_bytes: blob.size,
+        sha256: blob.sha256.clone(),
+        data: None,
         // A reporter without an account (an Open311 app, an e-mail) has none to name.
         uploaded_by: ctx.who.actor_id(),
         created_at: ctx.now_naive(),
@@ -146,7 +146,6 @@ pub fn attach_in(
         None,
         Some(format!("{} ({})", row.kind, row.content_type)),
     )?;
-    row.data = Vec::new();
     Ok(row)
 }
 
@@ -164,11 +163,16 @@ pub fn list(st: &Context, who: &Principal, report_id: &str) -> AppResult<Vec<Att
     Ok(repo::reports::attachments_of(&mut conn, &r.id)?)
 }
 
-pub fn download(st: &Context, who: &Principal, id: &str) -> AppResult<(AttachmentMeta, Vec<u8>)> {
+/// An attachment the caller may see: its description, and a reader of its bytes (all of them,
+/// or a range) for the download that follows.
+pub fn download(st: &Context, who: &Principal, id: &str) -> AppResult<(AttachmentMeta, Stored)> {
     let not_found = || AppError::not_found("tệp đính kèm", "Attachment");
     let mut conn = st.pool.get()?;
     let meta = repo::reports::attachment_meta(&mut conn, id)?.ok_or_else(not_found)?;
     load_visible(&mut conn, who, &meta.report_id).map_err(|_| not_found())?;
-    let data = repo::reports::attachment_data(&mut conn, id)?;
-    Ok((meta, data))
+    let inline = repo::reports::attachment_data(&mut conn, id)?;
+    Ok((
+        meta.clone(),
+        Stored::new(&st.objects, inline, &meta.sha256, meta.size_bytes),
+    ))
 }

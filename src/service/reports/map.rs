@@ -180,7 +180,7 @@ pub fn cells(
     }
     let level = LEVELS.iter().copied().find(|l| *l >= display).unwrap_or(16);
     let shift = u32::from(level - display);
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     let stored = repo::places::cells_in(
         &mut conn,
         i32::from(level),

@@ -349,7 +349,7 @@ pub fn public_list(
     cursor: Option<&str>,
     limit: i64,
 ) -> AppResult<(Vec<ReportRow>, Option<String>)> {
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     let f = ReportFilter {
         public_only: true,
         statuses: vec![],
@@ -382,7 +382,7 @@ pub struct PublicDetails {
 }
 
 pub fn public_get(st: &Context, code: &str) -> AppResult<PublicDetails> {
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     let r = repo::reports::find_by_code(&mut conn, code)?.ok_or_else(report_not_found)?;
     let listed = visibility::publicly_listed(r.status, r.confidential, r.state_secret);
     if !listed {

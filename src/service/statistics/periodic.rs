@@ -84,7 +84,7 @@ pub fn periodic(
     id: &str,
 ) -> AppResult<(crate::db::models::PeriodicReportRow, Snapshot)> {
     staff_reader(who)?;
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     let row = stats::periodic(&mut conn, id)?
         .ok_or_else(|| AppError::not_found("báo cáo định kỳ", "Periodic report"))?;
     let snap: Snapshot = serde_json::from_str(&row.data).map_err(AppError::internal)?;
@@ -96,7 +96,7 @@ pub fn periodic_list(
     who: &Principal,
 ) -> AppResult<Vec<crate::db::models::PeriodicReportRow>> {
     staff_reader(who)?;
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     Ok(stats::periodic_list(&mut conn)?)
 }
 

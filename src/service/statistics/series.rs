@@ -47,7 +47,7 @@ pub fn series(st: &Context, who: &Principal, q: &StatsQuery, b: Bucket) -> AppRe
         Bucket::Week => 270,
         Bucket::Month => 130,
     };
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     let sc = scope(&mut conn, who)?;
     let f = filter(&mut conn, q, sc, false)?;
     let (from, to) = bounds(q.from, q.to)?;
@@ -147,7 +147,7 @@ pub struct PublicStats {
 }
 
 pub fn public(st: &Context, q: &StatsQuery) -> AppResult<PublicStats> {
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     let f = filter(&mut conn, q, None, true)?;
     let fig = Figures::read(&mut conn, q, &f, st.clock.now().naive_utc(), Source::Best)?;
     let s = summary_of(q, &fig);

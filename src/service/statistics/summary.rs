@@ -71,7 +71,7 @@ pub fn summary_from(
     q: &StatsQuery,
     source: Source,
 ) -> AppResult<Summary> {
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     let sc = scope(&mut conn, who)?;
     let f = filter(&mut conn, q, sc, false)?;
     let fig = Figures::read(&mut conn, q, &f, st.clock.now().naive_utc(), source)?;
@@ -126,7 +126,7 @@ pub fn agencies_from(
     q: &StatsQuery,
     source: Source,
 ) -> AppResult<Vec<AgencyStats>> {
-    let mut conn = st.pool.get()?;
+    let mut conn = st.read_conn()?;
     let sc = scope(&mut conn, who)?;
     let f = filter(&mut conn, q, sc.clone(), false)?;
     let now = st.clock.now().naive_utc();

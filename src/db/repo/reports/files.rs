@@ -29,7 +29,8 @@ pub fn attachment_meta(conn: &mut DbConn, id: &str) -> QueryResult<Option<Attach
         .optional()
 }
 
-pub fn attachment_data(conn: &mut DbConn, id: &str) -> QueryResult<Vec<u8>> {
+/// An attachment's bytes when they are still in the row (else in the object store).
+pub fn attachment_data(conn: &mut DbConn, id: &str) -> QueryResult<Option<Vec<u8>>> {
     attachments::table
         .find(id)
         .select(attachments::data)

@@ -6,7 +6,6 @@
 //! or records it as an emergency forwarded to the competent agency (Art. 8.6).
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::db::models::{CallMeta, CallRow, ReportRow};
 use crate::db::repo::channels::CallFilter;
@@ -173,6 +172,11 @@ pub fn receive(st: &Context, call: NewCall) -> AppResult<(CallMeta, bool)> {
     } else {
         call.end
     };
+    // The recording is stored before the row that names it.
+    let blob = match &recording {
+        Some((_, r)) => Some(st.objects.put(&r.data)?),
+        None => None,
+    };
     let row = CallRow {
         id: new_id(),
         switchboard_id: call.switchboard_id.map(|s| s.trim().to_string()),
@@ -188,14 +192,9 @@ pub fn receive(st: &Context, call: NewCall) -> AppResult<(CallMeta, bool)> {
         recording_name: recording
             .as_ref()
             .map(|(_, r)| crate::domain::attachment::safe_file_name(&r.file_name)),
-        recording_size: recording.as_ref().map(|(_, r)| r.data.len() as i64),
-        recording_sha256: recording.as_ref().map(|(_, r)| {
-            Sha256::digest(&r.data)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        }),
-        recording: recording.map(|(_, r)| r.data),
+        recording_size: blob.as_ref().map(|b| b.size),
+        recording_sha256: blob.map(|b| b.sha256),
+        recording: None,
         status: if inbound {
             status::QUEUED
         } else {
@@ -300,15 +299,36 @@ pub fn reports_by_phone(
     reports_of(&mut conn, &phone)
 }
 
-/// The recording's bytes and type (operators).
+/// The call and a reader of its recording (operators).
 pub fn recording(
     st: &Context,
     _who: &Require<Operator>,
     id: &str,
-) -> AppResult<(CallMeta, Vec<u8>)> {
+) -> AppResult<(CallMeta, crate::service::objects::Stored)> {
     let mut conn = st.pool.get()?;
     let c = repo::channels::call(&mut conn, id)?.ok_or_else(not_found)?;
-    let data = repo::channels::call_recording(&mut conn, id)?
-        .ok_or_else(|| AppError::not_found("bản ghi âm", "Recording"))?;
-    Ok((c, data))
+    let (Some(sha), Some(size)) = (c.recording_sha256.clone(), c.recording_size) else {
+        return Err(AppError::not_found("bản ghi âm", "Recording"));
+    };
+    let inline = repo::channels::call_recording(&mut conn, id)?;
+    Ok((
+        c,
+        crate::service::objects::Stored::new(&st.objects, inline, &sha, size),
+    ))
+}
+
+/// A call's recording as an object of the store, stored now when it was still in the call's
+/// row (kept before the object store), to be named by an attachment.
+pub(super) fn recording_blob(
+    st: &Context,
+    conn: &mut crate::db::DbConn,
+    c: &CallMeta,
+) -> AppResult<Option<crate::service::objects::Blob>> {
+    let (Some(sha), Some(size)) = (c.recording_sha256.clone(), c.recording_size) else {
+        return Ok(None);
+    };
+    match repo::channels::call_recording(conn, &c.id)? {
+        Some(data) => st.objects.put(&data).map(Some),
+        None => Ok(Some(crate::service::objects::Blob { sha256: sha, size })),
+    }
 }

@@ -88,7 +88,7 @@ pub fn convert(
     let mut conn = st.pool.get()?;
     let call = repo::channels::call(&mut conn, id)?.ok_or_else(not_found)?;
     open(&call, &who.user_id)?;
-    let recording = repo::channels::call_recording(&mut conn, id)?;
+    let recording = super::recording_blob(st, &mut conn, &call)?;
     drop(conn);
     input.channel = Some(Channel::Hotline);
     if input.reporter.phone.trim().is_empty() {
@@ -121,8 +121,8 @@ pub fn convert(
             if !ok {
                 return Err(changed());
             }
-            if let Some((data, t)) = rec {
-                files::attach_in(ctx, c, r, AttachmentKind::CallRecording, &t, &name, data)?;
+            if let Some((blob, t)) = &rec {
+                files::attach_in(ctx, c, r, AttachmentKind::CallRecording, t, &name, blob)?;
             }
             Ok(())
         }),
@@ -165,7 +165,7 @@ pub fn attach(
     if let Claim::Theirs = claim_of(call.claimed_by.as_deref(), &who.user_id) {
         return Err(already_claimed());
     }
-    let recording = repo::channels::call_recording(&mut conn, id)?;
+    let recording = super::recording_blob(st, &mut conn, &call)?;
     drop(conn);
     act(st, who, &input.report_id, |ctx, c, r| {
         let to = if call.status == status::FORWARDED {
@@ -195,7 +195,7 @@ pub fn attach(
             note.push_str(&format!(": {n}"));
         }
         ctx.event(c, &r, "call_attached", None, None, Some(note))?;
-        if let (Some(data), Some(t)) = (recording, call.recording_type.as_deref())
+        if let (Some(blob), Some(t)) = (&recording, call.recording_type.as_deref())
             && r.status != ReportStatus::Published
             && repo::reports::attachments_of(c, &r.id)?.len() < MAX_PER_REPORT
         {
@@ -203,7 +203,7 @@ pub fn attach(
                 .recording_name
                 .clone()
                 .unwrap_or_else(|| format!("cuoc-goi-{}", call.id));
-            files::attach_in(ctx, c, &r, AttachmentKind::CallRecording, t, &name, data)?;
+            files::attach_in(ctx, c, &r, AttachmentKind::CallRecording, t, &name, blob)?;
         }
         ctx.save(c, &r, ReportChanges::default())?;
         repo::channels::call(c, &call.id)?.ok_or_else(not_found)

@@ -78,7 +78,7 @@ pub fn ingest(st: &Context, raw: Vec<u8>, source: &str) -> AppResult<Ingested> {
         source: source.to_string(),
         sha256: sha256.clone(),
         size_bytes: size as i64,
-        raw,
+        raw: None,
         message_id: None,
         from_address: None,
         from_name: None,
@@ -124,6 +124,9 @@ pub fn ingest(st: &Context, raw: Vec<u8>, source: &str) -> AppResult<Ingested> {
             }
         }
     }
+    // The bytes are stored before the row that names them.
+    st.objects.put(&raw)?;
+    drop(raw);
     let stored = write_tx(&mut conn, |c| repo::channels::insert_mail(c, &row));
     match stored {
         Ok(()) => {}

@@ -7,7 +7,7 @@ use validator::Validate;
 
 use crate::db::models::{MailMeta, OutboxRow};
 use crate::db::repo::channels::MailChanges;
-use crate::db::{new_id, repo, write_tx};
+use crate::db::{DbConn, new_id, repo, write_tx};
 use crate::domain::mail;
 use crate::domain::report::Channel;
 use crate::error::{AppError, AppResult};
@@ -46,7 +46,7 @@ pub fn get(
     let files = if m.status == status::UNREADABLE {
         Vec::new()
     } else {
-        let raw = repo::channels::mail_raw(&mut conn, id)?.unwrap_or_default();
+        let raw = raw_bytes(st, &mut conn, id)?.unwrap_or_default();
         mail::parse(&raw)
             .map(|p| p.files.iter().map(FileView::of).collect())
             .unwrap_or_default()
@@ -54,10 +54,31 @@ pub fn get(
     Ok((m, files))
 }
 
-/// The message's bytes as they arrived (operators).
-pub fn raw(st: &Context, _who: &Require<Operator>, id: &str) -> AppResult<Vec<u8>> {
+/// The message's bytes as they arrived (operators): a reader for the download.
+pub fn raw(
+    st: &Context,
+    _who: &Require<Operator>,
+    id: &str,
+) -> AppResult<crate::service::objects::Stored> {
     let mut conn = st.pool.get()?;
-    repo::channels::mail_raw(&mut conn, id)?.ok_or_else(not_found)
+    let m = repo::channels::mail(&mut conn, id)?.ok_or_else(not_found)?;
+    let (sha, inline) = repo::channels::mail_raw(&mut conn, id)?.ok_or_else(not_found)?;
+    Ok(crate::service::objects::Stored::new(
+        &st.objects,
+        inline,
+        &sha,
+        m.size_bytes,
+    ))
+}
+
+/// A message's bytes: in its row (kept before the object store) or in the store.
+fn raw_bytes(st: &Context, conn: &mut DbConn, id: &str) -> AppResult<Option<Vec<u8>>> {
+    match repo::channels::mail_raw(conn, id)? {
+        None => Ok(None),
+        Some((sha, inline)) => {
+            crate::service::objects::read(&st.objects, inline, &sha, None).map(Some)
+        }
+    }
 }
 
 /// A file of a message, and whether it can become an attachment of a report.
@@ -131,12 +152,25 @@ pub fn convert(
         return Err(already_claimed());
     }
     let files = if m.status == status::QUEUED {
-        let raw = repo::channels::mail_raw(&mut conn, id)?.unwrap_or_default();
+        let raw = raw_bytes(st, &mut conn, id)?.unwrap_or_default();
         mail::parse(&raw).map(|p| p.files).unwrap_or_default()
     } else {
         Vec::new()
     };
     drop(conn);
+    // The files that can become attachments are stored before the report's transaction.
+    let mut kept = Vec::new();
+    for f in files {
+        let Some((kind, t)) = crate::service::reports::files::kind_of(&f.data) else {
+            continue;
+        };
+        if kept.len() == crate::domain::attachment::MAX_PER_REPORT
+            || f.data.len() > st.config.attachment_limit
+        {
+            continue;
+        }
+        kept.push((kind, t, f.name, st.objects.put(&f.data)?));
+    }
     input.channel = Some(Channel::Email);
     if let Some(from) = &m.from_address {
         input.reporter.email = Some(from.clone());
@@ -165,16 +199,8 @@ pub fn convert(
             if !ok {
                 return Err(changed());
             }
-            let mut room = crate::domain::attachment::MAX_PER_REPORT;
-            for f in files {
-                let Some((kind, t)) = crate::service::reports::files::kind_of(&f.data) else {
-                    continue;
-                };
-                if room == 0 || f.data.len() > ctx.st.config.attachment_limit {
-                    continue;
-                }
-                crate::service::reports::files::attach_in(ctx, c, r, kind, t, &f.name, f.data)?;
-                room -= 1;
+            for (kind, t, name, blob) in &kept {
+                crate::service::reports::files::attach_in(ctx, c, r, *kind, t, name, blob)?;
             }
             Ok(())
         }),
