@@ -89,15 +89,17 @@ async fn statistics_public_reads_and_exports_need_only_a_read_replica() {
     let Some((admin_url, db)) = w.t.postgres() else {
         // SQLite reads its own file: PAHT_DATABASE_READ_URL is PostgreSQL's (refused here).
         let mut vars = std::collections::HashMap::new();
-        vars.insert("PAHT_DATABASE_READ_URL".to_string(), "sqlite://r.db".to_string());
+        vars.insert(
+            "PAHT_DATABASE_READ_URL".to_string(),
+            "sqlite://r.db".to_string(),
+        );
         assert!(paht::config::Config::from_map(&vars).is_err());
         return;
     };
     let url = read_only_url(&admin_url, &db);
     // A replica of the first app whose reads go to a connection that cannot write.
-    let r = w
-        .t
-        .replica_with(|c| {
+    let r =
+        w.t.replica_with(|c| {
             c.database_read = Some(paht::config::DatabaseUrl::parse(&url).unwrap());
         })
         .await;
