@@ -220,19 +220,29 @@ async fn objects_nothing_names_are_collected() {
     let ctx = w.t.state.ctx.clone();
     let kept = jpeg(5);
     upload(&w, kept.clone()).await;
-    // A file stored for an upload that was then refused (the report is not the caller's).
+    // Whoever may not see a report stores nothing with an upload to it.
     let id = w.submit().await["id"].as_str().unwrap().to_string();
     let orphan = jpeg(6);
-    let refused =
-        w.t.post(&format!(
-            "/api/v1/reports/{id}/attachments?kind=image&name=x.jpg"
-        ))
+    let path = format!("/api/v1/reports/{id}/attachments?kind=image&name=x.jpg");
+    w.t.post(&path)
         .bearer(&w.outsider)
         .raw("image/jpeg", orphan.clone())
         .send()
-        .await;
-    assert!(refused.status.is_client_error(), "{}", refused.text());
+        .await
+        .problem(404, "not_found");
     let orphan_sha = paht::service::objects::sha256_of(&orphan);
+    assert!(!ctx.objects.exists(&orphan_sha).unwrap());
+    // A file stored for an upload refused after it was stored (the report left the states
+    // that take its reporter's files): nothing names it.
+    w.accept(&id).await;
+    w.dispatch(&id, &w.gtvt).await;
+    let late =
+        w.t.post(&path)
+            .bearer(&w.citizen)
+            .raw("image/jpeg", orphan.clone())
+            .send()
+            .await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text());
     assert!(ctx.objects.exists(&orphan_sha).unwrap());
     let later = chrono::Utc::now() + chrono::TimeDelta::seconds(5);
     let n = paht::service::objects::gc::collect_at(&ctx, later).unwrap();

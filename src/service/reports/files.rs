@@ -77,6 +77,8 @@ pub fn upload(
             "The file's bytes are not of the declared content type.",
         ));
     }
+    // Whoever may not see the report stores nothing (checked again in the transaction).
+    load_visible(&mut *st.pool.get()?, who, report_id)?;
     // The bytes are stored before the transaction that names them (an upload refused below
     // leaves an object that nothing names: the collector removes it).
     let blob = st.objects.put(&up.data)?;
