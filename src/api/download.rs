@@ -85,11 +85,7 @@ impl Conditions {
         }
         // A header that is not a byte range at all is ignored (RFC 9110 §14.2).
         let Ok(parsed) = http_range_header::parse_range_header(range) else {
-            return if range.trim_start().starts_with("bytes=") && size == 0 {
-                Want::Unsatisfiable
-            } else {
-                Want::Full
-            };
+            return Want::Full;
         };
         match parsed.validate(size) {
             Ok(ranges) if ranges.len() == 1 => {

@@ -5,7 +5,6 @@ use crate::service::auth::sessions::Account;
 use chrono::{DateTime, TimeDelta, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::db::models::{RefreshTokenRow, UserRow};
 use crate::db::{DbConn, new_id, repo};
@@ -94,10 +93,7 @@ fn invalid_token() -> AppError {
 }
 
 pub fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::service::objects::sha256_of(s.as_bytes())
 }
 
 /// Checks an access token against the application clock: signed with our key, of kind

@@ -5,8 +5,6 @@
 //! message into a report (channel `email`, the sender its reporter, the dispatch clock counted
 //! from the message's arrival) or refuses it with a reason the sender receives.
 
-use sha2::{Digest, Sha256};
-
 use crate::db::models::{MailMeta, MailRow, ReportRow};
 use crate::db::repo::channels::MailChanges;
 use crate::db::{DbConn, new_id, repo, write_tx};
@@ -55,10 +53,7 @@ pub(super) fn not_found() -> AppError {
 /// arrived before answer the first message (an MTA's retry).
 pub fn ingest(st: &Context, raw: Vec<u8>, source: &str) -> AppResult<Ingested> {
     let now = st.clock.now();
-    let sha256: String = Sha256::digest(&raw)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = crate::service::objects::sha256_of(&raw);
     let mut conn = st.pool.get()?;
     if let Some(m) = repo::channels::mail_by_sha256(&mut conn, &sha256)? {
         return Ok(Ingested {
