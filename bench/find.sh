@@ -30,6 +30,7 @@ bin=${BENCH_BIN:-./target/release/paht}
 work=${BENCH_DATA_DIR:-$(mktemp -d /tmp/paht-find.XXXXXX)}
 # PostgreSQL needs a signing key shared by every replica (SQLite would generate one).
 export PAHT_JWT_SECRET="${PAHT_JWT_SECRET:-bench-signing-key-0123456789abcdef0123}"
+export PAHT_DATA_KEYS="${PAHT_DATA_KEYS:-k1:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=}" PAHT_DATA_INDEX_KEY="${PAHT_DATA_INDEX_KEY:-ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gIGCg4Q=}"
 export PAHT_DATA_DIR="$work" PAHT_BIND="127.0.0.1:$PORT" PAHT_LOG=warn PAHT_SQLITE_SYNCHRONOUS=NORMAL \
   PAHT_SWEEP_INTERVAL_SECS=0 PAHT_PUBLIC_CACHE_MS=0 PAHT_OUTBOX_ENABLED=false
 if [ "$DB" = postgres ]; then

@@ -36,6 +36,7 @@ ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
 # PostgreSQL needs a signing key shared by every replica (SQLite would generate one).
 export PAHT_JWT_SECRET="${PAHT_JWT_SECRET:-bench-signing-key-0123456789abcdef0123}"
+export PAHT_DATA_KEYS="${PAHT_DATA_KEYS:-k1:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=}" PAHT_DATA_INDEX_KEY="${PAHT_DATA_INDEX_KEY:-ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gIGCg4Q=}"
 export PAHT_DATA_DIR="$work/data" DATABASE_URL="${BENCH_DATABASE_URL:-sqlite://$work/data/paht.db}" PAHT_BIND="127.0.0.1:$port" \
   PAHT_LOG=warn PAHT_SWEEP_INTERVAL_SECS=0 PAHT_SMTP_URL="smtp://127.0.0.1:$sport" \
   PAHT_OUTBOX_WORKERS="$W" PAHT_OUTBOX_POLL_MS=200

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+pub mod upkeep;
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{App, web};
@@ -14,7 +16,7 @@ use crate::api::metrics::Metrics;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{self, write_tx};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::service::Context;
 use crate::service::auth::JwtKeys;
 use crate::service::auth::SessionCache;
@@ -35,6 +37,9 @@ pub struct StartReport {
     /// `PAHT_ADMIN_PASSWORD` was set but not used: an admin already exists.
     pub admin_password_ignored: bool,
     pub jwt_key_generated: bool,
+    pub data_keys_generated: bool,
+    /// Identities found in clear (a database written before encryption) and sealed.
+    pub identities_sealed: crate::service::privacy::Resealed,
 }
 
 impl AppState {
@@ -62,6 +67,9 @@ impl AppState {
         };
         let (secret, generated) = bootstrap::jwt_secret(&config)?;
         report.jwt_key_generated = generated;
+        let (keys, generated) = bootstrap::data_keys(&config)?;
+        report.data_keys_generated = generated;
+        let vault = crate::db::vault::Vault::new(&keys).map_err(AppError::internal)?;
         let ctx = Context {
             reads,
             pool: pool.clone(),
@@ -80,6 +88,7 @@ impl AppState {
                 pool.clone(),
             )),
             jwt: Arc::new(JwtKeys::new(&secret)),
+            vault: Arc::new(vault),
             objects: crate::service::objects::Objects::open(&config)?,
             calendar: Arc::new(CalendarCache::default()),
             sessions: Arc::new(SessionCache::new(config.session_cache_ttl)),
@@ -110,6 +119,13 @@ impl AppState {
         })?;
         // Statistics counters of reports that predate them are built once.
         crate::service::stat_counts::ensure_built(&mut conn, now)?;
+        // Identities stored before encryption are sealed before the service answers.
+        report.identities_sealed = crate::service::privacy::reseal(
+            &mut conn,
+            &state.vault,
+            crate::db::repo::identity::Pass::Upgrade,
+            500,
+        )?;
         // Search texts of reports that predate them are written once.
         crate::service::reports::search::ensure_search_texts(&mut conn, now)?;
         let admin = bootstrap::ensure_admin(&state, &mut conn)?;

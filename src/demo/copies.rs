@@ -53,7 +53,7 @@ pub fn copy_reports(
         let mut facts = Vec::with_capacity(ids.len());
         for id in ids {
             let f = Facts::load(&mut conn, id, &tree)?;
-            let reporter = repo::reports::reporter(&mut conn, id)?;
+            let reporter = repo::reports::reporter(&mut conn, &st.vault, id)?;
             if let (Some(_), Some(rep)) = (&f.report, reporter) {
                 facts.push((f, rep));
             }
@@ -190,6 +190,7 @@ pub fn copy_reports(
             leads.extend(others);
             repo::reports::insert_copies(
                 c,
+                &st.vault,
                 &repo::reports::Copies {
                     reports: &rs,
                     reporters: &reps,

@@ -36,6 +36,68 @@ pub fn jwt_secret(config: &Config) -> AppResult<(Vec<u8>, bool)> {
     Ok((secret.into_bytes(), true))
 }
 
+/// The keys of identity encryption: `PAHT_DATA_KEYS` and `PAHT_DATA_INDEX_KEY`, or (SQLite)
+/// keys generated on first start and kept in the data folder's `data-keys` (readable by the
+/// service's user only; a copy of the database without that file holds no identity in clear).
+/// Returns whether they were generated now.
+pub fn data_keys(config: &Config) -> AppResult<(crate::config::DataKeys, bool)> {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let mut keys = config.data_keys.clone();
+    if !keys.keys.is_empty() && keys.index.is_some() {
+        return Ok((keys, false));
+    }
+    let path = config.data_dir.join("data-keys");
+    let bad = |e: String| AppError::internal(format!("{}: {e}", path.display()));
+    let (kept, generated) = match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let mut kept = crate::config::DataKeys::default();
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                match line.strip_prefix("index:") {
+                    Some(i) => {
+                        kept.index = Some(crate::config::DataKeys::parse_index(i).map_err(bad)?)
+                    }
+                    None => kept
+                        .keys
+                        .extend(crate::config::DataKeys::parse_keys(line).map_err(bad)?),
+                }
+            }
+            (kept, false)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let fresh = crate::db::vault::generate_keys();
+            crate::db::create_private_dir(&config.data_dir)?;
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            let mut f = opts.open(&path).map_err(|e| bad(e.to_string()))?;
+            let mut text = format!(
+                "index:{}\n",
+                STANDARD.encode(fresh.index.as_deref().unwrap_or_default())
+            );
+            for (id, k) in &fresh.keys {
+                text.push_str(&format!("{id}:{}\n", STANDARD.encode(k)));
+            }
+            f.write_all(text.as_bytes())
+                .and_then(|_| f.sync_all())
+                .map_err(|e| bad(e.to_string()))?;
+            (fresh, true)
+        }
+        Err(e) => return Err(bad(e.to_string())),
+    };
+    if keys.keys.is_empty() {
+        keys.keys = kept.keys;
+    }
+    if keys.index.is_none() {
+        keys.index = kept.index;
+    }
+    if keys.keys.is_empty() || keys.index.is_none() {
+        return Err(bad("holds no data key or no index key".into()));
+    }
+    Ok((keys, generated))
+}
+
 pub struct AdminBootstrap {
     pub created: bool,
     pub generated_password: Option<String>,

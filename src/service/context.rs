@@ -21,6 +21,8 @@ pub struct Context {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub jwt: Arc<JwtKeys>,
+    /// The keys that seal reporters' identities and index their phones and identity numbers.
+    pub vault: Arc<crate::db::vault::Vault>,
     pub throttle: Arc<AuthThrottle>,
     /// Where files live (attachments, recordings, raw e-mails, letters).
     pub objects: crate::service::objects::Objects,

@@ -15,6 +15,7 @@ pub mod objects;
 pub mod open311;
 pub mod ops;
 pub mod outbox;
+pub mod privacy;
 pub mod recognitions;
 pub mod records;
 pub mod reports;

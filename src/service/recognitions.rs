@@ -201,7 +201,7 @@ pub fn list(
             {
                 identity = visibility::identity_access(who.role, false, r.consent_share_contact);
                 if identity != Identity::Hidden {
-                    reporter = repo::reports::reporter(c, &r.id)?;
+                    reporter = repo::reports::reporter(c, &st.vault, &r.id)?;
                     if reporter.is_some() {
                         // Art. 3.4, 4.5: every read of the identity by staff is recorded.
                         read(c, &r.id, &who.user_id, now)?;

@@ -25,6 +25,7 @@ mod open311;
 mod ops;
 mod outbox_crash;
 mod overload;
+mod privacy;
 mod recognitions;
 mod replicas;
 mod reports;

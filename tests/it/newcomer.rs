@@ -34,6 +34,10 @@ fn paht(
             "a-test-signing-key-of-at-least-32-bytes!",
         )
         .current_dir(data_dir);
+    if url.starts_with("postgres") {
+        cmd.env("PAHT_DATA_KEYS", crate::support::DATA_KEYS)
+            .env("PAHT_DATA_INDEX_KEY", crate::support::DATA_INDEX_KEY);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -347,6 +351,7 @@ fn the_binary_logs_plainly_and_keeps_its_files_private() {
         let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&data), 0o700);
         assert_eq!(mode(&data.join("paht.db")), 0o600);
+        assert_eq!(mode(&dir.path().join("data-keys")), 0o600, "identity keys");
     }
     let (ok, _, again) = paht(
         &url,

@@ -26,6 +26,7 @@ fn serve(w: &World, smtp: &SmtpServer) -> Child {
             "PAHT_JWT_SECRET",
             "a-test-signing-key-of-at-least-32-bytes!",
         )
+        .envs(crate::support::key_env(&w.t.state.config))
         .env("PAHT_SMTP_URL", smtp.url())
         .env("PAHT_OUTBOX_WORKERS", "1")
         .env("PAHT_OUTBOX_POLL_MS", "50")

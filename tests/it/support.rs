@@ -62,21 +62,45 @@ pub fn start_instant() -> DateTime<Utc> {
         .to_utc()
 }
 
+/// The identity keys of tests on PostgreSQL (SQLite's are generated in the data folder).
+pub const DATA_KEYS: &str = "t1:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+pub const DATA_INDEX_KEY: &str = "ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gIGCg4Q=";
+
+/// The identity-key variables a `paht` process needs to share this configuration's keys
+/// (none on SQLite: the process reads the data folder's `data-keys`).
+pub fn key_env(cfg: &Config) -> Vec<(&'static str, &'static str)> {
+    if cfg.data_keys.keys.is_empty() {
+        Vec::new()
+    } else {
+        vec![
+            ("PAHT_DATA_KEYS", DATA_KEYS),
+            ("PAHT_DATA_INDEX_KEY", DATA_INDEX_KEY),
+        ]
+    }
+}
+
 fn config(database_url: &str, data_dir: &std::path::Path) -> Config {
-    let vars: HashMap<String, String> = [
-        ("DATABASE_URL", database_url.to_string()),
-        ("PAHT_DATA_DIR", data_dir.display().to_string()),
-        (
-            "PAHT_JWT_SECRET",
-            "test-secret-test-secret-test-secret-0123".to_string(),
-        ),
-        ("PAHT_ADMIN_PASSWORD", ADMIN_PASSWORD.to_string()),
-        ("PAHT_DB_POOL_SIZE", "4".to_string()),
-        ("PAHT_SQLITE_SYNCHRONOUS", "NORMAL".to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    let pg = database_url.starts_with("postgres");
+    let keys = [
+        ("PAHT_DATA_KEYS", DATA_KEYS.to_string()),
+        ("PAHT_DATA_INDEX_KEY", DATA_INDEX_KEY.to_string()),
+    ];
+    let vars: HashMap<String, String> = keys
+        .into_iter()
+        .filter(|_| pg)
+        .chain([
+            ("DATABASE_URL", database_url.to_string()),
+            ("PAHT_DATA_DIR", data_dir.display().to_string()),
+            (
+                "PAHT_JWT_SECRET",
+                "test-secret-test-secret-test-secret-0123".to_string(),
+            ),
+            ("PAHT_ADMIN_PASSWORD", ADMIN_PASSWORD.to_string()),
+            ("PAHT_DB_POOL_SIZE", "4".to_string()),
+            ("PAHT_SQLITE_SYNCHRONOUS", "NORMAL".to_string()),
+        ])
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     Config::from_map(&vars).expect("test configuration is valid")
 }
 

@@ -6,7 +6,9 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::models::{CallMeta, CallRow, MailMeta, MailRow};
+use crate::db::repo::identity::{open_call, open_mail, seal_call, seal_mail};
 use crate::db::schema::{calls, mail_messages, mail_messages as mail, report_reporters};
+use crate::db::vault::Vault;
 
 /// Whether an insert hit a row with the same key (the same message, the same call).
 pub fn is_duplicate(e: &diesel::result::Error) -> bool {
@@ -16,28 +18,33 @@ pub fn is_duplicate(e: &diesel::result::Error) -> bool {
     )
 }
 
-pub fn insert_mail(conn: &mut DbConn, row: &MailRow) -> QueryResult<()> {
+/// Stores a message, its sender and text sealed.
+pub fn insert_mail(conn: &mut DbConn, v: &Vault, row: &MailRow) -> QueryResult<()> {
     diesel::insert_into(mail::table)
-        .values(row)
+        .values(seal_mail(v, row))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn mail(conn: &mut DbConn, id: &str) -> QueryResult<Option<MailMeta>> {
+pub fn mail(conn: &mut DbConn, v: &Vault, id: &str) -> QueryResult<Option<MailMeta>> {
     mail::table
         .find(id)
         .select(MailMeta::as_select())
         .first(conn)
-        .optional()
+        .optional()?
+        .map(|m| open_mail(v, m))
+        .transpose()
 }
 
 /// The message with these bytes, if it arrived before.
-pub fn mail_by_sha256(conn: &mut DbConn, sha256: &str) -> QueryResult<Option<MailMeta>> {
+pub fn mail_by_sha256(conn: &mut DbConn, v: &Vault, sha256: &str) -> QueryResult<Option<MailMeta>> {
     mail::table
         .filter(mail::sha256.eq(sha256))
         .select(MailMeta::as_select())
         .first(conn)
-        .optional()
+        .optional()?
+        .map(|m| open_mail(v, m))
+        .transpose()
 }
 
 /// A message's digest and, when they are still in the row, its bytes.
@@ -52,6 +59,7 @@ pub fn mail_raw(conn: &mut DbConn, id: &str) -> QueryResult<Option<(String, Opti
 /// Messages by status (every one when `None`), oldest first: the order the IOC answers them.
 pub fn mail_list(
     conn: &mut DbConn,
+    v: &Vault,
     status: Option<&str>,
     report_id: Option<&str>,
     limit: i64,
@@ -73,7 +81,10 @@ pub fn mail_list(
         .order((mail::received_at.asc(), mail::id.asc()))
         .limit(limit)
         .offset(offset)
-        .load(conn)?;
+        .load(conn)?
+        .into_iter()
+        .map(|m| open_mail(v, m))
+        .collect::<QueryResult<_>>()?;
     Ok((rows, total))
 }
 
@@ -104,27 +115,44 @@ pub fn update_mail(
     Ok(n == 1)
 }
 
-pub fn insert_call(conn: &mut DbConn, row: &CallRow) -> QueryResult<()> {
+/// Stores a call, the caller's number sealed and blind-indexed.
+pub fn insert_call(conn: &mut DbConn, v: &Vault, row: &CallRow) -> QueryResult<()> {
     diesel::insert_into(calls::table)
-        .values(row)
+        .values((
+            seal_call(v, row),
+            calls::caller_index.eq(v.blind_phone(&row.caller)),
+        ))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn call(conn: &mut DbConn, id: &str) -> QueryResult<Option<CallMeta>> {
+pub fn call(conn: &mut DbConn, v: &Vault, id: &str) -> QueryResult<Option<CallMeta>> {
     calls::table
         .find(id)
         .select(CallMeta::as_select())
         .first(conn)
-        .optional()
+        .optional()?
+        .map(|c| open_call(v, c))
+        .transpose()
 }
 
-pub fn call_by_switchboard_id(conn: &mut DbConn, sid: &str) -> QueryResult<Option<CallMeta>> {
+pub fn call_by_switchboard_id(
+    conn: &mut DbConn,
+    v: &Vault,
+    sid: &str,
+) -> QueryResult<Option<CallMeta>> {
     calls::table
         .filter(calls::switchboard_id.eq(sid))
         .select(CallMeta::as_select())
         .first(conn)
-        .optional()
+        .optional()?
+        .map(|c| open_call(v, c))
+        .transpose()
+}
+
+/// Whether a call with this id was recorded.
+pub fn call_exists(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(calls::table.find(id))).get_result(conn)
 }
 
 /// A recording's bytes when they are still in the row (else in the object store).
@@ -150,6 +178,7 @@ pub struct CallFilter<'a> {
 /// Calls, in the order of the queue (the turn, then the start).
 pub fn call_list(
     conn: &mut DbConn,
+    v: &Vault,
     f: &CallFilter<'_>,
     limit: i64,
     offset: i64,
@@ -160,7 +189,7 @@ pub fn call_list(
             q = q.filter(calls::status.eq(s.to_string()));
         }
         if let Some(c) = f.caller {
-            q = q.filter(calls::caller.eq(c.to_string()));
+            q = q.filter(calls::caller_index.eq(v.blind_phone(c)));
         }
         if let Some(r) = f.report_id {
             q = q.filter(calls::report_id.eq(r.to_string()));
@@ -180,7 +209,10 @@ pub fn call_list(
         ))
         .limit(limit)
         .offset(offset)
-        .load(conn)?;
+        .load(conn)?
+        .into_iter()
+        .map(|c| open_call(v, c))
+        .collect::<QueryResult<_>>()?;
     Ok((rows, total))
 }
 
@@ -211,10 +243,15 @@ pub fn update_call(
     Ok(n == 1)
 }
 
-/// The reports whose reporter gave this (normalised) phone number, newest first.
-pub fn reports_of_phone(conn: &mut DbConn, phone: &str, limit: i64) -> QueryResult<Vec<String>> {
+/// The reports whose reporter gave this phone number, newest first (by its blind index).
+pub fn reports_of_phone(
+    conn: &mut DbConn,
+    v: &Vault,
+    phone: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
     report_reporters::table
-        .filter(report_reporters::phone.eq(phone))
+        .filter(report_reporters::phone_index.eq(v.blind_phone(phone)))
         .select(report_reporters::report_id)
         .order(report_reporters::report_id.desc())
         .limit(limit)

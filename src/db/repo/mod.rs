@@ -9,6 +9,7 @@ pub mod channels;
 pub mod counters;
 pub mod duplicates;
 pub mod follow_up;
+pub mod identity;
 pub mod letters;
 pub mod live;
 pub mod objects;

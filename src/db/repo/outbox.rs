@@ -6,21 +6,26 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::models::*;
+use crate::db::repo::identity::{open_recipient, seal_recipient};
 use crate::db::schema::*;
+use crate::db::vault::Vault;
 
-pub fn insert(conn: &mut DbConn, row: &OutboxRow) -> QueryResult<()> {
+/// Queues a message; its recipient (an address, a number, a device) sealed.
+pub fn insert(conn: &mut DbConn, v: &Vault, row: &OutboxRow) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
-        .values(row)
+        .values(seal_recipient(v, row))
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OutboxRow>> {
+pub fn find(conn: &mut DbConn, v: &Vault, id: &str) -> QueryResult<Option<OutboxRow>> {
     outbox::table
         .find(id)
         .select(OutboxRow::as_select())
         .first(conn)
-        .optional()
+        .optional()?
+        .map(|m| open_recipient(v, m))
+        .transpose()
 }
 
 /// Claims up to `limit` messages due at `now` that no live lease holds: each gets `lease_id`
@@ -29,6 +34,7 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OutboxRow>> {
 /// Runs inside the caller's write transaction.
 pub fn claim(
     conn: &mut DbConn,
+    v: &Vault,
     now: NaiveDateTime,
     lease_id: &str,
     lease_until: NaiveDateTime,
@@ -62,7 +68,10 @@ pub fn claim(
         .filter(outbox::id.eq_any(&ids))
         .select(OutboxRow::as_select())
         .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
-        .load(conn)
+        .load(conn)?
+        .into_iter()
+        .map(|m| open_recipient(v, m))
+        .collect()
 }
 
 /// Marks a claimed message sent, if its lease is still this worker's.
@@ -168,6 +177,7 @@ pub fn attempts_of(conn: &mut DbConn, message_id: &str) -> QueryResult<Vec<Outbo
 /// Messages by status, newest first.
 pub fn list(
     conn: &mut DbConn,
+    v: &Vault,
     status: Option<&str>,
     report_id: Option<&str>,
     limit: i64,
@@ -189,7 +199,10 @@ pub fn list(
         .order((outbox::created_at.desc(), outbox::id.desc()))
         .limit(limit)
         .offset(offset)
-        .load(conn)?;
+        .load(conn)?
+        .into_iter()
+        .map(|m| open_recipient(v, m))
+        .collect::<QueryResult<_>>()?;
     Ok((rows, total))
 }
 

@@ -54,6 +54,7 @@ diesel::table! {
         decided_by -> Nullable<Text>,
         decided_at -> Nullable<Timestamp>,
         version -> Integer,
+        caller_index -> Nullable<Text>,
     }
 }
 

@@ -161,6 +161,8 @@ diesel::table! {
         phone -> Text,
         email -> Nullable<Text>,
         organization -> Nullable<Text>,
+        phone_index -> Nullable<Text>,
+        cccd_index -> Nullable<Text>,
     }
 }
 

@@ -112,6 +112,7 @@ pub fn send_daily(st: &Context) -> AppResult<usize> {
             if smtp && let Some(to) = u.email.as_ref().filter(|e| !e.trim().is_empty()) {
                 repo::outbox::insert(
                     c,
+                    &st.vault,
                     &OutboxRow::pending(
                         new_id(),
                         "overdue_digest",

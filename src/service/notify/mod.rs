@@ -225,7 +225,7 @@ impl<'a> Planner<'a> {
             Some(id) => repo::users::find(c, id)?,
             None => None,
         };
-        let identity = repo::reports::reporter(c, &r.id)?;
+        let identity = repo::reports::reporter(c, &self.st.vault, &r.id)?;
         let n = &self.st.config.notify;
         if let Some(u) = &account {
             self.inbox(c, &m, u, &kept)?;
@@ -396,6 +396,7 @@ impl<'a> Planner<'a> {
         };
         repo::outbox::insert(
             c,
+            &self.st.vault,
             &OutboxRow::pending(
                 new_id(),
                 m.kind,

@@ -19,13 +19,13 @@ pub fn list(
 ) -> AppResult<(Vec<OutboxRow>, i64)> {
     let mut conn = st.pool.get()?;
     Ok(repo::outbox::list(
-        &mut conn, status, report_id, limit, offset,
+        &mut conn, &st.vault, status, report_id, limit, offset,
     )?)
 }
 
 pub fn get(st: &Context, id: &str) -> AppResult<(OutboxRow, Vec<OutboxAttemptRow>)> {
     let mut conn = st.pool.get()?;
-    let m = repo::outbox::find(&mut conn, id)?.ok_or_else(not_found)?;
+    let m = repo::outbox::find(&mut conn, &st.vault, id)?.ok_or_else(not_found)?;
     let attempts = repo::outbox::attempts_of(&mut conn, id)?;
     Ok((m, attempts))
 }
@@ -35,7 +35,7 @@ pub fn replay(st: &Context, id: &str) -> AppResult<()> {
     let mut conn = st.pool.get()?;
     let now = st.clock.now().naive_utc();
     let done = write_tx(&mut conn, |c| -> AppResult<bool> {
-        repo::outbox::find(c, id)?.ok_or_else(not_found)?;
+        repo::outbox::find(c, &st.vault, id)?.ok_or_else(not_found)?;
         Ok(repo::outbox::replay(c, id, now)?)
     })?;
     if !done {

@@ -83,7 +83,14 @@ fn deliver_batch_until(st: &Context, tx: &Transports, stop: &AtomicBool) -> AppR
     let now = st.clock.now().naive_utc();
     let lease = new_id();
     let batch = write_tx(&mut conn, |c| {
-        repo::outbox::claim(c, now, &lease, lease_of(st, now), st.config.notify.batch)
+        repo::outbox::claim(
+            c,
+            &st.vault,
+            now,
+            &lease,
+            lease_of(st, now),
+            st.config.notify.batch,
+        )
     })?;
     let mut pass = Pass {
         claimed: batch.len(),

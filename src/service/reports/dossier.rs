@@ -49,7 +49,7 @@ pub fn gather(st: &Context, who: &Principal, id: &str) -> AppResult<Dossier> {
         let events = repo::reports::events_of(c, &r.id)?;
         // Reading the dossier reads the reporter's identity: recorded like any staff read.
         Ok(Dossier {
-            details: details(c, who, r, now)?,
+            details: details(c, &st.vault, who, r, now)?,
             events,
             letter,
             files,

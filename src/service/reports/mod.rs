@@ -106,7 +106,7 @@ pub fn source_of(
             ),
         ));
     }
-    if repo::channels::call(conn, id)?.is_none() {
+    if !repo::channels::call_exists(conn, id)? {
         return Err(AppError::invalid_field(
             "call_id",
             "unknown_call",

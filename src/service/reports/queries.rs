@@ -62,6 +62,7 @@ fn identity_for(who: &Principal, is_reporter: bool, consent_share_contact: bool)
 /// What `who` may see of a report, read on `c` (inside the caller's transaction).
 pub(crate) fn details(
     c: &mut DbConn,
+    v: &crate::db::vault::Vault,
     who: &Principal,
     r: ReportRow,
     now: DateTime<Utc>,
@@ -72,7 +73,7 @@ pub(crate) fn details(
     let reporter = if identity == Identity::Hidden {
         None
     } else {
-        let mut rep = repo::reports::reporter(c, &r.id)?;
+        let mut rep = repo::reports::reporter(c, v, &r.id)?;
         if !is_reporter && rep.is_some() {
             // Art. 3.4, 4.5: personal data stays safe; every read of it by staff is recorded.
             repo::reports::record_identity_read(
@@ -199,7 +200,7 @@ pub fn get(st: &Context, who: &Principal, id: &str) -> AppResult<ReportDetails> 
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| {
         let r = load_visible(c, who, id)?;
-        details(c, who, r, now)
+        details(c, &st.vault, who, r, now)
     })
 }
 
@@ -399,7 +400,7 @@ pub fn public_get(st: &Context, code: &str) -> AppResult<PublicDetails> {
         None => None,
     };
     let reporter_name = if r.consent_public_name {
-        repo::reports::reporter(&mut conn, &r.id)?.map(|x| x.full_name)
+        repo::reports::reporter(&mut conn, &st.vault, &r.id)?.map(|x| x.full_name)
     } else {
         None
     };

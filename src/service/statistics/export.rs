@@ -95,7 +95,7 @@ pub fn export_page(
             })
             .map(|r| r.id.as_str())
             .collect();
-        let mut reps = repo::reports::reporters_in(&mut conn, &ids)?;
+        let mut reps = repo::reports::reporters_in(&mut conn, &st.vault, &ids)?;
         reps.retain(|p| consented.contains(p.report_id.as_str()));
         // Art. 3.4, 4.5: personal data stays safe; every read of it by staff is recorded.
         let now = st.clock.now().naive_utc();

@@ -11,7 +11,7 @@ use crate::counterparts::HttpReceiver;
 use crate::support::Res;
 use crate::world::{PHONE, World, actions_of, clock, report_body};
 
-const KEY: &str = "switchboard-key-for-the-tests-0123456789";
+pub const KEY: &str = "switchboard-key-for-the-tests-0123456789";
 const BOUNDARY: &str = "PAHTcallB0undary";
 
 /// A WAV file, as a recorder writes it.
@@ -64,7 +64,7 @@ async fn post_call(w: &World, fields: &[(&str, &str)], recording: Option<(&str, 
 }
 
 /// Posts an inbound call from `caller` between two local instants, with a WAV recording.
-async fn call(w: &World, caller: &str, start: &str, end: &str) -> Value {
+pub async fn call(w: &World, caller: &str, start: &str, end: &str) -> Value {
     let res = post_call(
         w,
         &[

@@ -9,7 +9,7 @@ use crate::counterparts::SmtpServer;
 use crate::support::Res;
 use crate::world::{World, actions_of, clock, report_body};
 
-const KEY: &str = "intake-key-for-the-tests-0123456789";
+pub const KEY: &str = "intake-key-for-the-tests-0123456789";
 
 fn corpus(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/it/intake/mail/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -34,7 +34,7 @@ async fn post_mail(w: &World, raw: Vec<u8>) -> Res {
 }
 
 /// Posts a message that must be taken; returns the answer.
-async fn ingest(w: &World, raw: Vec<u8>) -> Value {
+pub async fn ingest(w: &World, raw: Vec<u8>) -> Value {
     let res = post_mail(w, raw).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     res.json()
@@ -533,6 +533,7 @@ async fn the_mail_servers_pipe_delivers_into_the_queue() {
                 "PAHT_JWT_SECRET",
                 "a-test-signing-key-of-at-least-32-bytes!",
             )
+            .envs(crate::support::key_env(&w.t.state.config))
             .env("PAHT_LOG", "warn")
             .current_dir(&w.t.state.config.data_dir)
             .stdin(Stdio::piped())

@@ -1,6 +1,6 @@
 //! The channels the IOC reads (Art. 6.1, 7.2): e-mail from the mail server and calls from the
 //! 1022 switchboard.
 
-mod calls;
+pub mod calls;
 mod concurrency;
-mod mail;
+pub mod mail;

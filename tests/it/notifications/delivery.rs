@@ -194,9 +194,11 @@ async fn two_dispatchers_never_claim_the_same_message() {
     let mut b = st.pool.get().unwrap();
     let overlapping = matches!(*a, DbConn::Postgresql(_));
     let (first, mut second) = write_tx(&mut a, |ca| {
-        let first = claim(ca, now, "worker-a", until, 2)?;
+        let first = claim(ca, &st.vault, now, "worker-a", until, 2)?;
         let second = if overlapping {
-            write_tx(&mut b, |cb| claim(cb, now, "worker-b", until, 100))?
+            write_tx(&mut b, |cb| {
+                claim(cb, &st.vault, now, "worker-b", until, 100)
+            })?
         } else {
             Vec::new()
         };
@@ -204,7 +206,10 @@ async fn two_dispatchers_never_claim_the_same_message() {
     })
     .unwrap();
     if !overlapping {
-        second = write_tx(&mut b, |cb| claim(cb, now, "worker-b", until, 100)).unwrap();
+        second = write_tx(&mut b, |cb| {
+            claim(cb, &st.vault, now, "worker-b", until, 100)
+        })
+        .unwrap();
     }
     assert_eq!(first.len(), 2);
     assert!(!second.is_empty(), "the rest is claimable");
@@ -217,6 +222,6 @@ async fn two_dispatchers_never_claim_the_same_message() {
         assert_eq!(m.lease_id.as_deref(), Some("worker-b"));
     }
     // Nothing is left for a third.
-    let third = write_tx(&mut a, |c| claim(c, now, "worker-c", until, 100)).unwrap();
+    let third = write_tx(&mut a, |c| claim(c, &st.vault, now, "worker-c", until, 100)).unwrap();
     assert!(third.is_empty());
 }

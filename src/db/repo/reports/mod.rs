@@ -24,16 +24,39 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::models::*;
+use crate::db::repo::identity::{open_reporter, seal_reporter};
 use crate::db::schema::*;
+use crate::db::vault::Vault;
 
-/// Inserts a new report and its reporter; its search text is written with its tracking code
-/// ([`set_code`]).
-pub fn insert(conn: &mut DbConn, row: &ReportRow, reporter: &ReporterRow) -> QueryResult<()> {
+/// The reporter as stored: sealed, with the blind indexes of its phone and identity number.
+fn stored_reporter(
+    v: &Vault,
+    r: &ReporterRow,
+) -> (
+    ReporterRow,
+    diesel::dsl::Eq<report_reporters::phone_index, String>,
+    diesel::dsl::Eq<report_reporters::cccd_index, String>,
+) {
+    (
+        seal_reporter(v, r),
+        report_reporters::phone_index.eq(v.blind_phone(&r.phone)),
+        report_reporters::cccd_index.eq(v.blind_cccd(&r.cccd)),
+    )
+}
+
+/// Inserts a new report and its reporter (sealed); its search text is written with its
+/// tracking code ([`set_code`]).
+pub fn insert(
+    conn: &mut DbConn,
+    v: &Vault,
+    row: &ReportRow,
+    reporter: &ReporterRow,
+) -> QueryResult<()> {
     diesel::insert_into(reports::table)
         .values(row.clone())
         .execute(conn)?;
     diesel::insert_into(report_reporters::table)
-        .values(reporter)
+        .values(stored_reporter(v, reporter))
         .execute(conn)?;
     Ok(())
 }
@@ -63,12 +86,15 @@ pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<ReportR
         .optional()
 }
 
-pub fn reporter(conn: &mut DbConn, report_id: &str) -> QueryResult<Option<ReporterRow>> {
+/// The reporter of a report, in clear.
+pub fn reporter(conn: &mut DbConn, v: &Vault, report_id: &str) -> QueryResult<Option<ReporterRow>> {
     report_reporters::table
         .find(report_id)
         .select(ReporterRow::as_select())
         .first(conn)
-        .optional()
+        .optional()?
+        .map(|r| open_reporter(v, r))
+        .transpose()
 }
 
 /// Applies changes if the report is still at `expected_version`; bumps the version. Returns
@@ -128,11 +154,15 @@ pub fn insert_idempotency(conn: &mut DbConn, row: &IdempotencyRow) -> QueryResul
         Err(e) => Err(e),
     }
 }
-pub fn reporters_in(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<ReporterRow>> {
+/// The reporters of these reports, in clear.
+pub fn reporters_in(conn: &mut DbConn, v: &Vault, ids: &[String]) -> QueryResult<Vec<ReporterRow>> {
     report_reporters::table
         .filter(report_reporters::report_id.eq_any(ids.to_vec()))
         .select(ReporterRow::as_select())
-        .load(conn)
+        .load(conn)?
+        .into_iter()
+        .map(|r| open_reporter(v, r))
+        .collect()
 }
 
 /// Records the processing time of a report at its publication.
@@ -178,8 +208,8 @@ pub struct Copies<'a> {
 }
 
 /// Inserts copies with multi-row inserts, sent to the backend's own connection (the two-backend
-/// connection cannot build them).
-pub fn insert_copies(conn: &mut DbConn, c: &Copies<'_>) -> QueryResult<()> {
+/// connection cannot build them); the reporters sealed.
+pub fn insert_copies(conn: &mut DbConn, v: &Vault, c: &Copies<'_>) -> QueryResult<()> {
     macro_rules! insert_all {
         ($table:expr, $rows:expr) => {
             for ch in $rows.chunks(200) {
@@ -206,7 +236,8 @@ pub fn insert_copies(conn: &mut DbConn, c: &Copies<'_>) -> QueryResult<()> {
         })
         .collect();
     insert_all!(reports::table, c.reports);
-    insert_all!(report_reporters::table, c.reporters);
+    let reporters: Vec<_> = c.reporters.iter().map(|r| stored_reporter(v, r)).collect();
+    insert_all!(report_reporters::table, reporters);
     insert_all!(assignments::table, c.assignments);
     insert_all!(clocks::table, c.clocks);
     insert_all!(extensions::table, c.extensions);

@@ -158,7 +158,7 @@ pub fn receive(st: &Context, call: NewCall) -> AppResult<(CallMeta, bool)> {
     let caller = normalize_phone(caller).unwrap_or_else(|| caller.to_string());
     let mut conn = st.pool.get()?;
     if let Some(sid) = &call.switchboard_id
-        && let Some(c) = repo::channels::call_by_switchboard_id(&mut conn, sid.trim())?
+        && let Some(c) = repo::channels::call_by_switchboard_id(&mut conn, &st.vault, sid.trim())?
     {
         return Ok((c, true));
     }
@@ -210,18 +210,20 @@ pub fn receive(st: &Context, call: NewCall) -> AppResult<(CallMeta, bool)> {
         decided_at: None,
         version: 0,
     };
-    match write_tx(&mut conn, |c| repo::channels::insert_call(c, &row)) {
+    match write_tx(&mut conn, |c| {
+        repo::channels::insert_call(c, &st.vault, &row)
+    }) {
         Ok(()) => {}
         Err(e) if repo::channels::is_duplicate(&e) => {
             // The same call, posted twice at once: the first one stands.
             let sid = row.switchboard_id.as_deref().unwrap_or_default();
-            let c = repo::channels::call_by_switchboard_id(&mut conn, sid)?
+            let c = repo::channels::call_by_switchboard_id(&mut conn, &st.vault, sid)?
                 .ok_or_else(|| AppError::internal("call vanished"))?;
             return Ok((c, true));
         }
         Err(e) => return Err(e.into()),
     }
-    let c = repo::channels::call(&mut conn, &row.id)?.ok_or_else(not_found)?;
+    let c = repo::channels::call(&mut conn, &st.vault, &row.id)?.ok_or_else(not_found)?;
     Ok((c, false))
 }
 
@@ -254,7 +256,9 @@ pub fn list(
         due_by: (q.status.as_deref() == Some(status::QUEUED) && !q.waiting).then_some(now),
     };
     let mut conn = st.pool.get()?;
-    Ok(repo::channels::call_list(&mut conn, &f, limit, offset)?)
+    Ok(repo::channels::call_list(
+        &mut conn, &st.vault, &f, limit, offset,
+    )?)
 }
 
 /// A call, and the reports its caller made before (newest first, at most 20).
@@ -264,14 +268,14 @@ pub fn get(
     id: &str,
 ) -> AppResult<(CallMeta, Vec<ReportRow>)> {
     let mut conn = st.pool.get()?;
-    let c = repo::channels::call(&mut conn, id)?.ok_or_else(not_found)?;
-    let reports = reports_of(&mut conn, &c.caller)?;
+    let c = repo::channels::call(&mut conn, &st.vault, id)?.ok_or_else(not_found)?;
+    let reports = reports_of(st, &mut conn, &c.caller)?;
     Ok((c, reports))
 }
 
-fn reports_of(conn: &mut DbConn, phone: &str) -> AppResult<Vec<ReportRow>> {
+fn reports_of(st: &Context, conn: &mut DbConn, phone: &str) -> AppResult<Vec<ReportRow>> {
     let mut out = Vec::new();
-    for id in repo::channels::reports_of_phone(conn, phone, 20)? {
+    for id in repo::channels::reports_of_phone(conn, &st.vault, phone, 20)? {
         if let Some(r) = repo::reports::find(conn, &id)? {
             out.push(r);
         }
@@ -296,7 +300,7 @@ pub fn reports_by_phone(
         ));
     };
     let mut conn = st.pool.get()?;
-    reports_of(&mut conn, &phone)
+    reports_of(st, &mut conn, &phone)
 }
 
 /// The call and a reader of its recording (operators).
@@ -306,7 +310,7 @@ pub fn recording(
     id: &str,
 ) -> AppResult<(CallMeta, crate::service::objects::Stored)> {
     let mut conn = st.pool.get()?;
-    let c = repo::channels::call(&mut conn, id)?.ok_or_else(not_found)?;
+    let c = repo::channels::call(&mut conn, &st.vault, id)?.ok_or_else(not_found)?;
     let (Some(sha), Some(size)) = (c.recording_sha256.clone(), c.recording_size) else {
         return Err(AppError::not_found("bản ghi âm", "Recording"));
     };

@@ -53,7 +53,7 @@ pub fn claim(st: &Context, who: &Require<Operator>, id: &str) -> AppResult<CallM
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| {
-        let call = repo::channels::call(c, id)?.ok_or_else(not_found)?;
+        let call = repo::channels::call(c, &st.vault, id)?.ok_or_else(not_found)?;
         open(&call, &who.user_id)?;
         if call.claimed_by.is_some() {
             return Ok(call);
@@ -71,7 +71,7 @@ pub fn claim(st: &Context, who: &Require<Operator>, id: &str) -> AppResult<CallM
         if !ok {
             return Err(changed());
         }
-        repo::channels::call(c, id)?.ok_or_else(not_found)
+        repo::channels::call(c, &st.vault, id)?.ok_or_else(not_found)
     })
 }
 
@@ -86,7 +86,7 @@ pub fn convert(
     mut input: NewReport,
 ) -> AppResult<Submitted> {
     let mut conn = st.pool.get()?;
-    let call = repo::channels::call(&mut conn, id)?.ok_or_else(not_found)?;
+    let call = repo::channels::call(&mut conn, &st.vault, id)?.ok_or_else(not_found)?;
     open(&call, &who.user_id)?;
     let recording = super::recording_blob(st, &mut conn, &call)?;
     drop(conn);
@@ -154,7 +154,7 @@ pub fn attach(
     input: AttachCall,
 ) -> AppResult<CallMeta> {
     let mut conn = st.pool.get()?;
-    let call = repo::channels::call(&mut conn, id)?.ok_or_else(not_found)?;
+    let call = repo::channels::call(&mut conn, &st.vault, id)?.ok_or_else(not_found)?;
     if !matches!(
         call.status.as_str(),
         status::QUEUED | status::LOGGED | status::FORWARDED
@@ -206,7 +206,7 @@ pub fn attach(
             files::attach_in(ctx, c, &r, AttachmentKind::CallRecording, t, &name, blob)?;
         }
         ctx.save(c, &r, ReportChanges::default())?;
-        repo::channels::call(c, &call.id)?.ok_or_else(not_found)
+        repo::channels::call(c, &st.vault, &call.id)?.ok_or_else(not_found)
     })
 }
 
@@ -235,7 +235,7 @@ pub fn forward(
     let now = st.clock.now();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| {
-        let call = repo::channels::call(c, id)?.ok_or_else(not_found)?;
+        let call = repo::channels::call(c, &st.vault, id)?.ok_or_else(not_found)?;
         open(&call, &who.user_id)?;
         crate::service::reports::actions::check_agency(c, &input.agency_id, "agency_id", now)?;
         let ok = repo::channels::update_call(
@@ -255,6 +255,6 @@ pub fn forward(
         if !ok {
             return Err(changed());
         }
-        repo::channels::call(c, id)?.ok_or_else(not_found)
+        repo::channels::call(c, &st.vault, id)?.ok_or_else(not_found)
     })
 }

@@ -55,7 +55,7 @@ pub fn ingest(st: &Context, raw: Vec<u8>, source: &str) -> AppResult<Ingested> {
     let now = st.clock.now();
     let sha256 = crate::service::objects::sha256_of(&raw);
     let mut conn = st.pool.get()?;
-    if let Some(m) = repo::channels::mail_by_sha256(&mut conn, &sha256)? {
+    if let Some(m) = repo::channels::mail_by_sha256(&mut conn, &st.vault, &sha256)? {
         return Ok(Ingested {
             mail: m,
             duplicate: true,
@@ -108,7 +108,7 @@ pub fn ingest(st: &Context, raw: Vec<u8>, source: &str) -> AppResult<Ingested> {
                 row.reason = Some(why.into());
             } else if let Some(r) = answered_report(&mut conn, st, p)? {
                 // A reply to a report: only its reporter's own address may act on it.
-                let sender = repo::reports::reporter(&mut conn, &r.id)?
+                let sender = repo::reports::reporter(&mut conn, &st.vault, &r.id)?
                     .and_then(|i| i.email)
                     .map(|e| e.trim().to_lowercase());
                 if sender.is_some() && sender == p.from_address {
@@ -122,12 +122,14 @@ pub fn ingest(st: &Context, raw: Vec<u8>, source: &str) -> AppResult<Ingested> {
     // The bytes are stored before the row that names them.
     st.objects.put(&raw)?;
     drop(raw);
-    let stored = write_tx(&mut conn, |c| repo::channels::insert_mail(c, &row));
+    let stored = write_tx(&mut conn, |c| {
+        repo::channels::insert_mail(c, &st.vault, &row)
+    });
     match stored {
         Ok(()) => {}
         Err(e) if repo::channels::is_duplicate(&e) => {
             // The same bytes, posted twice at once: the first one stands.
-            let m = repo::channels::mail_by_sha256(&mut conn, &sha256)?
+            let m = repo::channels::mail_by_sha256(&mut conn, &st.vault, &sha256)?
                 .ok_or_else(|| AppError::internal("message vanished"))?;
             return Ok(Ingested {
                 mail: m,
@@ -141,7 +143,7 @@ pub fn ingest(st: &Context, raw: Vec<u8>, source: &str) -> AppResult<Ingested> {
         take_reply(st, &row, p, r)?;
     }
     let mut conn = st.pool.get()?;
-    let mail = repo::channels::mail(&mut conn, &row.id)?.ok_or_else(not_found)?;
+    let mail = repo::channels::mail(&mut conn, &st.vault, &row.id)?.ok_or_else(not_found)?;
     Ok(Ingested {
         mail,
         duplicate: false,
@@ -185,7 +187,7 @@ fn answered_report(c: &mut DbConn, st: &Context, p: &Parsed) -> AppResult<Option
         }
         let report_id = match local.strip_prefix("paht.") {
             Some(report_id) => Some(report_id.to_string()),
-            None => repo::outbox::find(c, local)?.and_then(|m| m.report_id),
+            None => repo::outbox::find(c, &st.vault, local)?.and_then(|m| m.report_id),
         };
         if let Some(id) = report_id
             && let Some(r) = repo::reports::find(c, &id)?

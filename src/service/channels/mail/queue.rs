@@ -31,7 +31,7 @@ pub fn list(
 ) -> AppResult<(Vec<MailMeta>, i64)> {
     let mut conn = st.pool.get()?;
     Ok(repo::channels::mail_list(
-        &mut conn, status, report_id, limit, offset,
+        &mut conn, &st.vault, status, report_id, limit, offset,
     )?)
 }
 
@@ -42,7 +42,7 @@ pub fn get(
     id: &str,
 ) -> AppResult<(MailMeta, Vec<FileView>)> {
     let mut conn = st.pool.get()?;
-    let m = repo::channels::mail(&mut conn, id)?.ok_or_else(not_found)?;
+    let m = repo::channels::mail(&mut conn, &st.vault, id)?.ok_or_else(not_found)?;
     let files = if m.status == status::UNREADABLE {
         Vec::new()
     } else {
@@ -61,7 +61,7 @@ pub fn raw(
     id: &str,
 ) -> AppResult<crate::service::objects::Stored> {
     let mut conn = st.pool.get()?;
-    let m = repo::channels::mail(&mut conn, id)?.ok_or_else(not_found)?;
+    let m = repo::channels::mail(&mut conn, &st.vault, id)?.ok_or_else(not_found)?;
     let (sha, inline) = repo::channels::mail_raw(&mut conn, id)?.ok_or_else(not_found)?;
     Ok(crate::service::objects::Stored::new(
         &st.objects,
@@ -109,7 +109,7 @@ pub fn claim(st: &Context, who: &Require<Operator>, id: &str) -> AppResult<MailM
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| {
-        let m = repo::channels::mail(c, id)?.ok_or_else(not_found)?;
+        let m = repo::channels::mail(c, &st.vault, id)?.ok_or_else(not_found)?;
         open_states(&m)?;
         match claim_of(m.claimed_by.as_deref(), &who.user_id) {
             Claim::Mine => return Ok(m),
@@ -129,7 +129,7 @@ pub fn claim(st: &Context, who: &Require<Operator>, id: &str) -> AppResult<MailM
         if !ok {
             return Err(changed());
         }
-        repo::channels::mail(c, id)?.ok_or_else(not_found)
+        repo::channels::mail(c, &st.vault, id)?.ok_or_else(not_found)
     })
 }
 
@@ -146,7 +146,7 @@ pub fn convert(
     mut input: NewReport,
 ) -> AppResult<Submitted> {
     let mut conn = st.pool.get()?;
-    let m = repo::channels::mail(&mut conn, id)?.ok_or_else(not_found)?;
+    let m = repo::channels::mail(&mut conn, &st.vault, id)?.ok_or_else(not_found)?;
     open_states(&m)?;
     if let Claim::Theirs = claim_of(m.claimed_by.as_deref(), &who.user_id) {
         return Err(already_claimed());
@@ -231,7 +231,7 @@ pub fn refuse(
     let reason = input.reason.trim().to_string();
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| {
-        let m = repo::channels::mail(c, id)?.ok_or_else(not_found)?;
+        let m = repo::channels::mail(c, &st.vault, id)?.ok_or_else(not_found)?;
         open_states(&m)?;
         if let Claim::Theirs = claim_of(m.claimed_by.as_deref(), &who.user_id) {
             return Err(already_claimed());
@@ -273,6 +273,7 @@ pub fn refuse(
             let render = |t: &str| crate::service::notify::templates::render(t, &vars);
             repo::outbox::insert(
                 c,
+                &st.vault,
                 &OutboxRow::pending(
                     new_id(),
                     "mail_refused",
@@ -289,7 +290,7 @@ pub fn refuse(
                 ),
             )?;
         }
-        repo::channels::mail(c, id)?.ok_or_else(not_found)
+        repo::channels::mail(c, &st.vault, id)?.ok_or_else(not_found)
     })
     .inspect(|_| st.outbox_wake.wake())
 }

@@ -190,7 +190,9 @@ pub fn submit_from(
             }
             let r = repo::reports::find(c, &prev.report_id)?
                 .ok_or_else(crate::service::reports::report_not_found)?;
-            return Ok(Submitted::Replayed(Box::new(details(c, who, r, now)?)));
+            return Ok(Submitted::Replayed(Box::new(details(
+                c, &st.vault, who, r, now,
+            )?)));
         }
         let nowv = now.naive_utc();
         let id = new_id();
@@ -248,7 +250,7 @@ pub fn submit_from(
         };
         // Every row of a new report is known here: it is written without reading anything
         // back (its deadline, its first event and its statistics facts are computed).
-        repo::reports::insert(c, &row, &rep)?;
+        repo::reports::insert(c, &st.vault, &row, &rep)?;
         repo::reports::insert_clock(c, &clock)?;
         let mut submitted = ctx.event_row(
             &row,
@@ -312,7 +314,7 @@ pub fn submit_from(
         };
         let mut view = match new_report_view(viewer, &row, &rep, &clock, now) {
             Some(v) => v,
-            None => details(c, viewer, row, now)?,
+            None => details(c, &st.vault, viewer, row, now)?,
         };
         view.follow_up_token = Some(token);
         Ok(Submitted::Created(Box::new(view)))
@@ -331,7 +333,7 @@ pub fn submit_from(
             let r = repo::reports::find(&mut conn, &prev.report_id)?
                 .ok_or_else(crate::service::reports::report_not_found)?;
             Ok(Submitted::Replayed(Box::new(details(
-                &mut conn, who, r, now,
+                &mut conn, &st.vault, who, r, now,
             )?)))
         }
     }
