@@ -120,12 +120,7 @@ impl AppState {
         // Statistics counters of reports that predate them are built once.
         crate::service::stat_counts::ensure_built(&mut conn, now)?;
         // Identities stored before encryption are sealed before the service answers.
-        report.identities_sealed = crate::service::privacy::reseal(
-            &mut conn,
-            &state.vault,
-            crate::db::repo::identity::Pass::Upgrade,
-            500,
-        )?;
+        report.identities_sealed = crate::service::privacy::upgrade(&mut conn, &state.vault, now)?;
         // Search texts of reports that predate them are written once.
         crate::service::reports::search::ensure_search_texts(&mut conn, now)?;
         let admin = bootstrap::ensure_admin(&state, &mut conn)?;

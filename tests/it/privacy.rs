@@ -191,6 +191,9 @@ async fn an_upgrade_seals_what_was_in_clear_and_a_rotation_retires_the_old_key()
         ))
         .execute(&mut *c)
         .unwrap();
+        diesel::sql_query("DELETE FROM seed_runs WHERE name = 'identities-sealed'")
+            .execute(&mut *c)
+            .unwrap();
     }
     // The next start seals it.
     let upgraded = w.t.replica().await;

@@ -16,6 +16,26 @@ pub struct Resealed {
     pub outbox: usize,
 }
 
+/// The mark of a database whose identities were all sealed once: every later write seals.
+const SEALED_MARK: &str = "identities-sealed";
+
+/// Seals what an earlier version stored in clear, once per database (a full pass, then a mark
+/// in `seed_runs`, so later starts cost nothing). Rows a replica of an earlier version writes
+/// during a rolling upgrade are sealed by `paht rotate-keys`, which takes clear values too.
+pub fn upgrade(conn: &mut DbConn, v: &Vault, now: chrono::NaiveDateTime) -> AppResult<Resealed> {
+    if crate::db::seed::has_run(conn, SEALED_MARK)? {
+        return Ok(Resealed::default());
+    }
+    let done = reseal(conn, v, Pass::Upgrade, 500)?;
+    // One statement (its own transaction): a replica that marked it first makes it a
+    // duplicate, which is the same outcome.
+    match crate::db::seed::record_run(conn, SEALED_MARK, now) {
+        Err(e) if crate::db::repo::channels::is_duplicate(&e) => {}
+        other => other?,
+    }
+    Ok(done)
+}
+
 type Step = fn(&mut DbConn, &Vault, Pass, &str, i64) -> diesel::QueryResult<Batch>;
 
 /// Seals, batch by batch (one transaction each), every identity a pass takes: in clear
