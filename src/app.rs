@@ -121,6 +121,13 @@ impl AppState {
         crate::service::stat_counts::ensure_built(&mut conn, now)?;
         // Identities stored before encryption are sealed before the service answers.
         report.identities_sealed = crate::service::privacy::upgrade(&mut conn, &state.vault, now)?;
+        if let Err(e) = db::repo::identity::newest_opens(&mut conn, &state.vault)? {
+            return Err(AppError::internal(format!(
+                "the identity keys do not open what the database holds ({}): restore \
+                 PAHT_DATA_KEYS, or the data folder's data-keys file",
+                e.0
+            )));
+        }
         // Search texts of reports that predate them are written once.
         crate::service::reports::search::ensure_search_texts(&mut conn, now)?;
         let admin = bootstrap::ensure_admin(&state, &mut conn)?;

@@ -7,20 +7,43 @@ use std::sync::Arc;
 use crate::app::AppState;
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::db::repo::identity::Pass;
+use crate::error::{AppError, AppResult};
+
+/// Starts the state, runs a resumable job and prints its outcome; a stop (an error) tells the
+/// operator to run the command again.
+fn run<T>(
+    config: Config,
+    job: impl FnOnce(&AppState) -> AppResult<T>,
+    done: impl FnOnce(T) -> ExitCode,
+) -> ExitCode {
+    let cause = |e: &AppError| e.cause.clone().unwrap_or_else(|| e.to_string());
+    let state = match AppState::init(config, Arc::new(SystemClock)) {
+        Ok((state, _)) => state,
+        Err(e) => {
+            eprintln!("paht: {}", cause(&e));
+            return ExitCode::FAILURE;
+        }
+    };
+    match job(&state) {
+        Ok(out) => done(out),
+        Err(e) => {
+            eprintln!("paht: stopped ({}); run it again to go on", cause(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// `paht move-files`: moves the files kept in the database (written before the object store)
 /// to the store, printing what it moved. Resumable: run it again after a stop.
 pub fn move_files(config: Config, batch: i64) -> ExitCode {
-    let (state, _) = match AppState::init(config, Arc::new(SystemClock)) {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("paht: {}", e.cause.as_deref().unwrap_or(&e.to_string()));
-            return ExitCode::FAILURE;
-        }
-    };
-    eprintln!("moving files to {}", state.ctx.objects.location);
-    match crate::service::objects::move_out::run(&state.ctx, batch, usize::MAX) {
-        Ok(m) => {
+    run(
+        config,
+        |state| {
+            eprintln!("moving files to {}", state.ctx.objects.location);
+            crate::service::objects::move_out::run(&state.ctx, batch, usize::MAX)
+        },
+        |m| {
             println!(
                 "moved {} attachments, {} recordings, {} e-mails ({} bytes); {} damaged left in the database",
                 m.attachments, m.recordings, m.mails, m.bytes, m.damaged
@@ -30,52 +53,28 @@ pub fn move_files(config: Config, batch: i64) -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
-        }
-        Err(e) => {
-            eprintln!(
-                "paht: stopped ({}); run it again to go on",
-                e.cause.as_deref().unwrap_or(&e.to_string())
-            );
-            ExitCode::FAILURE
-        }
-    }
+        },
+    )
 }
 
 /// `paht rotate-keys`: seals every identity under the current key (the first of
 /// `PAHT_DATA_KEYS`), so the older keys can then be removed. Resumable.
 pub fn rotate_keys(config: Config, batch: i64) -> ExitCode {
-    let (state, _) = match AppState::init(config, Arc::new(SystemClock)) {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("paht: {}", e.cause.as_deref().unwrap_or(&e.to_string()));
-            return ExitCode::FAILURE;
-        }
-    };
-    let Ok(mut conn) = state.ctx.pool.get() else {
-        eprintln!("paht: the database is unreachable");
-        return ExitCode::FAILURE;
-    };
-    let current = state.ctx.vault.current_key().to_string();
-    eprintln!("sealing every identity under key {current}");
-    match crate::service::privacy::reseal(
-        &mut conn,
-        &state.ctx.vault,
-        crate::db::repo::identity::Pass::Rotate,
-        batch,
-    ) {
-        Ok(r) => {
+    run(
+        config,
+        |state| {
+            let current = state.ctx.vault.current_key().to_string();
+            eprintln!("sealing every identity under key {current}");
+            let mut conn = state.ctx.pool.get()?;
+            crate::service::privacy::reseal(&mut conn, &state.ctx.vault, Pass::Rotate, batch)
+                .map(|r| (current, r))
+        },
+        |(current, r)| {
             println!(
                 "re-sealed {} reporters, {} e-mails, {} calls, {} messages to send under key {current}; the older keys may now be removed",
                 r.reporters, r.mails, r.calls, r.outbox
             );
             ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!(
-                "paht: stopped ({}); run it again to go on",
-                e.cause.as_deref().unwrap_or(&e.to_string())
-            );
-            ExitCode::FAILURE
-        }
-    }
+        },
+    )
 }

@@ -220,7 +220,7 @@ async fn an_admin_loads_a_later_unit_list_without_a_release() {
     std::fs::write(&file, lines.join("\n")).unwrap();
     let (ok, out, err) = paht(
         &url,
-        dir.path(),
+        &w.t.state.config.data_dir,
         &[
             "admin",
             "import-units",
@@ -255,7 +255,7 @@ async fn an_admin_loads_a_later_unit_list_without_a_release() {
     .unwrap();
     let (ok, _, err) = paht(
         &url,
-        dir.path(),
+        &w.t.state.config.data_dir,
         &[
             "admin",
             "import-units",
@@ -274,7 +274,7 @@ async fn an_admin_loads_a_later_unit_list_without_a_release() {
     .unwrap();
     let (ok, _, err) = paht(
         &url,
-        dir.path(),
+        &w.t.state.config.data_dir,
         &[
             "admin",
             "import-units",
@@ -298,11 +298,10 @@ async fn an_admin_loads_a_later_unit_list_without_a_release() {
 #[actix_web::test]
 async fn a_lost_admin_password_is_reset_from_the_command_line() {
     let t = TestApp::new().await;
-    let dir = tempfile::tempdir().unwrap();
     let old = t.admin().await;
     let (ok, out, err) = paht(
         &database_url(&t),
-        dir.path(),
+        &t.state.config.data_dir,
         &["admin", "reset-password"],
         &[],
     );
@@ -324,7 +323,7 @@ async fn a_lost_admin_password_is_reset_from_the_command_line() {
         .problem(401, "session_ended");
     let (ok, _, err) = paht(
         &database_url(&t),
-        dir.path(),
+        &t.state.config.data_dir,
         &["admin", "reset-password", "nobody"],
         &[],
     );

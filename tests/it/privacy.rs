@@ -90,12 +90,7 @@ async fn identities_are_sealed_and_still_found_by_phone() {
     // The app: submitted, dispatched, answered, published; the answer goes by e-mail.
     let r = w.post(&w.citizen, "/api/v1/reports", secret_body()).await;
     let id = r["id"].as_str().unwrap().to_string();
-    w.accept(&id).await;
-    let a = w.dispatch(&id, &w.gtvt).await;
-    w.take(&w.staff, &a).await;
-    w.answer(&w.staff, &a).await;
-    w.approve(&w.leader, &a).await;
-    w.publish(&id).await;
+    w.carried_to_publication(&id).await;
     // The hotline: a call from the same number becomes a report.
     let call = crate::intake::calls::call(
         &w,
@@ -246,6 +241,19 @@ async fn an_upgrade_seals_what_was_in_clear_and_a_rotation_retires_the_old_key()
     .unwrap();
     assert_eq!(again, Default::default(), "nothing left under the old key");
     assert!(stored(&rotated).0.starts_with("pd1:k9:"));
+    // Keys that do not open what is stored (a lost key file, a wrong setting) stop the start.
+    let mut wrong = (*w.t.state.config).clone();
+    wrong.data_keys.keys = vec![("zz".into(), vec![1; 32])];
+    let refused = paht::app::AppState::init(wrong, w.t.clock.clone())
+        .err()
+        .expect("a start with the wrong keys is refused");
+    assert!(
+        refused
+            .cause
+            .as_deref()
+            .is_some_and(|c| c.contains("do not open")),
+        "{refused:?}"
+    );
     let mut only_new = rotated_keys.clone();
     only_new.keys.truncate(1);
     let after = w.t.replica_with(|c| c.data_keys = only_new).await;

@@ -212,6 +212,16 @@ impl World {
         id
     }
 
+    /// A submitted report accepted, dispatched to SGTVT, answered, approved and published.
+    pub async fn carried_to_publication(&self, id: &str) {
+        self.accept(id).await;
+        let a = self.dispatch(id, &self.gtvt).await;
+        self.take(&self.staff, &a).await;
+        self.answer(&self.staff, &a).await;
+        self.approve(&self.leader, &a).await;
+        self.publish(id).await;
+    }
+
     /// Published; returns the report id.
     pub async fn published(&self) -> String {
         let id = self.approved().await;

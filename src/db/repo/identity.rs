@@ -7,6 +7,7 @@ use diesel::result::Error;
 use diesel::sql_types::Bool;
 
 use crate::db::DbConn;
+use crate::db::schema::report_reporters;
 
 use crate::db::models::{CallMeta, CallRow, MailMeta, MailRow, OutboxRow, ReporterRow};
 use crate::db::vault::{Field, Unopenable, Vault};
@@ -61,6 +62,22 @@ pub fn seal_reporter(v: &Vault, r: &ReporterRow) -> ReporterRow {
     }
 }
 
+/// The reporter's row as stored: sealed, with the blind indexes of its phone and identity
+/// number (for an insert or an update).
+pub type StoredReporter = (
+    ReporterRow,
+    diesel::dsl::Eq<report_reporters::phone_index, String>,
+    diesel::dsl::Eq<report_reporters::cccd_index, String>,
+);
+
+pub fn stored_reporter(v: &Vault, r: &ReporterRow) -> StoredReporter {
+    (
+        seal_reporter(v, r),
+        report_reporters::phone_index.eq(v.blind_phone(&r.phone)),
+        report_reporters::cccd_index.eq(v.blind_cccd(&r.cccd)),
+    )
+}
+
 /// The reporter in clear.
 pub fn open_reporter(v: &Vault, r: ReporterRow) -> Result<ReporterRow, Error> {
     let id = &r.report_id;
@@ -83,22 +100,36 @@ pub fn open_reporter(v: &Vault, r: ReporterRow) -> Result<ReporterRow, Error> {
     })
 }
 
-/// Whether any identity column of a stored reporter is in clear or under an older key.
-pub fn reporter_stale(v: &Vault, r: &ReporterRow) -> bool {
-    [&r.full_name, &r.contact_address, &r.cccd, &r.phone]
-        .into_iter()
-        .chain(r.email.as_ref())
-        .chain(r.organization.as_ref())
-        .any(|s| v.stale(s))
+/// A message's sender (address, name) and text, sealed.
+type MailFields = (Option<String>, Option<String>, String);
+
+fn seal_mail_fields(
+    v: &Vault,
+    id: &str,
+    from_address: Option<&str>,
+    from_name: Option<&str>,
+    body: &str,
+) -> MailFields {
+    (
+        from_address.map(|s| v.seal(MAIL_FROM, id, s)),
+        from_name.map(|s| v.seal(MAIL_NAME, id, s)),
+        v.seal(MAIL_BODY, id, body),
+    )
 }
 
 /// A message as stored: its sender and text sealed.
 pub fn seal_mail(v: &Vault, m: &MailRow) -> MailRow {
-    let id = &m.id;
+    let (from_address, from_name, body_text) = seal_mail_fields(
+        v,
+        &m.id,
+        m.from_address.as_deref(),
+        m.from_name.as_deref(),
+        &m.body_text,
+    );
     MailRow {
-        from_address: m.from_address.as_deref().map(|s| v.seal(MAIL_FROM, id, s)),
-        from_name: m.from_name.as_deref().map(|s| v.seal(MAIL_NAME, id, s)),
-        body_text: v.seal(MAIL_BODY, id, &m.body_text),
+        from_address,
+        from_name,
+        body_text,
         ..m.clone()
     }
 }
@@ -116,15 +147,6 @@ pub fn open_mail(v: &Vault, m: MailMeta) -> Result<MailMeta, Error> {
         body_text: v.open(MAIL_BODY, id, &m.body_text).map_err(unopenable)?,
         ..m
     })
-}
-
-/// Whether a stored message has a column in clear or under an older key.
-pub fn mail_stale(v: &Vault, m: &MailMeta) -> bool {
-    [&m.body_text]
-        .into_iter()
-        .chain(m.from_address.as_ref())
-        .chain(m.from_name.as_ref())
-        .any(|s| v.stale(s))
 }
 
 /// A call as stored: the caller's number sealed.
@@ -151,6 +173,22 @@ pub enum Pass {
     Rotate,
 }
 
+/// Whether the vault opens the newest sealed identity: keys lost or replaced (a data folder
+/// restored without its `data-keys`, a wrong `PAHT_DATA_KEYS`) show at start, not at the first
+/// read of a report.
+pub fn newest_opens(conn: &mut DbConn, v: &Vault) -> QueryResult<Result<(), Unopenable>> {
+    let newest: Option<ReporterRow> = report_reporters::table
+        .filter(report_reporters::phone.like(format!("{}%", v.sealed_prefix(false))))
+        .order(report_reporters::report_id.desc())
+        .select(ReporterRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(match newest {
+        Some(r) => v.open(REPORTER_PHONE, &r.report_id, &r.phone).map(|_| ()),
+        None => Ok(()),
+    })
+}
+
 /// What one batch of a pass saw: rows re-sealed, and the last row id (the next batch starts
 /// after it; `None`: the table is done).
 #[derive(Debug, Default, Clone)]
@@ -159,14 +197,25 @@ pub struct Batch {
     pub last: Option<String>,
 }
 
-/// The SQL condition "this column holds a value the pass must seal" (the key id is checked by
-/// the configuration: `a-z0-9-` only).
-fn stale_sql(column: &str, v: &Vault, pass: Pass) -> String {
-    let pattern = match pass {
-        Pass::Upgrade => "pd1:%".to_string(),
-        Pass::Rotate => format!("pd1:{}:%", v.current_key()),
-    };
-    format!("(COALESCE({column}, '') <> '' AND {column} NOT LIKE '{pattern}')")
+impl Batch {
+    fn of<T>(rows: &[T], id: impl Fn(&T) -> &String) -> Batch {
+        Batch {
+            sealed: 0,
+            last: rows.last().map(|r| id(r).clone()),
+        }
+    }
+}
+
+/// The SQL condition "one of these columns holds a value the pass must seal": in clear, or
+/// (a rotation) under another key than the current one. The key id is checked by the
+/// configuration (`a-z0-9-` only), so it may stand in the pattern.
+fn stale_sql(columns: &[&str], v: &Vault, pass: Pass) -> String {
+    let pattern = v.sealed_prefix(pass == Pass::Rotate);
+    let each: Vec<String> = columns
+        .iter()
+        .map(|c| format!("(COALESCE({c}, '') <> '' AND {c} NOT LIKE '{pattern}%')"))
+        .collect();
+    format!("({})", each.join(" OR "))
 }
 
 /// Re-seals a batch of reporters after `after`: each row is opened with whatever key sealed
@@ -180,15 +229,15 @@ pub fn reseal_reporters(
     limit: i64,
 ) -> QueryResult<Batch> {
     use crate::db::schema::report_reporters as rr;
-    let cond = format!(
-        "({} OR {} OR {} OR {} OR {} OR {} OR phone_index IS NULL)",
-        stale_sql("full_name", v, pass),
-        stale_sql("contact_address", v, pass),
-        stale_sql("cccd", v, pass),
-        stale_sql("phone", v, pass),
-        stale_sql("email", v, pass),
-        stale_sql("organization", v, pass),
-    );
+    let columns = [
+        "full_name",
+        "contact_address",
+        "cccd",
+        "phone",
+        "email",
+        "organization",
+    ];
+    let cond = format!("({} OR phone_index IS NULL)", stale_sql(&columns, v, pass));
     let rows: Vec<ReporterRow> = rr::table
         .filter(rr::report_id.gt(after))
         .filter(sql::<Bool>(&cond))
@@ -196,25 +245,17 @@ pub fn reseal_reporters(
         .limit(limit)
         .select(ReporterRow::as_select())
         .load(conn)?;
-    let mut out = Batch {
-        last: rows.last().map(|r| r.report_id.clone()),
-        ..Default::default()
-    };
+    let mut out = Batch::of(&rows, |r| &r.report_id);
     for old in rows {
         let clear = open_reporter(v, old.clone())?;
-        let n = diesel::update(
+        out.sealed += diesel::update(
             rr::table
                 .find(&old.report_id)
                 .filter(rr::full_name.eq(&old.full_name))
                 .filter(rr::phone.eq(&old.phone)),
         )
-        .set((
-            seal_reporter(v, &clear),
-            rr::phone_index.eq(v.blind_phone(&clear.phone)),
-            rr::cccd_index.eq(v.blind_cccd(&clear.cccd)),
-        ))
+        .set(stored_reporter(v, &clear))
         .execute(conn)?;
-        out.sealed += n;
     }
     Ok(out)
 }
@@ -228,12 +269,7 @@ pub fn reseal_mail(
     limit: i64,
 ) -> QueryResult<Batch> {
     use crate::db::schema::mail_messages as m;
-    let cond = format!(
-        "({} OR {} OR {})",
-        stale_sql("from_address", v, pass),
-        stale_sql("from_name", v, pass),
-        stale_sql("body_text", v, pass),
-    );
+    let cond = stale_sql(&["from_address", "from_name", "body_text"], v, pass);
     let rows: Vec<MailMeta> = m::table
         .filter(m::id.gt(after))
         .filter(sql::<Bool>(&cond))
@@ -241,29 +277,28 @@ pub fn reseal_mail(
         .limit(limit)
         .select(MailMeta::as_select())
         .load(conn)?;
-    let mut out = Batch {
-        last: rows.last().map(|r| r.id.clone()),
-        ..Default::default()
-    };
+    let mut out = Batch::of(&rows, |r| &r.id);
     for old in rows {
         let clear = open_mail(v, old.clone())?;
-        let id = &old.id;
-        let n = diesel::update(
+        let (from_address, from_name, body_text) = seal_mail_fields(
+            v,
+            &old.id,
+            clear.from_address.as_deref(),
+            clear.from_name.as_deref(),
+            &clear.body_text,
+        );
+        out.sealed += diesel::update(
             m::table
-                .find(id)
+                .find(&old.id)
                 .filter(m::body_text.eq(&old.body_text))
                 .filter(m::version.eq(old.version)),
         )
         .set((
-            m::from_address.eq(clear
-                .from_address
-                .as_deref()
-                .map(|s| v.seal(MAIL_FROM, id, s))),
-            m::from_name.eq(clear.from_name.as_deref().map(|s| v.seal(MAIL_NAME, id, s))),
-            m::body_text.eq(v.seal(MAIL_BODY, id, &clear.body_text)),
+            m::from_address.eq(from_address),
+            m::from_name.eq(from_name),
+            m::body_text.eq(body_text),
         ))
         .execute(conn)?;
-        out.sealed += n;
     }
     Ok(out)
 }
@@ -277,7 +312,10 @@ pub fn reseal_calls(
     limit: i64,
 ) -> QueryResult<Batch> {
     use crate::db::schema::calls as c;
-    let cond = format!("({} OR caller_index IS NULL)", stale_sql("caller", v, pass));
+    let cond = format!(
+        "({} OR caller_index IS NULL)",
+        stale_sql(&["caller"], v, pass)
+    );
     let rows: Vec<CallMeta> = c::table
         .filter(c::id.gt(after))
         .filter(sql::<Bool>(&cond))
@@ -285,19 +323,15 @@ pub fn reseal_calls(
         .limit(limit)
         .select(CallMeta::as_select())
         .load(conn)?;
-    let mut out = Batch {
-        last: rows.last().map(|r| r.id.clone()),
-        ..Default::default()
-    };
+    let mut out = Batch::of(&rows, |r| &r.id);
     for old in rows {
         let clear = open_call(v, old.clone())?;
-        let n = diesel::update(c::table.find(&old.id).filter(c::caller.eq(&old.caller)))
+        out.sealed += diesel::update(c::table.find(&old.id).filter(c::caller.eq(&old.caller)))
             .set((
                 c::caller.eq(v.seal(CALLER, &old.id, &clear.caller)),
                 c::caller_index.eq(v.blind_phone(&clear.caller)),
             ))
             .execute(conn)?;
-        out.sealed += n;
     }
     Ok(out)
 }
@@ -313,7 +347,7 @@ pub fn reseal_outbox(
     use crate::db::schema::outbox as o;
     let cond = format!(
         "(transport <> 'webhook' AND {})",
-        stale_sql("recipient", v, pass)
+        stale_sql(&["recipient"], v, pass)
     );
     let rows: Vec<OutboxRow> = o::table
         .filter(o::id.gt(after))
@@ -322,20 +356,16 @@ pub fn reseal_outbox(
         .limit(limit)
         .select(OutboxRow::as_select())
         .load(conn)?;
-    let mut out = Batch {
-        last: rows.last().map(|r| r.id.clone()),
-        ..Default::default()
-    };
+    let mut out = Batch::of(&rows, |r| &r.id);
     for old in rows {
-        let clear = open_recipient(v, old.clone())?;
-        let n = diesel::update(
+        let sealed = seal_recipient(v, &open_recipient(v, old.clone())?).recipient;
+        out.sealed += diesel::update(
             o::table
                 .find(&old.id)
                 .filter(o::recipient.eq(&old.recipient)),
         )
-        .set(o::recipient.eq(v.seal(RECIPIENT, &old.id, &clear.recipient)))
+        .set(o::recipient.eq(sealed))
         .execute(conn)?;
-        out.sealed += n;
     }
     Ok(out)
 }

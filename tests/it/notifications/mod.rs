@@ -335,12 +335,7 @@ async fn a_hotline_caller_hears_by_sms_and_a_confidential_answer_stays_out_of_it
         "no e-mail address, no e-mail"
     );
 
-    w.accept(&id).await;
-    let a = w.dispatch(&id, &w.gtvt).await;
-    w.take(&w.staff, &a).await;
-    w.answer(&w.staff, &a).await;
-    w.approve(&w.leader, &a).await;
-    w.publish(&id).await;
+    w.carried_to_publication(&id).await;
     deliver(&w);
     let sms = p.sms.hits();
     assert_eq!(sms.len(), 2);

@@ -24,25 +24,9 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::models::*;
-use crate::db::repo::identity::{open_reporter, seal_reporter};
+use crate::db::repo::identity::{open_reporter, stored_reporter};
 use crate::db::schema::*;
 use crate::db::vault::Vault;
-
-/// The reporter as stored: sealed, with the blind indexes of its phone and identity number.
-fn stored_reporter(
-    v: &Vault,
-    r: &ReporterRow,
-) -> (
-    ReporterRow,
-    diesel::dsl::Eq<report_reporters::phone_index, String>,
-    diesel::dsl::Eq<report_reporters::cccd_index, String>,
-) {
-    (
-        seal_reporter(v, r),
-        report_reporters::phone_index.eq(v.blind_phone(&r.phone)),
-        report_reporters::cccd_index.eq(v.blind_cccd(&r.cccd)),
-    )
-}
 
 /// Inserts a new report and its reporter (sealed); its search text is written with its
 /// tracking code ([`set_code`]).

@@ -245,13 +245,10 @@ pub fn list(
     offset: i64,
 ) -> AppResult<(Vec<CallMeta>, i64)> {
     let now = st.clock.now().naive_utc();
-    let caller = q
-        .caller
-        .as_deref()
-        .map(|c| normalize_phone(c).unwrap_or_else(|| c.trim().to_string()));
+    // The filter compares blind indexes, which normalise the number.
     let f = CallFilter {
         status: q.status.as_deref(),
-        caller: caller.as_deref(),
+        caller: q.caller.as_deref(),
         report_id: q.report_id.as_deref(),
         due_by: (q.status.as_deref() == Some(status::QUEUED) && !q.waiting).then_some(now),
     };
