@@ -362,6 +362,7 @@ fn main() -> ExitCode {
             emails = sealed.mails,
             calls = sealed.calls,
             messages = sealed.outbox,
+            requests = sealed.requests,
             "identities stored in clear were sealed"
         );
     }

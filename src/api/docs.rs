@@ -31,7 +31,8 @@ Authenticated operations take `Authorization: Bearer <access_token>` from `POST 
     crate::api::public::PublicOrder,
     crate::api::statistics::Format,
     crate::api::statistics::SeriesBucket,
-    crate::domain::periods::PeriodKind
+    crate::domain::periods::PeriodKind,
+    crate::domain::privacy::RequestStatus
 )))]
 struct Base;
 
@@ -110,6 +111,10 @@ fn add_problem(op: &mut Operation, status: &str) {
 const TAGS: &[(&str, &str)] = &[
     ("auth", "Sign-up, sign-in, token refresh and sign-out."),
     ("me", "The signed-in user's own account."),
+    (
+        "privacy",
+        "Personal data (Law 91/2025/QH15, Decree 356/2025/NĐ-CP; Art. 4.5): the consent wording, reporters' requests about their data, and the privacy officer's queue, exports, identity-read log, processing inventory and incident log.",
+    ),
     ("users", "Accounts, managed by admins."),
     (
         "agencies",

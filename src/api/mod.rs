@@ -25,6 +25,7 @@ pub mod open311;
 pub mod open311_clients;
 pub mod ops;
 pub mod outbox;
+pub mod privacy;
 pub mod public;
 pub mod recognitions;
 pub mod report_views;
@@ -178,6 +179,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(track::track_rating)
                 .service(track::reissue)
                 .service(track::revoke)
+                .service(privacy::consent_wording)
+                .service(privacy::create_mine)
+                .service(privacy::list_mine)
+                .service(privacy::export_mine)
+                .service(privacy::track_create)
+                .service(privacy::track_list)
+                .service(privacy::track_export)
+                .service(privacy::queue)
+                .service(privacy::get_request)
+                .service(privacy::decide)
+                .service(privacy::officer_export)
+                .service(privacy::identity_reads)
+                .service(privacy::inventory)
+                .service(privacy::record_incident)
+                .service(privacy::incidents)
+                .service(privacy::incident_notified)
+                .service(privacy::incident_affected)
                 .service(mailbox::ingest)
                 .service(mailbox::list)
                 .service(mailbox::get_one)

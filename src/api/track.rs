@@ -23,7 +23,7 @@ pub const HEADER: &str = "follow-up-token";
 
 /// The reporter behind the code and the header's token (401 otherwise, 429 for an address that
 /// showed too many wrong tokens).
-async fn follower(
+pub(crate) async fn follower(
     st: &Data<AppState>,
     req: &HttpRequest,
     code: String,
@@ -78,7 +78,7 @@ pub async fn track(
 }
 
 /// An answer opened by a secret: kept by no cache.
-fn unstored() -> actix_web::HttpResponseBuilder {
+pub(crate) fn unstored() -> actix_web::HttpResponseBuilder {
     let mut b = HttpResponse::Ok();
     b.insert_header(("Cache-Control", "no-store"))
         .insert_header(("Vary", HEADER));

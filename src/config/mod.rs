@@ -14,7 +14,7 @@ mod privacy;
 mod scale;
 pub use notify::NotifyConfig;
 use notify::notify_config;
-pub use privacy::DataKeys;
+pub use privacy::{DataKeys, Retention};
 pub use scale::StoreOptions;
 
 /// Which database a URL points to.
@@ -86,6 +86,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// Identity encryption and blind-index keys; empty: generated (SQLite only).
     pub data_keys: DataKeys,
+    /// How long each class of personal data is kept (`PAHT_RETENTION_*`).
+    pub retention: Retention,
     pub access_token_ttl: Duration,
     /// How long the account behind a token is remembered between requests (changes made in
     /// this process apply at once; this bounds changes made by another replica).
@@ -296,7 +298,7 @@ impl Config {
             object_store_options,
             database_read,
         } = scale::settings(vars, &get, &database, &mut errs);
-        let data_keys = privacy::settings(&get, &database, &mut errs);
+        let (data_keys, retention) = privacy::settings(&get, &database, &mut errs);
         let jwt_secret = get("PAHT_JWT_SECRET");
         if let Some(s) = &jwt_secret
             && s.len() < 32
@@ -389,6 +391,7 @@ impl Config {
             pool_timeout,
             jwt_secret,
             data_keys,
+            retention,
             access_token_ttl,
             session_cache_ttl,
             public_cache_ttl,

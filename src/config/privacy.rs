@@ -1,5 +1,6 @@
-//! The settings of personal-data protection: the keys that seal reporters' identities at rest
-//! and the blind-index key of the lookups by phone and identity number.
+//! The settings of personal-data protection: the keys that seal reporters' identities at rest,
+//! the blind-index key of the lookups by phone and identity number, and how long each class of
+//! personal data is kept.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -73,11 +74,75 @@ impl DataKeys {
     }
 }
 
+/// How long each class of personal data is kept, in days; `None` keeps it. The identity, the
+/// attachments and the report's own texts count from the day the report's handling ended
+/// (published, refused, forwarded, emergency handled); recordings from the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// `PAHT_RETENTION_IDENTITY_DAYS` (default 1826, five years).
+    pub identity_days: Option<u32>,
+    /// `PAHT_RETENTION_RECORDINGS_DAYS` (default 365).
+    pub recordings_days: Option<u32>,
+    /// `PAHT_RETENTION_ATTACHMENTS_DAYS` (default 1826).
+    pub attachments_days: Option<u32>,
+    /// `PAHT_RETENTION_REPORT_DAYS` (default: kept, `never`): the reporter's own words (title,
+    /// content, place) are blanked; the answer and the statistics stay.
+    pub report_days: Option<u32>,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            identity_days: Some(1826),
+            recordings_days: Some(365),
+            attachments_days: Some(1826),
+            report_days: None,
+        }
+    }
+}
+
+/// A number of days (1–36500), or `never`.
+fn days(
+    get: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    default: Option<u32>,
+    errs: &mut Vec<String>,
+) -> Option<u32> {
+    match get(name).as_deref().map(str::trim) {
+        None => default,
+        Some("never") => None,
+        Some(v) => match v.parse::<u32>() {
+            Ok(n) if (1..=36_500).contains(&n) => Some(n),
+            _ => {
+                errs.push(format!("{name}: a number of days (1–36500) or never"));
+                default
+            }
+        },
+    }
+}
+
 pub(super) fn settings(
     get: &dyn Fn(&str) -> Option<String>,
     database: &DatabaseUrl,
     errs: &mut Vec<String>,
-) -> DataKeys {
+) -> (DataKeys, Retention) {
+    let d = Retention::default();
+    let retention = Retention {
+        identity_days: days(get, "PAHT_RETENTION_IDENTITY_DAYS", d.identity_days, errs),
+        recordings_days: days(
+            get,
+            "PAHT_RETENTION_RECORDINGS_DAYS",
+            d.recordings_days,
+            errs,
+        ),
+        attachments_days: days(
+            get,
+            "PAHT_RETENTION_ATTACHMENTS_DAYS",
+            d.attachments_days,
+            errs,
+        ),
+        report_days: days(get, "PAHT_RETENTION_REPORT_DAYS", d.report_days, errs),
+    };
     let mut keys = DataKeys::default();
     match get("PAHT_DATA_KEYS").map(|raw| DataKeys::parse_keys(&raw)) {
         Some(Ok(k)) => keys.keys = k,
@@ -103,7 +168,7 @@ pub(super) fn settings(
             }
         }
     }
-    keys
+    (keys, retention)
 }
 
 #[cfg(test)]

@@ -129,6 +129,8 @@ pub(super) fn one_report(
             email: None,
             organization: None,
         },
+        consent_processing: Some(true),
+        consent_wording: None,
         consent_share_contact: rng.chance(50),
         consent_public_name: false,
         confidential: rng.chance(3),

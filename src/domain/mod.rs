@@ -8,6 +8,7 @@ pub mod directory;
 pub mod follow_up;
 pub mod mail;
 pub mod periods;
+pub mod privacy;
 pub mod report;
 pub mod roles;
 pub mod search;

@@ -21,10 +21,13 @@ pub enum Role {
     Province,
     /// The system's administrator (Art. 11, 16).
     Admin,
+    /// The IOC's personal-data officer: answers reporters' requests about their data and keeps
+    /// the records of processing (Law 91/2025/QH15).
+    PrivacyOfficer,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Citizen,
         Role::Operator,
         Role::AgencyStaff,
@@ -32,6 +35,7 @@ impl Role {
         Role::Supervisor,
         Role::Province,
         Role::Admin,
+        Role::PrivacyOfficer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +47,7 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Province => "province",
             Role::Admin => "admin",
+            Role::PrivacyOfficer => "privacy_officer",
         }
     }
 

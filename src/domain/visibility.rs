@@ -19,8 +19,19 @@ pub enum Identity {
 
 /// Art. 4.5, 15.6: the identity is for the IOC operators who verify it, the reporter, and the
 /// processing agency with consent; nobody else (the province and administrators included).
-pub fn identity_access(role: Role, is_reporter: bool, consent_share_contact: bool) -> Identity {
-    if is_reporter || role == Role::Operator {
+/// The privacy officer sees it to answer the reporter's requests. Once the reporter restricted
+/// its processing, only they and the privacy officer see it.
+pub fn identity_access(
+    role: Role,
+    is_reporter: bool,
+    consent_share_contact: bool,
+    restricted: bool,
+) -> Identity {
+    if is_reporter || role == Role::PrivacyOfficer {
+        Identity::Full
+    } else if restricted {
+        Identity::Hidden
+    } else if role == Role::Operator {
         Identity::Full
     } else if consent_share_contact && matches!(role, Role::AgencyStaff | Role::AgencyLeader) {
         Identity::Contact
@@ -92,6 +103,10 @@ pub const ACTIONS: &[&str] = &[
     "duplicate_attached",
     "duplicate_unlinked",
     "duplicate_detached",
+    "consent_withdrawn",
+    "identity_corrected",
+    "identity_restricted",
+    "identity_erased",
 ];
 
 /// The history steps anyone may read of a published report.
@@ -111,7 +126,11 @@ pub const PUBLIC_ACTIONS: [&str; 10] = [
 /// Steps the reporter also sees on their own report: what was asked of them, what they did,
 /// where the report went. Internal steps (drafts, send-backs, returns between agencies, flags,
 /// extension requests) are not among them; a new step is internal until listed here.
-const REPORTER_ACTIONS: [&str; 14] = [
+const REPORTER_ACTIONS: [&str; 18] = [
+    "consent_withdrawn",
+    "identity_corrected",
+    "identity_restricted",
+    "identity_erased",
     "duplicate_linked",
     "duplicate_unlinked",
     "info_requested",
@@ -170,16 +189,26 @@ mod tests {
     fn identity_follows_the_regulation() {
         use Identity::*;
         for role in Role::ALL {
-            assert_eq!(identity_access(role, true, false), Full, "{role:?}");
+            assert_eq!(identity_access(role, true, false, true), Full, "{role:?}");
         }
-        assert_eq!(identity_access(Role::Operator, false, false), Full);
+        assert_eq!(identity_access(Role::Operator, false, false, false), Full);
+        assert_eq!(
+            identity_access(Role::PrivacyOfficer, false, false, true),
+            Full
+        );
         for role in [Role::Province, Role::Admin, Role::Supervisor] {
-            assert_eq!(identity_access(role, false, true), Hidden, "{role:?}");
+            assert_eq!(
+                identity_access(role, false, true, false),
+                Hidden,
+                "{role:?}"
+            );
         }
         for role in [Role::AgencyStaff, Role::AgencyLeader] {
-            assert_eq!(identity_access(role, false, true), Contact);
-            assert_eq!(identity_access(role, false, false), Hidden);
+            assert_eq!(identity_access(role, false, true, false), Contact);
+            assert_eq!(identity_access(role, false, false, false), Hidden);
+            assert_eq!(identity_access(role, false, true, true), Hidden);
         }
+        assert_eq!(identity_access(Role::Operator, false, true, true), Hidden);
     }
 
     #[test]

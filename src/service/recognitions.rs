@@ -13,7 +13,7 @@ use crate::db::models::{RecognitionRow, ReportChanges, ReporterRow, UserRow};
 use crate::db::{new_id, repo, write_tx};
 use crate::domain::directory::string_enum;
 use crate::domain::roles::Role;
-use crate::domain::visibility::{self, Identity};
+use crate::domain::visibility::Identity;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::service::Context;
 use crate::service::auth::Principal;
@@ -199,7 +199,7 @@ pub fn list(
             if row.nominee == Nominee::Reporter.as_str()
                 && let Some(r) = &report
             {
-                identity = visibility::identity_access(who.role, false, r.consent_share_contact);
+                identity = crate::service::privacy::identity_of(c, who.role, false, r)?;
                 if identity != Identity::Hidden {
                     reporter = repo::reports::reporter(c, &st.vault, &r.id)?;
                     if reporter.is_some() {

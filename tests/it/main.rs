@@ -7,6 +7,7 @@ mod caching;
 mod calendar;
 mod contract;
 mod counterparts;
+mod data_rights;
 mod directory;
 mod docs;
 mod dossier;

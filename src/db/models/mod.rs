@@ -159,8 +159,10 @@ pub struct CalendarDayRow {
 
 mod channels;
 mod outbox;
+mod privacy;
 mod reports;
 
 pub use channels::*;
 pub use outbox::*;
+pub use privacy::*;
 pub use reports::*;

@@ -122,6 +122,8 @@ pub struct ReportChanges {
     pub next_due_at: Option<Option<NaiveDateTime>>,
     pub submitted_at: Option<NaiveDateTime>,
     pub published_at: Option<Option<NaiveDateTime>>,
+    pub consent_share_contact: Option<bool>,
+    pub consent_public_name: Option<bool>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]

@@ -198,7 +198,7 @@ pub struct Batch {
 }
 
 impl Batch {
-    fn of<T>(rows: &[T], id: impl Fn(&T) -> &String) -> Batch {
+    pub(crate) fn of<T>(rows: &[T], id: impl Fn(&T) -> &String) -> Batch {
         Batch {
             sealed: 0,
             last: rows.last().map(|r| id(r).clone()),
@@ -209,7 +209,7 @@ impl Batch {
 /// The SQL condition "one of these columns holds a value the pass must seal": in clear, or
 /// (a rotation) under another key than the current one. The key id is checked by the
 /// configuration (`a-z0-9-` only), so it may stand in the pattern.
-fn stale_sql(columns: &[&str], v: &Vault, pass: Pass) -> String {
+pub(crate) fn stale_sql(columns: &[&str], v: &Vault, pass: Pass) -> String {
     let pattern = v.sealed_prefix(pass == Pass::Rotate);
     let each: Vec<String> = columns
         .iter()

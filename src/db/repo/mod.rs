@@ -16,6 +16,7 @@ pub mod objects;
 pub mod open311;
 pub mod outbox;
 pub mod places;
+pub mod privacy;
 pub mod recognitions;
 pub mod reports;
 pub mod stats;

@@ -3,8 +3,10 @@
 
 mod channels;
 mod messages;
+mod privacy;
 pub use channels::*;
 pub use messages::*;
+pub use privacy::*;
 
 diesel::table! {
     admin_units (code) {
@@ -163,6 +165,8 @@ diesel::table! {
         organization -> Nullable<Text>,
         phone_index -> Nullable<Text>,
         cccd_index -> Nullable<Text>,
+        restricted -> Bool,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -445,6 +449,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback,
     ratings,
     identity_reads,
+    consents,
+    subject_requests,
+    privacy_incidents,
     idempotency_keys,
     attachments,
     periodic_reports,

@@ -88,6 +88,12 @@ pub mod roles {
         const ROLES: &'static [Role] = &[Role::Operator, Role::AgencyStaff, Role::AgencyLeader];
     }
 
+    /// The IOC's personal-data officer (Law 91/2025/QH15).
+    pub struct PrivacyOfficer;
+    impl RoleSet for PrivacyOfficer {
+        const ROLES: &'static [Role] = &[Role::PrivacyOfficer];
+    }
+
     /// Every staff role (not citizens).
     pub struct Staff;
     impl RoleSet for Staff {
@@ -98,6 +104,7 @@ pub mod roles {
             Role::Supervisor,
             Role::Province,
             Role::Admin,
+            Role::PrivacyOfficer,
         ];
     }
 }

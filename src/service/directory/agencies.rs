@@ -444,7 +444,7 @@ pub fn focal_points_due(
 /// the agency's own people; supervisors of an agency above it.
 pub fn may_see_members(conn: &mut DbConn, who: &Principal, agency_id: &str) -> AppResult<bool> {
     Ok(match who.role {
-        Role::Operator | Role::Province | Role::Admin => true,
+        Role::Operator | Role::Province | Role::Admin | Role::PrivacyOfficer => true,
         Role::AgencyStaff | Role::AgencyLeader => who.agency_id.as_deref() == Some(agency_id),
         Role::Supervisor => match &who.agency_id {
             Some(mine) => {

@@ -170,6 +170,9 @@ fn as_report(f: &Filing) -> AppResult<NewReport> {
             "phone is required (Art. 4.2).",
         ));
     }
+    let consent_processing = attr(f, "consent_processing")
+        .is_some()
+        .then(|| flag(f, "consent_processing", &mut errors));
     let consent_share_contact = flag(f, "consent_share_contact", &mut errors);
     let consent_public_name = flag(f, "consent_public_name", &mut errors);
     let confidential = flag(f, "confidential", &mut errors);
@@ -203,6 +206,8 @@ fn as_report(f: &Filing) -> AppResult<NewReport> {
             email: f.email.clone().filter(|e| !e.trim().is_empty()),
             organization: None,
         },
+        consent_processing,
+        consent_wording: None,
         consent_share_contact,
         consent_public_name,
         confidential,
@@ -224,6 +229,7 @@ pub fn open311_field(native: &str) -> String {
         "reporter.cccd" => "attribute[cccd]".into(),
         "reporter.phone" => "phone".into(),
         "reporter.email" => "email".into(),
+        "consent_processing" => "attribute[consent_processing]".into(),
         other => other.to_string(),
     }
 }

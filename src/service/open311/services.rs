@@ -138,12 +138,21 @@ pub fn definition(st: &Context, code: &str) -> AppResult<Vec<Attribute>> {
             values: Vec::new(),
         },
         Attribute {
+            code: "consent_processing".into(),
+            datatype: "singlevaluelist".into(),
+            required: false,
+            description: "Đồng ý xử lý dữ liệu cá nhân để tiếp nhận và trả lời phản ánh (GET /privacy/consents); false: không tiếp nhận".into(),
+            datatype_description: "true hoặc false (không gửi: xử lý theo nhiệm vụ của Quy chế)".into(),
+            order: 5,
+            values: yes_no(),
+        },
+        Attribute {
             code: "consent_share_contact".into(),
             datatype: "singlevaluelist".into(),
             required: false,
             description: "Đồng ý cho cơ quan xử lý biết thông tin liên hệ (Điều 4.5)".into(),
             datatype_description: "true hoặc false (mặc định false)".into(),
-            order: 5,
+            order: 6,
             values: yes_no(),
         },
         Attribute {
@@ -152,7 +161,7 @@ pub fn definition(st: &Context, code: &str) -> AppResult<Vec<Attribute>> {
             required: false,
             description: "Đồng ý công khai họ tên cùng kết quả".into(),
             datatype_description: "true hoặc false (mặc định false)".into(),
-            order: 6,
+            order: 7,
             values: yes_no(),
         },
         Attribute {
@@ -161,7 +170,7 @@ pub fn definition(st: &Context, code: &str) -> AppResult<Vec<Attribute>> {
             required: false,
             description: "Đề nghị giữ kín kết quả, chỉ gửi riêng người phản ánh (Điều 9.3b)".into(),
             datatype_description: "true hoặc false (mặc định false)".into(),
-            order: 7,
+            order: 8,
             values: yes_no(),
         },
     ];
@@ -176,11 +185,12 @@ pub fn definition(st: &Context, code: &str) -> AppResult<Vec<Attribute>> {
 }
 
 /// The codes of the attributes every service has (Art. 4.2): an admin's may not take them.
-pub const BUILT_IN: [&str; 7] = [
+pub const BUILT_IN: [&str; 8] = [
     "cccd",
     "contact_address",
     "admin_unit_code",
     "title",
+    "consent_processing",
     "consent_share_contact",
     "consent_public_name",
     "confidential",
@@ -235,8 +245,8 @@ pub struct ChoiceInput {
 #[serde(deny_unknown_fields)]
 pub struct AttributeInput {
     /// 1–40 of a-z, 0-9 and `_`; not a code of the identity (`cccd`, `contact_address`,
-    /// `admin_unit_code`, `title`, `consent_share_contact`, `consent_public_name`,
-    /// `confidential`).
+    /// `admin_unit_code`, `title`, `consent_processing`, `consent_share_contact`,
+    /// `consent_public_name`, `confidential`).
     #[validate(length(min = 1, max = 40))]
     #[schema(min_length = 1, max_length = 40, pattern = "^[a-z0-9_]+$")]
     pub code: String,

@@ -1,9 +1,20 @@
 //! Personal data under Law 91/2025/QH15 and Decree 356/2025/NĐ-CP: identities sealed at rest
-//! (this file: the upgrade that seals what was stored in clear, and the key rotation).
+//! (this file: the upgrade that seals what was stored in clear, the key rotation, and who sees
+//! an identity); `consents`: what the reporter agreed to; `requests`: what they ask of their
+//! data; `accountability`: the records the privacy officer keeps and reads.
 
+pub mod accountability;
+pub mod consents;
+pub mod decisions;
+pub mod export;
+pub mod requests;
+
+use crate::db::models::ReportRow;
 use crate::db::repo::identity::{self, Batch, Pass};
 use crate::db::vault::Vault;
 use crate::db::{DbConn, write_tx};
+use crate::domain::roles::Role;
+use crate::domain::visibility::{Identity, identity_access};
 use crate::error::AppResult;
 
 /// What a pass sealed, per table.
@@ -14,6 +25,8 @@ pub struct Resealed {
     pub calls: usize,
     /// Messages to send (their recipients).
     pub outbox: usize,
+    /// Data subjects' requests (what they wrote).
+    pub requests: usize,
 }
 
 /// The mark of a database whose identities were all sealed once: every later write seals.
@@ -44,11 +57,12 @@ type Step = fn(&mut DbConn, &Vault, Pass, &str, i64) -> diesel::QueryResult<Batc
 /// Resumable: a stopped pass leaves sealed rows sealed and finds the others again.
 pub fn reseal(conn: &mut DbConn, v: &Vault, pass: Pass, batch: i64) -> AppResult<Resealed> {
     let mut out = Resealed::default();
-    let steps: [(Step, &mut usize); 4] = [
+    let steps: [(Step, &mut usize); 5] = [
         (identity::reseal_reporters, &mut out.reporters),
         (identity::reseal_mail, &mut out.mails),
         (identity::reseal_calls, &mut out.calls),
         (identity::reseal_outbox, &mut out.outbox),
+        (crate::db::repo::privacy::reseal_requests, &mut out.requests),
     ];
     for (step, count) in steps {
         let mut after = String::new();
@@ -62,4 +76,25 @@ pub fn reseal(conn: &mut DbConn, v: &Vault, pass: Pass, batch: i64) -> AppResult
         }
     }
     Ok(out)
+}
+
+/// How much of a report's identity a role sees (Art. 4.5), restriction included: whether the
+/// reporter restricted it is read only when the role would otherwise see it.
+pub fn identity_of(
+    c: &mut DbConn,
+    role: Role,
+    is_reporter: bool,
+    r: &ReportRow,
+) -> AppResult<Identity> {
+    let open = identity_access(role, is_reporter, r.consent_share_contact, false);
+    if open == Identity::Hidden || is_reporter || role == Role::PrivacyOfficer {
+        return Ok(open);
+    }
+    let restricted = crate::db::repo::privacy::identity_restricted(c, &r.id)?;
+    Ok(identity_access(
+        role,
+        is_reporter,
+        r.consent_share_contact,
+        restricted,
+    ))
 }

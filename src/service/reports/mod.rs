@@ -131,7 +131,7 @@ pub fn as_reporter(who: &Principal, r: &ReportRow) -> AppResult<AsReporter> {
 /// Whether the caller may see the report at all.
 pub fn visible(conn: &mut DbConn, who: &Principal, r: &ReportRow) -> AppResult<bool> {
     Ok(match who.role {
-        Role::Operator | Role::Province | Role::Admin => true,
+        Role::Operator | Role::Province | Role::Admin | Role::PrivacyOfficer => true,
         Role::Citizen => who.is_reporter_of(&r.id, r.reporter_user_id.as_deref()),
         Role::AgencyStaff | Role::AgencyLeader | Role::Supervisor => {
             let Some(mine) = &who.agency_id else {

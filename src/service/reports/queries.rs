@@ -49,14 +49,19 @@ pub struct ReportDetails {
 }
 
 /// How much of the reporter's identity the caller sees.
-fn identity_for(who: &Principal, is_reporter: bool, consent_share_contact: bool) -> Identity {
-    if who.has_account() {
-        visibility::identity_access(who.role, is_reporter, consent_share_contact)
+fn identity_for(
+    c: &mut DbConn,
+    who: &Principal,
+    is_reporter: bool,
+    r: &ReportRow,
+) -> AppResult<Identity> {
+    Ok(if who.has_account() {
+        crate::service::privacy::identity_of(c, who.role, is_reporter, r)?
     } else {
         // A follow-up token opens the report's state, not the reporter's identity: whoever
         // read the SMS or the e-mail must not learn the CCCD number from it.
         Identity::Hidden
-    }
+    })
 }
 
 /// What `who` may see of a report, read on `c` (inside the caller's transaction).
@@ -68,7 +73,7 @@ pub(crate) fn details(
     now: DateTime<Utc>,
 ) -> AppResult<ReportDetails> {
     let is_reporter = who.is_reporter_of(&r.id, r.reporter_user_id.as_deref());
-    let identity = identity_for(who, is_reporter, r.consent_share_contact);
+    let identity = identity_for(c, who, is_reporter, &r)?;
     let audience = visibility::audience(who.role, is_reporter);
     let reporter = if identity == Identity::Hidden {
         None
@@ -139,7 +144,12 @@ pub(crate) fn new_report_view(
     now: DateTime<Utc>,
 ) -> Option<ReportDetails> {
     let is_reporter = who.is_reporter_of(&r.id, r.reporter_user_id.as_deref());
-    let identity = identity_for(who, is_reporter, r.consent_share_contact);
+    // The reporter who just submitted sees their whole identity (Art. 4.5).
+    let identity = if is_reporter && who.has_account() {
+        Identity::Full
+    } else {
+        Identity::Hidden
+    };
     (is_reporter && identity == Identity::Full).then(|| ReportDetails {
         report: r.clone(),
         reporter: Some(reporter.clone()),
@@ -287,7 +297,7 @@ fn relevance_page(
 /// for a citizen; an agency's (and, for a supervisor, the agencies' below) for agency people.
 pub fn scope_of(conn: &mut DbConn, who: &Principal) -> AppResult<Scope> {
     Ok(match who.role {
-        Role::Operator | Role::Province | Role::Admin => Scope::All,
+        Role::Operator | Role::Province | Role::Admin | Role::PrivacyOfficer => Scope::All,
         Role::Citizen => Scope::Reporter(who.user_id.clone()),
         Role::AgencyStaff | Role::AgencyLeader => {
             Scope::Agencies(who.agency_id.clone().into_iter().collect())

@@ -90,13 +90,23 @@ pub fn export_page(
         let consented: std::collections::HashSet<&str> = rows
             .iter()
             .filter(|r| {
-                crate::domain::visibility::identity_access(who.role, false, r.consent_share_contact)
-                    != crate::domain::visibility::Identity::Hidden
+                crate::domain::visibility::identity_access(
+                    who.role,
+                    false,
+                    r.consent_share_contact,
+                    false,
+                ) != crate::domain::visibility::Identity::Hidden
             })
             .map(|r| r.id.as_str())
             .collect();
         let mut reps = repo::reports::reporters_in(&mut conn, &st.vault, &ids)?;
-        reps.retain(|p| consented.contains(p.report_id.as_str()));
+        // A restricted identity is the reporter's and the privacy officer's alone.
+        let restricted = repo::privacy::restricted_among(&mut conn, &ids)?;
+        reps.retain(|p| {
+            consented.contains(p.report_id.as_str())
+                && (who.role == crate::domain::roles::Role::PrivacyOfficer
+                    || !restricted.contains(&p.report_id))
+        });
         // Art. 3.4, 4.5: personal data stays safe; every read of it by staff is recorded.
         let now = st.clock.now().naive_utc();
         // Recorded on the primary (the rest of the export is read where reads go).

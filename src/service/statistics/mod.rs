@@ -192,7 +192,7 @@ pub fn bounds(
 /// The caller's scope: `None` for everything.
 pub fn scope(conn: &mut DbConn, who: &Principal) -> AppResult<Option<Vec<String>>> {
     Ok(match who.role {
-        Role::Operator | Role::Province | Role::Admin => None,
+        Role::Operator | Role::Province | Role::Admin | Role::PrivacyOfficer => None,
         Role::AgencyStaff | Role::AgencyLeader => Some(who.agency_id.clone().into_iter().collect()),
         Role::Supervisor => match &who.agency_id {
             Some(a) => Some(repo::agencies::with_descendants(conn, a)?),

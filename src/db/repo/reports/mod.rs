@@ -72,8 +72,11 @@ pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<ReportR
 
 /// The reporter of a report, in clear.
 pub fn reporter(conn: &mut DbConn, v: &Vault, report_id: &str) -> QueryResult<Option<ReporterRow>> {
+    // An erased identity (Law 91/2025/QH15: deleted on request or at the end of its
+    // retention) is no identity.
     report_reporters::table
         .find(report_id)
+        .filter(report_reporters::erased_at.is_null())
         .select(ReporterRow::as_select())
         .first(conn)
         .optional()?
@@ -142,6 +145,7 @@ pub fn insert_idempotency(conn: &mut DbConn, row: &IdempotencyRow) -> QueryResul
 pub fn reporters_in(conn: &mut DbConn, v: &Vault, ids: &[String]) -> QueryResult<Vec<ReporterRow>> {
     report_reporters::table
         .filter(report_reporters::report_id.eq_any(ids.to_vec()))
+        .filter(report_reporters::erased_at.is_null())
         .select(ReporterRow::as_select())
         .load(conn)?
         .into_iter()

@@ -73,6 +73,9 @@ pub fn emergency_call(
                 recorded_at: None,
             },
         )?;
+        // Art. 8.6: the agency hears the caller through the forwarded call; the basis of that
+        // sharing is the emergency.
+        crate::service::privacy::consents::emergency_shared(c, who, &r, &input.agency_id, ctx.now)?;
         ctx.event(c, &r, "emergency_call_forwarded", Some(to), None, None)?;
         ctx.save(
             c,

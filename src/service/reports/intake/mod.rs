@@ -107,7 +107,21 @@ pub struct NewReport {
     #[validate(nested)]
     #[serde(deserialize_with = "crate::json::object")]
     pub reporter: ReporterInput,
-    /// Whether the processing agency may see the contact details (Art. 4.5).
+    /// The reporter's explicit consent to the processing of their identity for this report
+    /// (wording `consent_wording`, `GET /privacy/consents`). `false` refuses the submission:
+    /// a report is handled with its reporter's identity (Art. 4.2). Left out, nothing is
+    /// recorded as consented: the processing rests on the regulation's public task, and the
+    /// consent record says so.
+    #[serde(default)]
+    pub consent_processing: Option<bool>,
+    /// The version of the consent wording the reporter was shown (the current one when left
+    /// out).
+    #[validate(length(min = 1, max = 20))]
+    #[schema(example = "2026-01", min_length = 1, max_length = 20)]
+    #[serde(default)]
+    pub consent_wording: Option<String>,
+    /// Whether the processing agency may see the contact details (Art. 4.5). Not ticked unless
+    /// sent.
     #[serde(default)]
     pub consent_share_contact: bool,
     /// Whether the reporter's name may be shown with the published result.
@@ -148,6 +162,24 @@ fn check(
         now,
         errors,
     );
+    if input.consent_processing == Some(false) {
+        errors.push(FieldError::of(
+            "consent_processing",
+            "consent_refused",
+            "Phản ánh được xử lý cùng thông tin người phản ánh (Điều 4.2); không thể tiếp nhận khi không đồng ý xử lý dữ liệu cá nhân.",
+            "A report is handled with its reporter's identity (Art. 4.2); it cannot be received without consent to processing it.",
+        ));
+    }
+    if let Some(w) = &input.consent_wording
+        && w != crate::domain::privacy::WORDING_VERSION
+    {
+        errors.push(FieldError::of(
+            "consent_wording",
+            "unknown_wording",
+            "Phiên bản nội dung đồng ý không tồn tại.",
+            "No consent wording has this version.",
+        ));
+    }
     let mut r = input.reporter.clone();
     r.full_name = r.full_name.trim().to_string();
     r.contact_address = r.contact_address.trim().to_string();

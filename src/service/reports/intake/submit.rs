@@ -252,6 +252,22 @@ pub fn submit_from(
         // back (its deadline, its first event and its statistics facts are computed).
         repo::reports::insert(c, &st.vault, &row, &rep)?;
         repo::reports::insert_clock(c, &clock)?;
+        // Law 91/2025/QH15, Art. 4.5: every purpose's choice, with its wording, channel and
+        // proof, in the report's transaction.
+        crate::service::privacy::consents::at_submission(
+            c,
+            who,
+            &row,
+            &crate::service::privacy::consents::Choices {
+                processing: input.consent_processing,
+                wording: input.consent_wording.clone(),
+                share_contact: input.consent_share_contact,
+                public_name: input.consent_public_name,
+                confidential: input.confidential,
+            },
+            origin.as_ref().map(|o| o.note.clone()),
+            now,
+        )?;
         let mut submitted = ctx.event_row(
             &row,
             "submitted",
