@@ -212,7 +212,7 @@ fn prune_throttle(ctx: &Context) -> crate::error::AppResult<usize> {
 pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
     use crate::error::AppResult;
     type Job = (&'static str, fn(&Context) -> AppResult<usize>);
-    const JOBS: [Job; 6] = [
+    const JOBS: [Job; 7] = [
         (
             "overdue steps marked",
             crate::service::reports::sweeper::sweep,
@@ -232,6 +232,11 @@ pub async fn run_sweeper(ctx: Context, interval: std::time::Duration) {
         (
             "unreferenced objects collected",
             crate::service::objects::gc::collect,
+        ),
+        // Law 91/2025/QH15: data whose retention is over goes.
+        (
+            "personal data past its retention removed",
+            crate::service::privacy::retention::sweep,
         ),
     ];
     let mut tick = actix_web::rt::time::interval(interval);

@@ -38,7 +38,7 @@ fn usage() -> ExitCode {
          \x20           | admin reset-password [LOGIN]\n\
          \x20           | admin import-units FILE.csv [--valid-from YYYY-MM-DD] [--parent CODE]\n\
          \x20           | ingest-mail < MESSAGE.eml | move-files [--batch N]\n\
-         \x20           | rotate-keys [--batch N]]"
+         \x20           | rotate-keys [--batch N] | retention [--dry-run] [--batch N]]"
     );
     ExitCode::from(2)
 }
@@ -304,7 +304,14 @@ fn main() -> ExitCode {
     }
     if !matches!(
         command.as_str(),
-        "serve" | "migrate" | "seed-demo" | "admin" | "ingest-mail" | "move-files" | "rotate-keys"
+        "serve"
+            | "migrate"
+            | "seed-demo"
+            | "admin"
+            | "ingest-mail"
+            | "move-files"
+            | "rotate-keys"
+            | "retention"
     ) {
         return usage();
     }
@@ -334,6 +341,10 @@ fn main() -> ExitCode {
     }
     if command == "rotate-keys" {
         return app::upkeep::rotate_keys(config, batch(&args, 500));
+    }
+    if command == "retention" {
+        let dry = args.iter().any(|a| a == "--dry-run");
+        return app::upkeep::retention(config, dry, batch(&args, 200));
     }
     tracing::info!(database = %config.database.redacted(), "starting");
     let (state, report) = match AppState::init(config.clone(), Arc::new(SystemClock)) {

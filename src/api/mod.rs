@@ -192,6 +192,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(privacy::officer_export)
                 .service(privacy::identity_reads)
                 .service(privacy::inventory)
+                .service(privacy::retention_plan)
                 .service(privacy::record_incident)
                 .service(privacy::incidents)
                 .service(privacy::incident_notified)

@@ -26,6 +26,7 @@ use crate::service::privacy::consents::{self, ConsentWording};
 use crate::service::privacy::decisions::{self, Decision};
 use crate::service::privacy::export::{self, SubjectExport};
 use crate::service::privacy::requests::{self, RequestDetails, RequestInput, RequestView};
+use crate::service::privacy::retention::{self, RetentionPlan};
 
 /// The consent wording in force: one text per purpose, none pre-ticked. A submission names
 /// the version it showed in `consent_wording`.
@@ -283,6 +284,19 @@ pub async fn inventory(
     _o: Require<PrivacyOfficer>,
 ) -> Json<ProcessingInventory> {
     Json(acc::inventory(&st))
+}
+
+/// The dry run of retention: per class of data, its days, its cutoff and what would go now.
+/// The service removes it hourly; `paht retention` does it at once.
+#[utoipa::path(tag = "privacy", operation_id = "retentionPlan", security(("bearer" = [])),
+    responses((status = 200, description = "What would go now.", body = RetentionPlan)))]
+#[get("/privacy/retention")]
+pub async fn retention_plan(
+    st: Data<AppState>,
+    _o: Require<PrivacyOfficer>,
+) -> AppResult<HttpResponse> {
+    let v = block(move || retention::plan(&st)).await??;
+    Ok(unstored().json(v))
 }
 
 /// Records an incident touching personal data; the authority must be told within 72 hours of

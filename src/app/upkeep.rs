@@ -1,5 +1,5 @@
 //! The maintenance commands of the `paht` binary that run on a started state: moving files
-//! out of the database, and re-sealing identities under a new key.
+//! out of the database, re-sealing identities under a new key, and applying retention.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -73,6 +73,33 @@ pub fn rotate_keys(config: Config, batch: i64) -> ExitCode {
             println!(
                 "re-sealed {} reporters, {} e-mails, {} calls, {} messages to send, {} data subjects' requests under key {current}; the older keys may now be removed",
                 r.reporters, r.mails, r.calls, r.outbox, r.requests
+            );
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// `paht retention`: removes the personal data whose retention is over (the service does it
+/// hourly too); `--dry-run` prints what would go, as JSON, and changes nothing.
+pub fn retention(config: Config, dry_run: bool, batch: i64) -> ExitCode {
+    if dry_run {
+        return run(
+            config,
+            |state| crate::service::privacy::retention::plan(&state.ctx),
+            |plan| {
+                let json = serde_json::to_string_pretty(&plan).unwrap_or_default();
+                println!("{json}");
+                ExitCode::SUCCESS
+            },
+        );
+    }
+    run(
+        config,
+        |state| crate::service::privacy::retention::apply(&state.ctx, batch),
+        |a| {
+            println!(
+                "erased {} identities, removed {} recordings, the attachments of {} reports and the texts of {} reports; {} files deleted from the store",
+                a.identities, a.recordings, a.attachments, a.reports, a.files
             );
             ExitCode::SUCCESS
         },

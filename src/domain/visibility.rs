@@ -107,6 +107,7 @@ pub const ACTIONS: &[&str] = &[
     "identity_corrected",
     "identity_restricted",
     "identity_erased",
+    "retention_applied",
 ];
 
 /// The history steps anyone may read of a published report.
@@ -126,7 +127,8 @@ pub const PUBLIC_ACTIONS: [&str; 10] = [
 /// Steps the reporter also sees on their own report: what was asked of them, what they did,
 /// where the report went. Internal steps (drafts, send-backs, returns between agencies, flags,
 /// extension requests) are not among them; a new step is internal until listed here.
-const REPORTER_ACTIONS: [&str; 18] = [
+const REPORTER_ACTIONS: [&str; 19] = [
+    "retention_applied",
     "consent_withdrawn",
     "identity_corrected",
     "identity_restricted",

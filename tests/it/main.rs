@@ -30,6 +30,7 @@ mod privacy;
 mod recognitions;
 mod replicas;
 mod reports;
+mod retention;
 mod s3;
 mod statistics;
 mod supervision;

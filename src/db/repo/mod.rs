@@ -19,6 +19,7 @@ pub mod places;
 pub mod privacy;
 pub mod recognitions;
 pub mod reports;
+pub mod retention;
 pub mod stats;
 pub mod throttle;
 pub mod tokens;

@@ -104,10 +104,23 @@ pub fn correct_reporter(conn: &mut DbConn, v: &Vault, r: &ReporterRow) -> QueryR
     .execute(conn)
 }
 
+/// What an erasure left for the object store: the digests of the files no longer named by
+/// the rows it changed (the collector, or the caller after commit, deletes those no other row
+/// names), and whether an identity was erased.
+#[derive(Debug, Default)]
+pub struct Erased {
+    pub identity: bool,
+    pub released: Vec<String>,
+}
+
 /// Erases the reporter's identity of a report: the sealed values and their blind indexes go,
-/// the row stays to say when; so do the sender of the e-mail and the number of the call the
-/// report came from, and the e-mail's text.
-pub fn erase_identity(conn: &mut DbConn, report_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+/// the row stays to say when. So do what the report came with that is theirs: the e-mail's
+/// sender, subject, text and the message as it arrived; the call's number and its recording.
+pub fn erase_identity(
+    conn: &mut DbConn,
+    report_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<Erased> {
     let n = diesel::update(
         report_reporters::table
             .find(report_id)
@@ -125,17 +138,39 @@ pub fn erase_identity(conn: &mut DbConn, report_id: &str, at: NaiveDateTime) -> 
         report_reporters::erased_at.eq(at),
     ))
     .execute(conn)?;
-    diesel::update(mail_messages::table.filter(mail_messages::report_id.eq(report_id)))
-        .set((
-            mail_messages::from_address.eq(""),
-            mail_messages::from_name.eq(None::<String>),
-            mail_messages::body_text.eq(""),
-        ))
-        .execute(conn)?;
+    let mut released = Vec::new();
+    let mails: Vec<(String, String)> = mail_messages::table
+        .filter(mail_messages::report_id.eq(report_id))
+        .select((mail_messages::id, mail_messages::sha256))
+        .load(conn)?;
+    for (id, sha) in mails {
+        if sha.starts_with("erased-") {
+            continue;
+        }
+        // The digest is unique (it recognises a message delivered twice): the erased one keeps
+        // a unique mark instead.
+        diesel::update(mail_messages::table.find(&id))
+            .set((
+                mail_messages::from_address.eq(None::<String>),
+                mail_messages::from_name.eq(None::<String>),
+                mail_messages::subject.eq(None::<String>),
+                mail_messages::body_text.eq(""),
+                mail_messages::raw.eq(None::<Vec<u8>>),
+                mail_messages::sha256.eq(format!("erased-{id}")),
+            ))
+            .execute(conn)?;
+        released.push(sha);
+    }
     diesel::update(calls::table.filter(calls::report_id.eq(report_id)))
         .set((calls::caller.eq(""), calls::caller_index.eq(None::<String>)))
         .execute(conn)?;
-    Ok(n)
+    released.extend(crate::db::repo::retention::drop_recordings_of(
+        conn, report_id,
+    )?);
+    Ok(Erased {
+        identity: n == 1,
+        released,
+    })
 }
 
 /// The reports an account filed as their reporter, oldest first.

@@ -102,7 +102,8 @@ pub fn decide(st: &Context, who: &Principal, id: &str, input: Decision) -> AppRe
         cal,
         follow_up_token: Default::default(),
     };
-    st.report_write_tx(&mut conn, |c| {
+    let mut released = Vec::new();
+    let out = st.report_write_tx(&mut conn, |c| {
         let mut r = repo::privacy::request(c, &st.vault, id)?.ok_or_else(request_not_found)?;
         if r.status != RequestStatus::Open.as_str() {
             return Err(decided());
@@ -110,7 +111,7 @@ pub fn decide(st: &Context, who: &Principal, id: &str, input: Decision) -> AppRe
         let status = match input.outcome {
             Outcome::Refused => RequestStatus::Refused,
             Outcome::Done => {
-                carry_out(&ctx, c, &r)?;
+                released = carry_out(&ctx, c, &r)?;
                 RequestStatus::Done
             }
         };
@@ -130,7 +131,11 @@ pub fn decide(st: &Context, who: &Principal, id: &str, input: Decision) -> AppRe
         r.handled_at = Some(now.naive_utc());
         r.answer = Some(answer);
         Ok(view_of(&r, now))
-    })
+    })?;
+    // The files of an erased identity (the e-mail as it arrived, the call's recording) leave
+    // the store once the erasure committed.
+    super::retention::release(st, &released)?;
+    Ok(out)
 }
 
 fn decided() -> AppError {
@@ -141,7 +146,9 @@ fn decided() -> AppError {
     )
 }
 
-fn carry_out(ctx: &Act<'_>, c: &mut DbConn, req: &SubjectRequestRow) -> AppResult<()> {
+/// Carries a request out; the digests of the files it released.
+fn carry_out(ctx: &Act<'_>, c: &mut DbConn, req: &SubjectRequestRow) -> AppResult<Vec<String>> {
+    let mut released = Vec::new();
     let kind = RequestKind::parse(&req.kind).unwrap_or(RequestKind::Copy);
     let reports = reports_of(c, req)?;
     let at = ctx.now_naive();
@@ -227,12 +234,12 @@ fn carry_out(ctx: &Act<'_>, c: &mut DbConn, req: &SubjectRequestRow) -> AppResul
                         ..Default::default()
                     },
                     |c, r| {
-                        repo::privacy::erase_identity(c, &r.id, at)?;
+                        released.extend(repo::privacy::erase_identity(c, &r.id, at)?.released);
                         Ok(())
                     },
                 )?;
             }
         }
     }
-    Ok(())
+    Ok(released)
 }

@@ -8,6 +8,7 @@ pub mod consents;
 pub mod decisions;
 pub mod export;
 pub mod requests;
+pub mod retention;
 
 use crate::db::models::ReportRow;
 use crate::db::repo::identity::{self, Batch, Pass};

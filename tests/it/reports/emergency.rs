@@ -36,6 +36,18 @@ async fn an_emergency() {
     // Art. 8.6: the forward is the IOC's dispatch; no 4-hour dispatch clock keeps running.
     assert_eq!(r["status"], "emergency_forwarded");
     assert_eq!(clock(&r, "dispatch")["state"], "on_time");
+    // The caller's contact went to the agency on the emergency's ground, recorded as such.
+    let mut conn = w.t.state.ctx.pool.get().unwrap();
+    let rows = paht::db::repo::privacy::consents_of(&mut conn, std::slice::from_ref(&id)).unwrap();
+    let basis = rows
+        .iter()
+        .find(|c| c.basis == "emergency")
+        .expect("the emergency's basis is recorded");
+    assert_eq!(
+        (basis.purpose.as_str(), basis.granted),
+        ("share_contact", true)
+    );
+    drop(conn);
     w.t.clock.advance(TimeDelta::days(3));
     let r = w.report(&w.op, &id).await;
     assert_eq!(r["overdue"], false, "{}", r["deadlines"]);
