@@ -374,6 +374,7 @@ fn main() -> ExitCode {
             calls = sealed.calls,
             messages = sealed.outbox,
             requests = sealed.requests,
+            accounts = sealed.accounts,
             "identities stored in clear were sealed"
         );
     }

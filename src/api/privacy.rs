@@ -23,7 +23,7 @@ use crate::service::privacy::accountability::{
     self as acc, AffectedPage, IdentityReadView, IncidentInput, IncidentView, ProcessingInventory,
 };
 use crate::service::privacy::consents::{self, ConsentWording};
-use crate::service::privacy::decisions::{self, Decision};
+use crate::service::privacy::decisions::{self, RequestDecision};
 use crate::service::privacy::export::{self, SubjectExport};
 use crate::service::privacy::requests::{self, RequestDetails, RequestInput, RequestView};
 use crate::service::privacy::retention::{self, RetentionPlan};
@@ -190,7 +190,7 @@ pub async fn get_request(
 /// Decides a request: `done` carries it out in the same transaction (the correction applied,
 /// the identity restricted or erased), `refused` answers why not.
 #[utoipa::path(tag = "privacy", operation_id = "decidePrivacyRequest", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The request")), request_body = Decision,
+    params(("id" = String, Path, description = "The request")), request_body = RequestDecision,
     responses((status = 200, description = "The request, answered.", body = RequestView),
         (status = 404, description = "No such request.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already answered (`request_decided`); a deletion while a report is still handled (`reports_in_progress`); someone acted on a report at the same moment (`concurrent_update`).", body = Problem, content_type = "application/problem+json")))]
@@ -199,7 +199,7 @@ pub async fn decide(
     st: Data<AppState>,
     o: Require<PrivacyOfficer>,
     id: Path<String>,
-    body: ValidJson<Decision>,
+    body: ValidJson<RequestDecision>,
 ) -> AppResult<Json<RequestView>> {
     let b = body.into_inner();
     Ok(Json(

@@ -25,7 +25,8 @@ pub struct UserQuery {
     pub agency_id: Option<String>,
     /// Only disabled (`true`) or active (`false`) accounts.
     pub disabled: Option<bool>,
-    /// Text in the name, user name, e-mail or phone.
+    /// Text in a staff member's name or a user name (ignoring case), or a whole e-mail address
+    /// or phone number (sealed at rest, matched in any form).
     #[validate(length(max = 100))]
     #[param(max_length = 100)]
     pub q: Option<String>,

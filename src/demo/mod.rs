@@ -58,14 +58,13 @@ struct Agency {
 fn principal(st: &Context, login: &str) -> AppResult<Option<Principal>> {
     let mut conn = st.pool.get()?;
     Ok(
-        repo::users::find_by_login(&mut conn, &LoginId::Username(login.to_string()))?.map(|u| {
-            Principal {
+        repo::users::find_by_login(&mut conn, &st.vault, &LoginId::Username(login.to_string()))?
+            .map(|u| Principal {
                 user_id: u.id,
                 role: u.role,
                 agency_id: u.agency_id,
                 follow_up: None,
-            }
-        }),
+            }),
     )
 }
 
@@ -271,11 +270,13 @@ pub fn seed(
 fn principal_by_phone(st: &Context, phone: &str) -> AppResult<Option<Principal>> {
     let mut conn = st.pool.get()?;
     Ok(
-        repo::users::find_by_login(&mut conn, &LoginId::Phone(phone.into()))?.map(|u| Principal {
-            user_id: u.id,
-            role: Role::Citizen,
-            agency_id: None,
-            follow_up: None,
+        repo::users::find_by_login(&mut conn, &st.vault, &LoginId::Phone(phone.into()))?.map(|u| {
+            Principal {
+                user_id: u.id,
+                role: Role::Citizen,
+                agency_id: None,
+                follow_up: None,
+            }
         }),
     )
 }

@@ -127,6 +127,7 @@ pub fn ensure_admin(st: &Context, conn: &mut DbConn) -> AppResult<AdminBootstrap
         }
         if repo::users::find_by_login(
             c,
+            &st.vault,
             &crate::domain::account::LoginId::Username("admin".into()),
         )?
         .is_some()
@@ -137,6 +138,7 @@ pub fn ensure_admin(st: &Context, conn: &mut DbConn) -> AppResult<AdminBootstrap
         }
         repo::users::insert(
             c,
+            &st.vault,
             &UserRow {
                 id: new_id(),
                 username: Some("admin".into()),
@@ -170,13 +172,14 @@ pub fn reset_admin_password(st: &Context, login: &str) -> AppResult<String> {
     let mut conn = st.pool.get()?;
     st.account_write_tx(&mut conn, |c| -> AppResult<()> {
         let id = crate::domain::account::LoginId::parse(login);
-        let user = repo::users::find_by_login(c, &id)?
+        let user = repo::users::find_by_login(c, &st.vault, &id)?
             .filter(|u| u.role == Role::Admin)
             .ok_or_else(|| {
                 AppError::internal(format!("no administrator account signs in as `{login}`"))
             })?;
         repo::users::update(
             c,
+            &st.vault,
             &user.id,
             &crate::db::models::UserChanges {
                 password_hash: Some(hash),

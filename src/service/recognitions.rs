@@ -122,7 +122,7 @@ pub fn propose(st: &Context, who: &Principal, input: RecognitionInput) -> AppRes
     };
     if let Some(uid) = &input.user_id {
         let mut conn = st.pool.get()?;
-        let ok = repo::users::find(&mut conn, uid)?.is_some_and(|u| {
+        let ok = repo::users::find(&mut conn, &st.vault, uid)?.is_some_and(|u| {
             u.role != Role::Citizen
                 && !u.disabled
                 && (who.role == Role::Operator || u.agency_id == who.agency_id)
@@ -214,7 +214,7 @@ pub fn list(
                 }
             }
             let staff = match &row.user_id {
-                Some(u) => repo::users::find(c, u)?,
+                Some(u) => repo::users::find(c, &st.vault, u)?,
                 None => None,
             };
             out.push(Recognition {

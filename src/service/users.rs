@@ -149,8 +149,14 @@ pub fn create_staff(st: &Context, input: NewStaff) -> AppResult<UserRow> {
         if !errors.is_empty() {
             return Err(AppError::validation(errors));
         }
-        let taken =
-            repo::users::taken_keys(c, Some(&username), email.as_deref(), phone.as_deref(), None)?;
+        let taken = repo::users::taken_keys(
+            c,
+            &st.vault,
+            Some(&username),
+            email.as_deref(),
+            phone.as_deref(),
+            None,
+        )?;
         if !taken.is_empty() {
             return Err(taken_error(taken));
         }
@@ -167,7 +173,7 @@ pub fn create_staff(st: &Context, input: NewStaff) -> AppResult<UserRow> {
             created_at: now,
             updated_at: now,
         };
-        repo::users::insert(c, &row)?;
+        repo::users::insert(c, &st.vault, &row)?;
         Ok(row)
     })
 }
@@ -197,8 +203,8 @@ pub fn update_user(
     let now = st.clock.now().naive_utc();
     let mut conn = st.pool.get()?;
     st.account_write_tx(&mut conn, |c| -> AppResult<UserRow> {
-        let user =
-            repo::users::find(c, id)?.ok_or_else(|| AppError::not_found("tài khoản", "User"))?;
+        let user = repo::users::find(c, &st.vault, id)?
+            .ok_or_else(|| AppError::not_found("tài khoản", "User"))?;
         let current_role = user.role;
         let role = patch.role.unwrap_or(current_role);
         if (current_role == Role::Citizen) != (role == Role::Citizen) {
@@ -233,6 +239,7 @@ pub fn update_user(
         let new_phone = patch.phone.as_ref().map(|_| phone.clone());
         let taken = repo::users::taken_keys(
             c,
+            &st.vault,
             None,
             new_email.as_ref().and_then(|e| e.as_deref()),
             new_phone.as_ref().and_then(|p| p.as_deref()),
@@ -251,22 +258,24 @@ pub fn update_user(
             password_hash: password_hash.clone(),
             updated_at: Some(now),
         };
-        repo::users::update(c, &user.id, &changes)?;
+        repo::users::update(c, &st.vault, &user.id, &changes)?;
         // A focal point disabled, moved or given another role leaves its agency lacking one.
         for a in [&user.agency_id, &agency].into_iter().flatten() {
-            crate::service::directory::refresh_focal_points(c, a, now)?;
+            crate::service::directory::refresh_focal_points(c, &st.vault, a, now)?;
         }
         if patch.disabled == Some(true) || password_hash.is_some() {
             // Signed out everywhere: a disabled account or a reset password ends every session.
             repo::tokens::revoke_user(c, &user.id, now)?;
         }
-        repo::users::find(c, &user.id)?.ok_or_else(|| AppError::internal("user vanished"))
+        repo::users::find(c, &st.vault, &user.id)?
+            .ok_or_else(|| AppError::internal("user vanished"))
     })
 }
 
 pub fn get_user(st: &Context, id: &str) -> AppResult<UserRow> {
     let mut conn = st.pool.get()?;
-    repo::users::find(&mut conn, id)?.ok_or_else(|| AppError::not_found("tài khoản", "User"))
+    repo::users::find(&mut conn, &st.vault, id)?
+        .ok_or_else(|| AppError::not_found("tài khoản", "User"))
 }
 
 pub fn list_users(
@@ -276,7 +285,9 @@ pub fn list_users(
     offset: i64,
 ) -> AppResult<(Vec<UserRow>, i64)> {
     let mut conn = st.pool.get()?;
-    Ok(repo::users::list(&mut conn, filter, limit, offset)?)
+    Ok(repo::users::list(
+        &mut conn, &st.vault, filter, limit, offset,
+    )?)
 }
 
 /// A change of one's own password.
@@ -299,7 +310,8 @@ pub fn change_own_password(st: &Context, who: &Principal, input: PasswordChange)
         )]));
     }
     let mut conn = st.pool.get()?;
-    let user = repo::users::find(&mut conn, &who.user_id)?.ok_or_else(AppError::unauthenticated)?;
+    let user = repo::users::find(&mut conn, &st.vault, &who.user_id)?
+        .ok_or_else(AppError::unauthenticated)?;
     if !crate::service::auth::verify_password(&input.current_password, &user.password_hash) {
         return Err(AppError::invalid_field(
             "current_password",
@@ -315,6 +327,7 @@ pub fn change_own_password(st: &Context, who: &Principal, input: PasswordChange)
     st.account_write_tx(&mut conn, |c| -> AppResult<()> {
         repo::users::update(
             c,
+            &st.vault,
             &user.id,
             &UserChanges {
                 password_hash: Some(hash),

@@ -160,3 +160,46 @@ async fn every_documented_path_is_served() {
         }
     }
 }
+
+/// Two types with the same name in the contract would be one component: the last one wins and
+/// the other operation silently documents the wrong body. Every `ToSchema` type has a name of
+/// its own.
+#[test]
+fn schema_names_are_unique() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let mut derives = false;
+                for line in text.lines().map(str::trim) {
+                    if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                        derives = true;
+                    } else if derives
+                        && let Some(rest) = line
+                            .strip_prefix("pub struct ")
+                            .or_else(|| line.strip_prefix("pub enum "))
+                    {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        out.push((name, p.display().to_string()));
+                        derives = false;
+                    }
+                }
+            }
+        }
+    }
+    let mut all = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut all,
+    );
+    all.sort();
+    let twice: Vec<_> = all.windows(2).filter(|w| w[0].0 == w[1].0).collect();
+    assert!(all.len() > 100, "the scan finds the schemas");
+    assert!(twice.is_empty(), "schema names used twice: {twice:?}");
+}

@@ -160,7 +160,19 @@ async fn identities_are_sealed_and_still_found_by_phone() {
     // The scan sees what is stored: the report's own title is there, in clear.
     let title = "Ổ gà lớn trên đường Trần Hưng Đạo";
     assert!(bytes.windows(title.len()).any(|x| x == title.as_bytes()));
-    assert_nothing_in_clear(&bytes, &[NAME, CCCD, PHONE, EMAIL, HOME]);
+    // The citizen's account too: its phone (the login) and its holder's name.
+    assert_nothing_in_clear(
+        &bytes,
+        &[
+            NAME,
+            CCCD,
+            PHONE,
+            EMAIL,
+            HOME,
+            "0987000111",
+            "Nguyễn Thị Hoa",
+        ],
+    );
 }
 
 fn base64_subject(s: &str) -> String {
@@ -186,7 +198,13 @@ async fn an_upgrade_seals_what_was_in_clear_and_a_rotation_retires_the_old_key()
         ))
         .execute(&mut *c)
         .unwrap();
-        diesel::sql_query("DELETE FROM seed_runs WHERE name = 'identities-sealed'")
+        diesel::sql_query(
+            "UPDATE users SET phone = '0987000111', phone_index = NULL, \
+             full_name = 'Nguyễn Thị Hoa' WHERE role = 'citizen'",
+        )
+        .execute(&mut *c)
+        .unwrap();
+        diesel::sql_query("DELETE FROM seed_runs WHERE name LIKE 'identities-sealed%'")
             .execute(&mut *c)
             .unwrap();
     }
@@ -213,6 +231,20 @@ async fn an_upgrade_seals_what_was_in_clear_and_a_rotation_retires_the_old_key()
     let (phone, index) = stored(&upgraded);
     assert!(phone.starts_with("pd1:"), "{phone}");
     assert!(index.is_some());
+    // The account too: sealed, and its holder signs in by phone as before.
+    let account: (Option<String>, String) = {
+        let mut c = upgraded.state.pool.get().unwrap();
+        paht::db::schema::users::table
+            .filter(paht::db::schema::users::role.eq("citizen"))
+            .select((
+                paht::db::schema::users::phone,
+                paht::db::schema::users::full_name,
+            ))
+            .first(&mut *c)
+            .unwrap()
+    };
+    assert!(account.0.unwrap().starts_with("pd1:") && account.1.starts_with("pd1:"));
+    upgraded.login("0987000111", crate::support::PASSWORD).await;
 
     // A new key first, the old one kept to open what it sealed; rotate; then drop the old one.
     let old = paht::service::bootstrap::data_keys(&w.t.state.config)

@@ -28,7 +28,7 @@ pub struct UserRow {
 }
 
 /// The fields of a user an admin may change; `None` leaves a field as it is.
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = users)]
 pub struct UserChanges {
     pub full_name: Option<String>,

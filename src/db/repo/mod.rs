@@ -1,6 +1,7 @@
 //! Repository functions: SQL through diesel, one module per table, written once for both
 //! backends. They take a `&mut DbConn` and never open transactions (the service does).
 
+pub mod accounts;
 pub mod admin_units;
 pub mod agencies;
 pub mod calendar;

@@ -63,6 +63,8 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        phone_index -> Nullable<Text>,
+        email_index -> Nullable<Text>,
     }
 }
 
@@ -354,15 +356,6 @@ diesel::table! {
         report_id -> Text,
         rating -> Text,
         created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    identity_reads (id) {
-        id -> Text,
-        report_id -> Text,
-        user_id -> Text,
-        at -> Timestamp,
     }
 }
 

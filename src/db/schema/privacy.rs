@@ -1,4 +1,14 @@
-//! The tables of personal-data protection: consents, data subjects' requests and incidents.
+//! The tables of personal-data protection: the reads of identities, consents, data subjects'
+//! requests and incidents.
+
+diesel::table! {
+    identity_reads (id) {
+        id -> Text,
+        report_id -> Text,
+        user_id -> Text,
+        at -> Timestamp,
+    }
+}
 
 diesel::table! {
     consents (id) {

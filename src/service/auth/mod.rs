@@ -118,7 +118,7 @@ pub fn login(st: &Context, login: &str, password: &str, address: &str) -> AppRes
     // failures in, on this replica or another).
     let attempt = st.throttle.begin_login(id.key(), address, now)?;
     let mut conn = st.pool.get()?;
-    let user = repo::users::find_by_login(&mut conn, &id)?;
+    let user = repo::users::find_by_login(&mut conn, &st.vault, &id)?;
     let ok = match &user {
         Some(u) => verify_password(password, &u.password_hash),
         None => {
@@ -170,7 +170,7 @@ pub fn refresh(st: &Context, refresh_token: &str, address: &str) -> AppResult<To
                 "The refresh token was already used. Its sessions are revoked; sign in again.",
             )));
         }
-        let user = match repo::users::find(c, &row.user_id)? {
+        let user = match repo::users::find(c, &st.vault, &row.user_id)? {
             Some(u) if !u.disabled => u,
             _ => return Ok(RefreshOutcome::Refused(invalid_refresh())),
         };

@@ -115,12 +115,18 @@ pub fn register(st: &Context, r: Registration, address: Option<&str>) -> AppResu
     };
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| -> AppResult<()> {
-        let taken =
-            repo::users::taken_keys(c, None, row.email.as_deref(), row.phone.as_deref(), None)?;
+        let taken = repo::users::taken_keys(
+            c,
+            &st.vault,
+            None,
+            row.email.as_deref(),
+            row.phone.as_deref(),
+            None,
+        )?;
         if !taken.is_empty() {
             return Err(taken_error(taken));
         }
-        repo::users::insert(c, &row).map_err(|e| unique_to_taken(e, row.email.is_some()))
+        repo::users::insert(c, &st.vault, &row).map_err(|e| unique_to_taken(e, row.email.is_some()))
     })?;
     Ok(row)
 }

@@ -141,7 +141,7 @@ pub fn load_and_remember(
 ) -> AppResult<(Principal, Account)> {
     let generation = st.sessions.generation();
     let mut conn = st.pool.get()?;
-    let (p, account) = load_account(&mut conn, claims)?;
+    let (p, account) = load_account(&mut conn, &st.vault, claims)?;
     st.sessions
         .remember(token, claims.usable, &p, &account, generation);
     Ok((p, account))
@@ -149,12 +149,20 @@ pub fn load_and_remember(
 
 /// Loads the principal behind a checked token: its sign-in must still be open, and its
 /// account present and enabled.
-pub fn load_principal(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<Principal> {
-    load_account(conn, claims).map(|(p, _)| p)
+pub fn load_principal(
+    conn: &mut DbConn,
+    v: &crate::db::vault::Vault,
+    claims: &AccessClaims,
+) -> AppResult<Principal> {
+    load_account(conn, v, claims).map(|(p, _)| p)
 }
 
-fn load_account(conn: &mut DbConn, claims: &AccessClaims) -> AppResult<(Principal, Account)> {
-    let user = repo::users::find(conn, &claims.user_id)?.ok_or_else(invalid_token)?;
+fn load_account(
+    conn: &mut DbConn,
+    v: &crate::db::vault::Vault,
+    claims: &AccessClaims,
+) -> AppResult<(Principal, Account)> {
+    let user = repo::users::find(conn, v, &claims.user_id)?.ok_or_else(invalid_token)?;
     if user.disabled {
         return Err(AppError::unauthorized(
             "account_disabled",

@@ -277,7 +277,11 @@ pub fn delete_agency(st: &Context, id: &str) -> AppResult<()> {
 }
 
 /// Resolves focal points for a list of agencies with one read of the users involved.
-fn with_focal_points(conn: &mut DbConn, agencies: Vec<AgencyRow>) -> AppResult<Vec<AgencyDetails>> {
+fn with_focal_points(
+    conn: &mut DbConn,
+    v: &crate::db::vault::Vault,
+    agencies: Vec<AgencyRow>,
+) -> AppResult<Vec<AgencyDetails>> {
     let mut users: HashMap<String, Option<UserRow>> = HashMap::new();
     for a in &agencies {
         for id in [&a.focal_leader_id, &a.focal_staff_id]
@@ -285,7 +289,7 @@ fn with_focal_points(conn: &mut DbConn, agencies: Vec<AgencyRow>) -> AppResult<V
             .flatten()
         {
             if !users.contains_key(id) {
-                let u = repo::users::find(conn, id)?;
+                let u = repo::users::find(conn, v, id)?;
                 users.insert(id.clone(), u);
             }
         }
@@ -333,7 +337,7 @@ fn with_focal_deadlines(
 pub fn get_agency(st: &Context, id: &str) -> AppResult<AgencyDetails> {
     let mut conn = st.pool.get()?;
     let a = repo::agencies::find(&mut conn, id)?.ok_or_else(agency_not_found)?;
-    let d = with_focal_points(&mut conn, vec![a])?;
+    let d = with_focal_points(&mut conn, &st.vault, vec![a])?;
     Ok(with_focal_deadlines(st, &mut conn, d)?.remove(0))
 }
 
@@ -344,7 +348,7 @@ pub fn list_agencies(
 ) -> AppResult<Vec<AgencyDetails>> {
     let mut conn = st.pool.get()?;
     let rows = repo::agencies::list(&mut conn, filter)?;
-    let mut out = with_focal_points(&mut conn, rows)?;
+    let mut out = with_focal_points(&mut conn, &st.vault, rows)?;
     if missing_focal_points {
         out.retain(|a| !a.missing_focal_points().is_empty());
     }
@@ -363,7 +367,7 @@ pub fn set_focal_points(st: &Context, id: &str, input: FocalPoints) -> AppResult
             ("staff_id", &input.staff_id, Role::AgencyStaff),
         ] {
             let Some(uid) = uid else { continue };
-            let ok = repo::users::find(c, uid)?.is_some_and(|u| {
+            let ok = repo::users::find(c, &st.vault, uid)?.is_some_and(|u| {
                 !u.disabled && u.agency_id.as_deref() == Some(id) && u.role == role
             });
             if !ok {
@@ -393,7 +397,7 @@ pub fn set_focal_points(st: &Context, id: &str, input: FocalPoints) -> AppResult
             ..Default::default()
         };
         repo::agencies::update(c, id, &changes)?;
-        refresh_focal_points(c, id, now)?;
+        refresh_focal_points(c, &st.vault, id, now)?;
         Ok(())
     })?;
     get_agency(st, id)
@@ -402,12 +406,17 @@ pub fn set_focal_points(st: &Context, id: &str, input: FocalPoints) -> AppResult
 /// Art. 15.1: records since when an agency lacks a focal point (a focal point disabled, moved
 /// to another agency or given another role counts as lacking), or that it lacks none any more.
 /// Call after any change of the agency's focal points or of one of its members.
-pub fn refresh_focal_points(c: &mut DbConn, agency_id: &str, now: NaiveDateTime) -> AppResult<()> {
+pub fn refresh_focal_points(
+    c: &mut DbConn,
+    v: &crate::db::vault::Vault,
+    agency_id: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let Some(a) = repo::agencies::find(c, agency_id)? else {
         return Ok(());
     };
     let since = a.focal_missing_since;
-    let d = with_focal_points(c, vec![a])?.remove(0);
+    let d = with_focal_points(c, v, vec![a])?.remove(0);
     let missing = !d.missing_focal_points().is_empty();
     let next = match (missing, since) {
         (true, None) => Some(Some(now)),
@@ -462,5 +471,7 @@ pub fn members(st: &Context, who: &Principal, agency_id: &str) -> AppResult<Vec<
     if !may_see_members(&mut conn, who, agency_id)? {
         return Err(agency_not_found());
     }
-    Ok(repo::users::active_in_agency(&mut conn, agency_id)?)
+    Ok(repo::users::active_in_agency(
+        &mut conn, &st.vault, agency_id,
+    )?)
 }

@@ -66,7 +66,7 @@ pub fn issue(st: &Context, c: &mut DbConn, ev: &EventRow) -> AppResult<()> {
         None => None,
     };
     let signer_name = match &a.approved_by {
-        Some(u) => repo::users::find(c, u)?.map(|x| x.full_name),
+        Some(u) => repo::users::find(c, &st.vault, u)?.map(|x| x.full_name),
         None => None,
     }
     .unwrap_or_default();

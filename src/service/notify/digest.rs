@@ -92,7 +92,7 @@ pub fn send_daily(st: &Context) -> AppResult<usize> {
         };
         let mut written = 0;
         let smtp = st.config.notify.smtp_url.is_some();
-        for u in repo::users::active_with_role(c, "operator", None)? {
+        for u in repo::users::active_with_role(c, &st.vault, "operator", None)? {
             repo::outbox::insert_notification(
                 c,
                 &NotificationRow {

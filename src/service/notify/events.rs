@@ -2,6 +2,7 @@
 //! intake, the agencies' focal points, staff and leaders, the supervising agencies and the IOC.
 
 use crate::db::models::{EventRow, UserRow};
+use crate::db::vault::Vault;
 use crate::db::{DbConn, repo};
 use crate::domain::report::{AssignmentRole, RejectionReason};
 use crate::error::AppResult;
@@ -114,7 +115,7 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
                     .map(local_time)
                     .unwrap_or_default();
                 let name = agency_of(c, &a.agency_id)?;
-                let to = handlers(c, &a.agency_id)?;
+                let to = handlers(c, &p.st.vault, &a.agency_id)?;
                 let m = msg(kind)
                     .var("title", r.title.clone())
                     .var("agency", name)
@@ -129,7 +130,7 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
                 && let Some(lead) = repo::reports::assignment(c, lead)?
             {
                 let name = agency_of(c, &a.agency_id)?;
-                let to = handlers(c, &lead.agency_id)?;
+                let to = handlers(c, &p.st.vault, &lead.agency_id)?;
                 let m = if ev.action == "coordinator_returned" {
                     msg("coordinator_returned").var("reason", note)
                 } else {
@@ -142,7 +143,7 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
         "result_submitted" => {
             if let Some(a) = &assignment {
                 let name = agency_of(c, &a.agency_id)?;
-                let to = leaders(c, &a.agency_id)?;
+                let to = leaders(c, &p.st.vault, &a.agency_id)?;
                 p.staff(c, msg("result_awaiting_approval").var("agency", name), to)?
             }
         }
@@ -150,12 +151,12 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
         "result_sent_back" | "result_returned" => {
             if let Some(a) = &assignment {
                 let mut to = if ev.action == "result_sent_back" {
-                    drafter(c, &r.id, &a.id)?
+                    drafter(c, &p.st.vault, &r.id, &a.id)?
                 } else {
-                    leaders(c, &a.agency_id)?
+                    leaders(c, &p.st.vault, &a.agency_id)?
                 };
                 if to.is_empty() {
-                    to = handlers(c, &a.agency_id)?;
+                    to = handlers(c, &p.st.vault, &a.agency_id)?;
                 }
                 p.staff(c, msg("result_sent_back").var("note", note), to)?
             }
@@ -174,7 +175,7 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
                     .unwrap_or_default();
                 msg("extension_requested").var("deadline", due)
             };
-            let to = repo::users::active_with_role(c, "operator", None)?;
+            let to = repo::users::active_with_role(c, &p.st.vault, "operator", None)?;
             p.staff(c, m.var("agency", name), to)?
         }
         // Art. 10.2: the lead clarifies within 2 working days.
@@ -184,7 +185,7 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
                 .find(|a| a.role == AssignmentRole::Lead && a.approved_at.is_some())
             {
                 let name = agency_of(c, &lead.agency_id)?;
-                let to = handlers(c, &lead.agency_id)?;
+                let to = handlers(c, &p.st.vault, &lead.agency_id)?;
                 p.staff(c, msg("feedback_new").var("agency", name), to)?
             }
         }
@@ -194,11 +195,12 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
             let (step, due) = overdue_step(&note);
             let (name, to) = match &ev.actor_agency_id {
                 Some(agency) => {
-                    let mut to = leaders(c, agency)?;
+                    let mut to = leaders(c, &p.st.vault, agency)?;
                     let above = repo::agencies::ancestors(c, agency)?;
                     if !above.is_empty() {
                         to.extend(repo::users::active_with_role(
                             c,
+                            &p.st.vault,
                             "supervisor",
                             Some(&above),
                         )?);
@@ -207,7 +209,7 @@ pub fn plan(p: &mut Planner<'_>, c: &mut DbConn, ev: &EventRow) -> AppResult<()>
                 }
                 None => (
                     "Trung tâm IOC".to_string(),
-                    repo::users::active_with_role(c, "operator", None)?,
+                    repo::users::active_with_role(c, &p.st.vault, "operator", None)?,
                 ),
             };
             let m = msg("overdue")
@@ -229,10 +231,11 @@ pub(super) fn agency_name(c: &mut DbConn, id: &str) -> AppResult<String> {
 }
 
 /// An agency's processing staff and its focal points (Art. 15.1).
-pub(super) fn handlers(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow>> {
-    let mut to = focal_points(c, agency_id)?;
+pub(super) fn handlers(c: &mut DbConn, v: &Vault, agency_id: &str) -> AppResult<Vec<UserRow>> {
+    let mut to = focal_points(c, v, agency_id)?;
     to.extend(repo::users::active_with_role(
         c,
+        v,
         "agency_staff",
         Some(&[agency_id.to_string()]),
     )?);
@@ -240,24 +243,25 @@ pub(super) fn handlers(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow
 }
 
 /// An agency's leaders, its focal leader first.
-pub(super) fn leaders(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow>> {
-    let mut to: Vec<UserRow> = focal_points(c, agency_id)?
+pub(super) fn leaders(c: &mut DbConn, v: &Vault, agency_id: &str) -> AppResult<Vec<UserRow>> {
+    let mut to: Vec<UserRow> = focal_points(c, v, agency_id)?
         .into_iter()
         .filter(|u| u.role.as_str() == "agency_leader")
         .collect();
     to.extend(repo::users::active_with_role(
         c,
+        v,
         "agency_leader",
         Some(&[agency_id.to_string()]),
     )?);
     Ok(to)
 }
 
-fn focal_points(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow>> {
+fn focal_points(c: &mut DbConn, v: &Vault, agency_id: &str) -> AppResult<Vec<UserRow>> {
     let mut out = Vec::new();
     if let Some(a) = repo::agencies::find(c, agency_id)? {
         for id in [a.focal_leader_id, a.focal_staff_id].into_iter().flatten() {
-            if let Some(u) = repo::users::find(c, &id)?
+            if let Some(u) = repo::users::find(c, v, &id)?
                 && !u.disabled
             {
                 out.push(u);
@@ -268,7 +272,12 @@ fn focal_points(c: &mut DbConn, agency_id: &str) -> AppResult<Vec<UserRow>> {
 }
 
 /// Who submitted the result of an assignment last.
-fn drafter(c: &mut DbConn, report_id: &str, assignment_id: &str) -> AppResult<Vec<UserRow>> {
+fn drafter(
+    c: &mut DbConn,
+    v: &Vault,
+    report_id: &str,
+    assignment_id: &str,
+) -> AppResult<Vec<UserRow>> {
     let by = repo::reports::events_of(c, report_id)?
         .into_iter()
         .rev()
@@ -277,7 +286,7 @@ fn drafter(c: &mut DbConn, report_id: &str, assignment_id: &str) -> AppResult<Ve
         })
         .and_then(|e| e.actor_user_id);
     Ok(match by {
-        Some(id) => repo::users::find(c, &id)?.into_iter().collect(),
+        Some(id) => repo::users::find(c, v, &id)?.into_iter().collect(),
         None => Vec::new(),
     })
 }

@@ -222,7 +222,7 @@ impl<'a> Planner<'a> {
         };
         let r = m.report;
         let account = match &r.reporter_user_id {
-            Some(id) => repo::users::find(c, id)?,
+            Some(id) => repo::users::find(c, &self.st.vault, id)?,
             None => None,
         };
         let identity = repo::reports::reporter(c, &self.st.vault, &r.id)?;

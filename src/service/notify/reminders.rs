@@ -104,15 +104,15 @@ fn plan(st: &Context, c: &mut DbConn, clock: &ClockRow, warning: bool) -> AppRes
     let (name, to) = match (rule(step).actor, &clock.agency_id) {
         (Actor::Ioc, _) | (_, None) => (
             "Trung tâm IOC".to_string(),
-            repo::users::active_with_role(c, "operator", None)?,
+            repo::users::active_with_role(c, &st.vault, "operator", None)?,
         ),
         (Actor::Leader, Some(a)) => (
             super::events::agency_name(c, a)?,
-            super::events::leaders(c, a)?,
+            super::events::leaders(c, &st.vault, a)?,
         ),
         (_, Some(a)) => (
             super::events::agency_name(c, a)?,
-            super::events::handlers(c, a)?,
+            super::events::handlers(c, &st.vault, a)?,
         ),
     };
     let kind = if warning { "deadline_soon" } else { "reminder" };

@@ -288,7 +288,7 @@ pub fn record_incident(
     let mut conn = st.pool.get()?;
     write_tx(&mut conn, |c| {
         if let Some(a) = &input.account_id
-            && repo::users::find(c, a)?.is_none()
+            && repo::users::find(c, &st.vault, a)?.is_none()
         {
             return Err(AppError::invalid_field(
                 "account_id",

@@ -152,7 +152,7 @@ impl From<ConsentRow> for ConsentView {
 
 /// A purpose and the words a reporter is shown for it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Wording {
+pub struct PurposeWording {
     /// The purpose.
     pub purpose: Purpose,
     /// The text shown (Vietnamese).
@@ -168,7 +168,7 @@ pub struct ConsentWording {
     #[schema(example = "2026-01")]
     pub version: &'static str,
     /// One text per purpose. None of them is pre-ticked.
-    pub purposes: Vec<Wording>,
+    pub purposes: Vec<PurposeWording>,
 }
 
 pub fn wording() -> ConsentWording {
@@ -176,7 +176,7 @@ pub fn wording() -> ConsentWording {
         version: WORDING_VERSION,
         purposes: Purpose::ALL
             .into_iter()
-            .map(|p| Wording {
+            .map(|p| PurposeWording {
                 purpose: p,
                 text: p.wording(),
                 withdrawable: p.withdrawable(),

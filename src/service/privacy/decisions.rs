@@ -81,7 +81,7 @@ pub enum Outcome {
 /// The privacy officer's decision.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Decision {
+pub struct RequestDecision {
     /// Carry it out, or refuse it.
     pub outcome: Outcome,
     /// The answer to the reporter: what was done, or why not.
@@ -91,7 +91,12 @@ pub struct Decision {
 }
 
 /// Decides an open request and carries it out, in one transaction.
-pub fn decide(st: &Context, who: &Principal, id: &str, input: Decision) -> AppResult<RequestView> {
+pub fn decide(
+    st: &Context,
+    who: &Principal,
+    id: &str,
+    input: RequestDecision,
+) -> AppResult<RequestView> {
     let mut conn = st.pool.get()?;
     let cal = crate::service::calendar::current(st, &mut conn)?;
     let now = st.clock.now();

@@ -240,7 +240,7 @@ fn report_data(c: &mut DbConn, st: &Context, r: ReportRow) -> AppResult<ReportDa
 fn build(c: &mut DbConn, st: &Context, req: &SubjectRequestRow) -> AppResult<SubjectExport> {
     let now = st.clock.now();
     let account = match &req.user_id {
-        Some(u) => repo::users::find(c, u)?.map(|a| AccountData {
+        Some(u) => repo::users::find(c, &st.vault, u)?.map(|a| AccountData {
             id: a.id,
             username: a.username,
             full_name: a.full_name,

@@ -28,10 +28,14 @@ pub struct Resealed {
     pub outbox: usize,
     /// Data subjects' requests (what they wrote).
     pub requests: usize,
+    /// Accounts (e-mail, phone; a citizen's name).
+    pub accounts: usize,
 }
 
 /// The mark of a database whose identities were all sealed once: every later write seals.
-const SEALED_MARK: &str = "identities-sealed";
+/// Its version moves when a table joins the sealed ones (2: accounts and requests), so the
+/// next start seals what the earlier version kept in clear.
+const SEALED_MARK: &str = "identities-sealed:2";
 
 /// Seals what an earlier version stored in clear, once per database (a full pass, then a mark
 /// in `seed_runs`, so later starts cost nothing). Rows a replica of an earlier version writes
@@ -58,12 +62,13 @@ type Step = fn(&mut DbConn, &Vault, Pass, &str, i64) -> diesel::QueryResult<Batc
 /// Resumable: a stopped pass leaves sealed rows sealed and finds the others again.
 pub fn reseal(conn: &mut DbConn, v: &Vault, pass: Pass, batch: i64) -> AppResult<Resealed> {
     let mut out = Resealed::default();
-    let steps: [(Step, &mut usize); 5] = [
+    let steps: [(Step, &mut usize); 6] = [
         (identity::reseal_reporters, &mut out.reporters),
         (identity::reseal_mail, &mut out.mails),
         (identity::reseal_calls, &mut out.calls),
         (identity::reseal_outbox, &mut out.outbox),
         (crate::db::repo::privacy::reseal_requests, &mut out.requests),
+        (crate::db::repo::accounts::reseal_users, &mut out.accounts),
     ];
     for (step, count) in steps {
         let mut after = String::new();
