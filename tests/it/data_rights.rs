@@ -436,3 +436,75 @@ async fn the_privacy_officer_keeps_the_records() {
             .json();
     assert_eq!(list.as_array().unwrap().len(), 2);
 }
+
+/// Two privacy officers decide the same request at the same moment: one decision stands, the
+/// other is told it was answered, and the correction is applied once.
+#[actix_web::test]
+async fn two_officers_deciding_at_once_one_wins() {
+    let w = World::new().await;
+    w.t.staff("ioc.privacy2", "privacy_officer", None).await;
+    let po = officer(&w).await;
+    let id = w.submit().await["id"].as_str().unwrap().to_string();
+    let fix = ask(
+        &w,
+        json!({"kind": "correct", "report_id": id, "correction": {"full_name": "Trần Thị Bình An"}}),
+    )
+    .await;
+    let req = fix["id"].as_str().unwrap().to_string();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let mut ctx = w.t.state.ctx.clone();
+    ctx.hooks.action_begins = Some(std::sync::Arc::new(move || {
+        barrier.wait();
+    }));
+    let mut officers = Vec::new();
+    for login in ["ioc.privacy", "ioc.privacy2"] {
+        let me =
+            w.t.get("/api/v1/me")
+                .bearer(&w.t.login(login, crate::support::PASSWORD).await)
+                .send()
+                .await
+                .json();
+        officers.push(paht::service::auth::Principal {
+            user_id: me["id"].as_str().unwrap().to_string(),
+            role: paht::domain::roles::Role::PrivacyOfficer,
+            agency_id: None,
+            follow_up: None,
+        });
+    }
+    use paht::service::privacy::decisions::{Outcome, RequestDecision, decide};
+    let results: Vec<Result<String, u16>> = std::thread::scope(|s| {
+        let hs: Vec<_> = officers
+            .iter()
+            .zip([Outcome::Done, Outcome::Refused])
+            .map(|(who, outcome)| {
+                let (ctx, req) = (&ctx, &req);
+                s.spawn(move || {
+                    let d = RequestDecision {
+                        outcome,
+                        answer: "Đã xem xét.".into(),
+                    };
+                    decide(ctx, who, req, d)
+                        .map(|v| format!("{:?}", v.status))
+                        .map_err(|e| e.status.as_u16())
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results.contains(&Err(409)), "{results:?}");
+    let won_done = results.contains(&Ok("Done".to_string()));
+    let seen = w.report(&po, &id).await;
+    let name = seen["reporter"]["full_name"].as_str().unwrap().to_string();
+    assert_eq!(name == "Trần Thị Bình An", won_done, "{results:?} {name}");
+    let steps = w.events(&w.citizen, &id).await;
+    let corrected = crate::world::actions_of(&steps)
+        .iter()
+        .filter(|a| **a == "identity_corrected")
+        .count();
+    assert_eq!(corrected, usize::from(won_done));
+}
