@@ -375,6 +375,7 @@ fn main() -> ExitCode {
             messages = sealed.outbox,
             requests = sealed.requests,
             accounts = sealed.accounts,
+            addressees = sealed.addressees,
             "identities stored in clear were sealed"
         );
     }

@@ -71,8 +71,8 @@ pub fn rotate_keys(config: Config, batch: i64) -> ExitCode {
         },
         |(current, r)| {
             println!(
-                "re-sealed {} reporters, {} e-mails, {} calls, {} messages to send, {} data subjects' requests, {} accounts under key {current}; the older keys may now be removed",
-                r.reporters, r.mails, r.calls, r.outbox, r.requests, r.accounts
+                "re-sealed {} reporters, {} e-mails, {} calls, {} messages to send, {} data subjects' requests, {} accounts, {} addressees under key {current}; the older keys may now be removed",
+                r.reporters, r.mails, r.calls, r.outbox, r.requests, r.accounts, r.addressees
             );
             ExitCode::SUCCESS
         },

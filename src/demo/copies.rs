@@ -109,7 +109,9 @@ pub fn copy_reports(
                     np.report_id = rid.clone();
                     reps.push(np);
                     for a in &f.assignments {
-                        let mut na = a.clone();
+                        // The addressee is sealed for its row: opened here, sealed for the
+                        // copy's row by the insert.
+                        let mut na = repo::letters::open_result(&st.vault, a.clone())?;
                         na.id = map(&a.id);
                         na.report_id = rid.clone();
                         na.lead_assignment_id = a.lead_assignment_id.as_deref().map(&mut map);

@@ -90,7 +90,16 @@ async fn identities_are_sealed_and_still_found_by_phone() {
     // The app: submitted, dispatched, answered, published; the answer goes by e-mail.
     let r = w.post(&w.citizen, "/api/v1/reports", secret_body()).await;
     let id = r["id"].as_str().unwrap().to_string();
-    w.carried_to_publication(&id).await;
+    // The answer's letter is addressed to the reporter by name ("Kính gửi").
+    w.accept(&id).await;
+    let a = w.dispatch(&id, &w.gtvt).await;
+    w.take(&w.staff, &a).await;
+    let mut result = crate::world::result_body();
+    result["addressee"] = json!(format!("Bà {NAME}"));
+    w.post(&w.staff, &format!("/api/v1/assignments/{a}/result"), result)
+        .await;
+    w.approve(&w.leader, &a).await;
+    w.publish(&id).await;
     // The hotline: a call from the same number becomes a report.
     let call = crate::intake::calls::call(
         &w,
@@ -129,6 +138,21 @@ async fn identities_are_sealed_and_still_found_by_phone() {
     assert_eq!(seen["reporter"]["full_name"], NAME);
     assert_eq!(seen["reporter"]["cccd"], CCCD);
     assert_eq!(seen["reporter"]["contact_address"], HOME);
+    let lead = &seen["assignments"][0];
+    assert_eq!(lead["result"]["addressee"], format!("Bà {NAME}"), "{lead}");
+    let agency: Value =
+        w.t.get(&format!("/api/v1/assignments/{a}"))
+            .bearer(&w.staff)
+            .send()
+            .await
+            .json();
+    assert_eq!(agency["result"]["addressee"], format!("Bà {NAME}"));
+    let letter =
+        w.t.get(&format!("/api/v1/reports/{id}/letter.pdf"))
+            .bearer(&w.op)
+            .send()
+            .await;
+    assert_eq!(letter.status, StatusCode::OK);
     let found =
         w.t.post("/api/v1/reports/by-phone")
             .bearer(&w.op)
@@ -188,9 +212,17 @@ async fn an_upgrade_seals_what_was_in_clear_and_a_rotation_retires_the_old_key()
     let w = World::new().await;
     let r = w.post(&w.citizen, "/api/v1/reports", secret_body()).await;
     let id = r["id"].as_str().unwrap().to_string();
+    w.carried_to_publication(&id).await;
     // As a release before encryption left it.
     {
         let mut c = w.t.state.pool.get().unwrap();
+        for table in ["assignments SET result_addressee", "letters SET addressee"] {
+            diesel::sql_query(format!(
+                "UPDATE {table} = 'Bà {NAME}' WHERE report_id = '{id}'"
+            ))
+            .execute(&mut *c)
+            .unwrap();
+        }
         diesel::sql_query(format!(
             "UPDATE report_reporters SET full_name = '{NAME}', cccd = '{CCCD}', phone = '{PHONE}', \
              email = '{EMAIL}', contact_address = '{HOME}', phone_index = NULL, cccd_index = NULL \
@@ -244,6 +276,34 @@ async fn an_upgrade_seals_what_was_in_clear_and_a_rotation_retires_the_old_key()
             .unwrap()
     };
     assert!(account.0.unwrap().starts_with("pd1:") && account.1.starts_with("pd1:"));
+    // The answer's addressee and its letter's, read in clear.
+    let addressees: (Option<String>, String) = {
+        use paht::db::schema::{assignments, letters};
+        let mut c = upgraded.state.pool.get().unwrap();
+        (
+            assignments::table
+                .filter(assignments::report_id.eq(&id))
+                .select(assignments::result_addressee)
+                .first(&mut *c)
+                .unwrap(),
+            letters::table
+                .filter(letters::report_id.eq(&id))
+                .select(letters::addressee)
+                .first(&mut *c)
+                .unwrap(),
+        )
+    };
+    assert!(addressees.0.unwrap().starts_with("pd1:") && addressees.1.starts_with("pd1:"));
+    let seen: Value = upgraded
+        .get(&format!("/api/v1/reports/{id}"))
+        .bearer(&w.op)
+        .send()
+        .await
+        .json();
+    assert_eq!(
+        seen["assignments"][0]["result"]["addressee"],
+        format!("Bà {NAME}")
+    );
     upgraded.login("0987000111", crate::support::PASSWORD).await;
 
     // A new key first, the old one kept to open what it sealed; rotate; then drop the old one.
@@ -263,7 +323,7 @@ async fn an_upgrade_seals_what_was_in_clear_and_a_rotation_retires_the_old_key()
         2,
     )
     .unwrap();
-    assert!(done.reporters >= 1, "{done:?}");
+    assert!(done.reporters >= 1 && done.addressees == 2, "{done:?}");
     let again = paht::service::privacy::reseal(
         &mut conn,
         &rotated.state.vault,

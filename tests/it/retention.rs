@@ -81,6 +81,24 @@ async fn each_class_goes_when_its_days_are_up_and_the_report_stays_counted() {
         "the picture is in the store"
     );
     w.carried_to_publication(&id).await;
+    // The letter, once read, is kept rendered in the store.
+    let letter =
+        w.t.get(&format!("/api/v1/reports/{id}/letter.pdf"))
+            .bearer(&w.op)
+            .send()
+            .await;
+    assert_eq!(letter.status, StatusCode::OK);
+    let rendered: Option<String> = {
+        use diesel::prelude::*;
+        use paht::db::schema::letters;
+        let mut c = w.t.state.pool.get().unwrap();
+        letters::table
+            .filter(letters::report_id.eq(&id))
+            .select(letters::pdf_sha256)
+            .first(&mut *c)
+            .unwrap()
+    };
+    let rendered = rendered.expect("the letter's PDF is kept");
     let open = w.submit().await["id"].as_str().unwrap().to_string();
     let call = crate::intake::calls::call(
         &w,
@@ -144,6 +162,19 @@ async fn each_class_goes_when_its_days_are_up_and_the_report_stays_counted() {
             .await
             .json();
     assert!(rec["recording_sha256"].is_null(), "{rec}");
+    // The answer's addressee goes with the identity; the letter printed with it leaves the
+    // store and is printed again without it.
+    assert_eq!(
+        seen["assignments"][0]["result"]["addressee"], "Người phản ánh",
+        "{seen}"
+    );
+    assert!(!w.t.state.ctx.objects.exists(&rendered).unwrap());
+    let again =
+        w.t.get(&format!("/api/v1/reports/{id}/letter.pdf"))
+            .bearer(&w.op)
+            .send()
+            .await;
+    assert_eq!(again.status, StatusCode::OK);
     // The report still in progress keeps its reporter; the statistics are unchanged.
     assert_eq!(w.report(&w.op, &open).await["reporter"]["full_name"], NAME);
     assert_eq!(counted(summary(&w).await), before);

@@ -167,6 +167,7 @@ pub fn erase_identity(
     released.extend(crate::db::repo::retention::drop_recordings_of(
         conn, report_id,
     )?);
+    released.extend(crate::db::repo::letters::erase_addressees(conn, report_id)?);
     Ok(Erased {
         identity: n == 1,
         released,

@@ -8,6 +8,7 @@ pub mod pdf;
 use chrono::{Datelike, NaiveDateTime};
 
 use crate::db::models::{EventRow, LetterRow};
+use crate::db::repo::letters::WITHHELD;
 use crate::db::{DbConn, new_id, repo};
 use crate::error::{AppError, AppResult};
 use crate::service::Context;
@@ -19,9 +20,6 @@ const RECIPIENTS: [&str; 3] = [
     "- Trung tâm Giám sát, điều hành đô thị thông minh (IOC);",
     "- Lưu: VT.",
 ];
-
-/// What the public letter says instead of an addressee who did not agree to be named.
-const WITHHELD: &str = "Người phản ánh";
 
 fn letter_not_found() -> AppError {
     AppError::missing(
@@ -58,6 +56,7 @@ pub fn issue(st: &Context, c: &mut DbConn, ev: &EventRow) -> AppResult<()> {
     let Some(a) = repo::reports::assignment(c, aid)? else {
         return Ok(());
     };
+    let a = repo::letters::open_result(&st.vault, a)?;
     let Some(agency) = repo::agencies::find(c, &a.agency_id)? else {
         return Ok(());
     };
@@ -79,6 +78,7 @@ pub fn issue(st: &Context, c: &mut DbConn, ev: &EventRow) -> AppResult<()> {
     let number = repo::counters::next(c, &format!("letter:{}:{local_year}", agency.id))?;
     repo::letters::insert(
         c,
+        &st.vault,
         &LetterRow {
             id: new_id(),
             report_id: ev.report_id.clone(),
@@ -144,7 +144,7 @@ pub fn render(l: &LetterRow, code: &str, withhold: bool) -> AppResult<Vec<u8>> {
 pub fn for_caller(st: &Context, who: &Principal, report_id: &str) -> AppResult<Vec<u8>> {
     let mut conn = st.pool.get()?;
     let r = crate::service::reports::load_visible(&mut conn, who, report_id)?;
-    let l = repo::letters::latest_of(&mut conn, &r.id)?.ok_or_else(letter_not_found)?;
+    let l = repo::letters::latest_of(&mut conn, &st.vault, &r.id)?.ok_or_else(letter_not_found)?;
     issued_pdf(st, &mut conn, &l, &r.code)
 }
 
@@ -152,7 +152,8 @@ pub fn for_caller(st: &Context, who: &Principal, report_id: &str) -> AppResult<V
 pub fn public(st: &Context, code: &str) -> AppResult<Vec<u8>> {
     let d = crate::service::reports::queries::public_get(st, code)?;
     let mut conn = st.pool.get()?;
-    let l = repo::letters::latest_of(&mut conn, &d.report.id)?.ok_or_else(letter_not_found)?;
+    let l = repo::letters::latest_of(&mut conn, &st.vault, &d.report.id)?
+        .ok_or_else(letter_not_found)?;
     if d.reporter_name.is_none() {
         // Without the reporter's consent the public copy withholds the addressee: rendered for
         // the reader, never kept.
@@ -167,7 +168,7 @@ pub fn attachment(
     c: &mut DbConn,
     report_id: &str,
 ) -> AppResult<Option<crate::service::outbox::transports::Attached>> {
-    let Some(l) = repo::letters::latest_of(c, report_id)? else {
+    let Some(l) = repo::letters::latest_of(c, &st.vault, report_id)? else {
         return Ok(None);
     };
     let Some(r) = repo::reports::find(c, report_id)? else {

@@ -158,6 +158,14 @@ pub fn inventory(st: &Context) -> ProcessingInventory {
                 retention: kept(r.identity_days, ended),
             },
             ProcessingActivity {
+                data: "Người nhận văn bản trả lời (Kính gửi) và văn bản trả lời (Phụ lục I)",
+                storage: "Kính gửi: mã hóa trong cơ sở dữ liệu; văn bản PDF: kho tệp, in lại khi đã xóa danh tính",
+                purpose: "Trả lời người phản ánh (Điều 9.1, Phụ lục I)",
+                legal_basis: "Nhiệm vụ theo Quy chế",
+                recipients: "Người phản ánh; IOC; cơ quan xử lý; công chúng chỉ khi người phản ánh đồng ý công khai tên",
+                retention: kept(r.identity_days, ended),
+            },
+            ProcessingActivity {
                 data: "Hình ảnh, video, âm thanh đính kèm phản ánh",
                 storage: "Kho tệp (mã hóa khi lưu của kho)",
                 purpose: "Làm rõ nội dung phản ánh (Điều 4.3)",

@@ -30,12 +30,15 @@ pub struct Resealed {
     pub requests: usize,
     /// Accounts (e-mail, phone; a citizen's name).
     pub accounts: usize,
+    /// Results' and letters' addressees ("Kính gửi").
+    pub addressees: usize,
 }
 
 /// The mark of a database whose identities were all sealed once: every later write seals.
-/// Its version moves when a table joins the sealed ones (2: accounts and requests), so the
-/// next start seals what the earlier version kept in clear.
-const SEALED_MARK: &str = "identities-sealed:2";
+/// Its version moves when a table joins the sealed ones (2: accounts and requests; 3: the
+/// addressees of results and letters), so the next start seals what the earlier version kept
+/// in clear.
+const SEALED_MARK: &str = "identities-sealed:3";
 
 /// Seals what an earlier version stored in clear, once per database (a full pass, then a mark
 /// in `seed_runs`, so later starts cost nothing). Rows a replica of an earlier version writes
@@ -62,13 +65,16 @@ type Step = fn(&mut DbConn, &Vault, Pass, &str, i64) -> diesel::QueryResult<Batc
 /// Resumable: a stopped pass leaves sealed rows sealed and finds the others again.
 pub fn reseal(conn: &mut DbConn, v: &Vault, pass: Pass, batch: i64) -> AppResult<Resealed> {
     let mut out = Resealed::default();
-    let steps: [(Step, &mut usize); 6] = [
+    let mut addressees = (0, 0);
+    let steps: [(Step, &mut usize); 8] = [
         (identity::reseal_reporters, &mut out.reporters),
         (identity::reseal_mail, &mut out.mails),
         (identity::reseal_calls, &mut out.calls),
         (identity::reseal_outbox, &mut out.outbox),
         (crate::db::repo::privacy::reseal_requests, &mut out.requests),
         (crate::db::repo::accounts::reseal_users, &mut out.accounts),
+        (crate::db::repo::letters::reseal_results, &mut addressees.0),
+        (crate::db::repo::letters::reseal_letters, &mut addressees.1),
     ];
     for (step, count) in steps {
         let mut after = String::new();
@@ -81,6 +87,7 @@ pub fn reseal(conn: &mut DbConn, v: &Vault, pass: Pass, batch: i64) -> AppResult
             }
         }
     }
+    out.addressees = addressees.0 + addressees.1;
     Ok(out)
 }
 

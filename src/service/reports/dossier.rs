@@ -36,7 +36,7 @@ pub fn gather(st: &Context, who: &Principal, id: &str) -> AppResult<Dossier> {
         if !allowed {
             return Err(AppError::forbidden());
         }
-        let letter = match repo::letters::latest_of(c, &r.id)? {
+        let letter = match repo::letters::latest_of(c, &st.vault, &r.id)? {
             Some(l) => Some(crate::service::letters::issued_pdf(st, c, &l, &r.code)?),
             None => None,
         };

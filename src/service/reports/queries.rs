@@ -99,7 +99,10 @@ pub(crate) fn details(
     };
     let (duplicate_of, duplicates) =
         super::duplicates::followed(c, &r.id, audience == Audience::Staff)?;
-    let mut assignments = repo::reports::assignments_of(c, &r.id)?;
+    let mut assignments = repo::reports::assignments_of(c, &r.id)?
+        .into_iter()
+        .map(|a| repo::letters::open_result(v, a))
+        .collect::<Result<Vec<_>, _>>()?;
     if audience == Audience::Reporter {
         let released = visibility::answer_released(r.status);
         for a in &mut assignments {
@@ -415,7 +418,7 @@ pub fn public_get(st: &Context, code: &str) -> AppResult<PublicDetails> {
         None
     };
     Ok(PublicDetails {
-        has_letter: repo::letters::latest_of(&mut conn, &r.id)?.is_some(),
+        has_letter: repo::letters::exists_for(&mut conn, &r.id)?,
         events: repo::reports::events_of(&mut conn, &r.id)?,
         lead,
         lead_agency_name,
@@ -469,9 +472,9 @@ pub fn inbox(
         rows.into_iter()
             .map(|a| {
                 let due = dues.get(&a.id).copied();
-                (a, due)
+                Ok((repo::letters::open_result(&st.vault, a)?, due))
             })
-            .collect(),
+            .collect::<AppResult<_>>()?,
         next,
     ))
 }

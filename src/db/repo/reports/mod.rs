@@ -226,7 +226,12 @@ pub fn insert_copies(conn: &mut DbConn, v: &Vault, c: &Copies<'_>) -> QueryResul
     insert_all!(reports::table, c.reports);
     let reporters: Vec<_> = c.reporters.iter().map(|r| stored_reporter(v, r)).collect();
     insert_all!(report_reporters::table, reporters);
-    insert_all!(assignments::table, c.assignments);
+    let assigned: Vec<_> = c
+        .assignments
+        .iter()
+        .map(|a| crate::db::repo::letters::seal_result(v, a))
+        .collect();
+    insert_all!(assignments::table, assigned);
     insert_all!(clocks::table, c.clocks);
     insert_all!(extensions::table, c.extensions);
     insert_all!(feedback::table, c.feedback);

@@ -101,5 +101,5 @@ pub fn get(
     let due = repo::reports::next_dues(&mut conn, std::slice::from_ref(&a.id))?
         .into_iter()
         .find_map(|(_, d)| d);
-    Ok((a, due))
+    Ok((repo::letters::open_result(&st.vault, a)?, due))
 }

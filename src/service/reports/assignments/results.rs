@@ -62,7 +62,11 @@ pub fn submit_result(st: &Context, who: &Principal, id: &str, input: ResultInput
             &a,
             AssignmentTransition::SubmitResult,
             AssignmentChanges {
-                result_addressee: Some(Some(input.addressee.trim().to_string())),
+                result_addressee: Some(Some(repo::letters::seal_addressee(
+                    &ctx.st.vault,
+                    &a.id,
+                    input.addressee.trim(),
+                ))),
                 result_answer: Some(Some(input.answer.trim().to_string())),
                 result_signer_title: Some(Some(input.signer_title.trim().to_string())),
                 submitted_at: Some(Some(ctx.now_naive())),
