@@ -15,12 +15,17 @@ use crate::db::vault::{Field, Vault};
 /// What a request asks to change, or why: sealed, it may hold the reporter's identity.
 pub const REQUEST_DETAILS: Field = Field("subject_requests.details");
 
+/// Records a report's consents: one statement (a submission records four).
 pub fn insert_consents(conn: &mut DbConn, rows: &[ConsentRow]) -> QueryResult<()> {
-    for r in rows {
-        diesel::insert_into(consents::table)
-            .values(r)
-            .execute(conn)?;
-    }
+    let rows = rows.to_vec();
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(consents::table)
+            .values(rows)
+            .execute(c)?,
+        DbConn::Postgresql(c) => diesel::insert_into(consents::table)
+            .values(rows)
+            .execute(c)?,
+    };
     Ok(())
 }
 
