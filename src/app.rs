@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+pub mod cli;
 pub mod upkeep;
 
 use actix_web::body::MessageBody;

@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use paht::app::{self, AppState};
+use paht::app::{self, AppState, cli};
 use paht::clock::SystemClock;
 use paht::config::{Config, LogFormat};
 
@@ -43,33 +43,17 @@ fn usage() -> ExitCode {
     ExitCode::from(2)
 }
 
-/// `--name VALUE` from the arguments.
-fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
-
-/// `--batch N` (1–10 000), else `default`.
-fn batch(args: &[String], default: i64) -> i64 {
-    flag(args, "--batch")
-        .and_then(|b| b.parse::<i64>().ok())
-        .filter(|b| (1..=10_000).contains(b))
-        .unwrap_or(default)
-}
-
 /// Fills the database with demo reports through the real use cases, on a clock that walks
 /// through the past year, with a progress bar.
 fn seed_demo(config: Config, args: &[String]) -> ExitCode {
     use std::io::Write;
-    let Some(n) = flag(args, "--reports")
+    let Some(n) = cli::flag(args, "--reports")
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|n| *n > 0)
     else {
         return usage();
     };
-    let seed = flag(args, "--seed")
+    let seed = cli::flag(args, "--seed")
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(2026);
     let clock = Arc::new(paht::clock::ManualClock::new(chrono::Utc::now()));
@@ -95,7 +79,7 @@ fn seed_demo(config: Config, args: &[String]) -> ExitCode {
         }
     });
     eprintln!();
-    let total = flag(args, "--total")
+    let total = cli::flag(args, "--total")
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
     let result = match result {
@@ -176,7 +160,7 @@ fn admin(config: Config, args: &[String]) -> ExitCode {
     let Some(file) = args.get(3).filter(|a| !a.starts_with("--")) else {
         return usage();
     };
-    let valid_from = match flag(args, "--valid-from").map(|d| d.parse::<chrono::NaiveDate>()) {
+    let valid_from = match cli::flag(args, "--valid-from").map(|d| d.parse::<chrono::NaiveDate>()) {
         None => chrono::Utc::now()
             .with_timezone(&paht::domain::calendar::TIME_ZONE)
             .date_naive(),
@@ -186,7 +170,7 @@ fn admin(config: Config, args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let parent = flag(args, "--parent").unwrap_or_else(|| "92".into());
+    let parent = cli::flag(args, "--parent").unwrap_or_else(|| "92".into());
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
@@ -315,6 +299,9 @@ fn main() -> ExitCode {
     ) {
         return usage();
     }
+    if !cli::arguments_known(&command, &args) {
+        return usage();
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(errors) => {
@@ -336,15 +323,15 @@ fn main() -> ExitCode {
     if command == "ingest-mail" {
         return ingest_mail(config);
     }
-    if command == "move-files" {
-        return app::upkeep::move_files(config, batch(&args, 100));
-    }
-    if command == "rotate-keys" {
-        return app::upkeep::rotate_keys(config, batch(&args, 500));
-    }
-    if command == "retention" {
-        let dry = args.iter().any(|a| a == "--dry-run");
-        return app::upkeep::retention(config, dry, batch(&args, 200));
+    if let Some(default) = cli::default_batch(&command) {
+        let Some(b) = cli::batch(&args, default) else {
+            return usage();
+        };
+        return match command.as_str() {
+            "move-files" => app::upkeep::move_files(config, b),
+            "rotate-keys" => app::upkeep::rotate_keys(config, b),
+            _ => app::upkeep::retention(config, args.iter().any(|a| a == "--dry-run"), b),
+        };
     }
     tracing::info!(database = %config.database.redacted(), "starting");
     let (state, report) = match AppState::init(config.clone(), Arc::new(SystemClock)) {
