@@ -338,6 +338,7 @@ pub fn file(st: &Context, client: &Client, f: Filing) -> AppResult<Filed> {
     let origin = Origin {
         arrived_at: st.clock.now(),
         note: format!("Open311: {}", client.name),
+        proof: format!("Open311: {}", client.name),
         link: Box::new(move |ctx, c, r| {
             repo::open311::insert_request(
                 c,

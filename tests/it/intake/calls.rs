@@ -169,6 +169,29 @@ async fn a_call_after_hours_waits_for_the_next_office_session() {
             .json();
     assert_eq!(files[0]["kind"], "call_recording", "{files}");
     assert_eq!(files[0]["content_type"], "audio/wav");
+    // The consents given on the call name the call and its recording as their proof.
+    let proofs: Vec<(String, Option<String>, Option<String>)> = {
+        use diesel::prelude::*;
+        use paht::db::schema::consents;
+        let mut c = w.t.state.pool.get().unwrap();
+        consents::table
+            .filter(consents::report_id.eq(report_id))
+            .select((consents::channel, consents::proof, consents::recorded_by))
+            .load(&mut *c)
+            .unwrap()
+    };
+    assert_eq!(proofs.len(), 4);
+    let proof = format!(
+        "cuộc gọi {id}, ghi âm sha256:{}",
+        files[0]["sha256"].as_str().unwrap()
+    );
+    for (channel, p, by) in &proofs {
+        assert_eq!(
+            (channel.as_str(), p.as_deref()),
+            ("hotline", Some(proof.as_str()))
+        );
+        assert!(by.is_some(), "the operator who took the call recorded it");
+    }
     let events = w.events(&w.op, report_id).await;
     assert!(
         events[0]["note"]

@@ -101,9 +101,15 @@ pub fn convert(
         .recording_name
         .clone()
         .unwrap_or_else(|| format!("cuoc-goi-{call_id}"));
+    // The consent was given on the call: its recording, by digest, is the proof.
+    let proof = match &rec {
+        Some((blob, _)) => format!("cuộc gọi {call_id}, ghi âm sha256:{}", blob.sha256),
+        None => format!("cuộc gọi {call_id} (không có ghi âm)"),
+    };
     let origin = Origin {
         arrived_at: call.queued_from.and_utc(),
         note: format!("cuộc gọi {call_id}"),
+        proof,
         link: Box::new(move |ctx, c, r| {
             let ok = repo::channels::update_call(
                 c,

@@ -181,6 +181,7 @@ pub fn convert(
     let origin = Origin {
         arrived_at: arrived,
         note: format!("thư điện tử {mail_id}"),
+        proof: format!("thư điện tử {mail_id}"),
         link: Box::new(move |ctx, c, r| {
             let now = ctx.now_naive();
             let ok = repo::channels::update_mail(

@@ -129,6 +129,9 @@ pub fn check_submission(st: &Context, who: &Principal, input: NewReport) -> AppR
 pub struct Origin<'a> {
     pub arrived_at: chrono::DateTime<chrono::Utc>,
     pub note: String,
+    /// What the reporter's consent came with, for its record (Law 91/2025/QH15): the call and
+    /// its recording's digest, the e-mail, the Open311 client.
+    pub proof: String,
     #[allow(clippy::type_complexity)]
     pub link: Box<dyn FnOnce(&Act<'_>, &mut crate::db::DbConn, &ReportRow) -> AppResult<()> + 'a>,
 }
@@ -265,7 +268,7 @@ pub fn submit_from(
                 public_name: input.consent_public_name,
                 confidential: input.confidential,
             },
-            origin.as_ref().map(|o| o.note.clone()),
+            origin.as_ref().map(|o| o.proof.clone()),
             now,
         )?;
         let mut submitted = ctx.event_row(
