@@ -277,6 +277,18 @@ async fn requests_are_answered_within_two_working_days_and_carried_out() {
 
     // Once published, a deletion erases the identity; the report stays and is still counted.
     w.carried_to_publication(&id).await;
+    // The copy holds the answer addressed to them, with its letter.
+    let copy = ask(&w, json!({"kind": "copy", "report_id": id})).await;
+    let copy_id = copy["id"].as_str().unwrap().to_string();
+    let x = officer_export(&w, &po, &copy_id).await;
+    let answer = &x["reports"][0]["answer"];
+    assert_eq!(answer["addressee"], "Ông/Bà người phản ánh", "{answer}");
+    assert!(
+        answer["letter_symbol"]
+            .as_str()
+            .is_some_and(|s| s.contains('/')),
+        "{answer}"
+    );
     let del = ask(&w, json!({"kind": "delete", "report_id": id})).await;
     let res = decide(&w, &po, del["id"].as_str().unwrap(), "done").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
@@ -284,6 +296,10 @@ async fn requests_are_answered_within_two_working_days_and_carried_out() {
     assert!(after["reporter"].is_null(), "{after}");
     assert_eq!(after["status"], "published");
     assert_eq!(by("0912000999").await.json().as_array().unwrap().len(), 0);
+    // The answer's addressee went with the identity.
+    let x = officer_export(&w, &po, &copy_id).await;
+    assert!(x["reports"][0]["reporter"].is_null());
+    assert_eq!(x["reports"][0]["answer"]["addressee"], "Người phản ánh");
     let steps = w.events(&w.citizen, &id).await;
     for step in [
         "identity_corrected",

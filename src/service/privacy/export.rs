@@ -1,7 +1,7 @@
 //! The copy a data subject asks for (Law 91/2025/QH15): everything PAHT holds about them, as
 //! one JSON document: their account, each report they filed with the identity as held, the
-//! consents and their withdrawals, the steps they may see, the files, who (by role) read their
-//! identity and when, and their requests.
+//! consents and their withdrawals, the steps they may see, the files, the answer addressed to
+//! them, who (by role) read their identity and when, and their requests.
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use serde::Serialize;
@@ -104,6 +104,19 @@ pub struct ReportData {
     pub attachments: Vec<AttachmentData>,
     /// Each read of the identity by staff: when, and the reader's role.
     pub identity_reads: Vec<ReadData>,
+    /// The answer addressed to the reporter, once it is published to them (Art. 9.3).
+    pub answer: Option<AnswerData>,
+}
+
+/// The answer to a report, as addressed to its reporter (Annex I).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerData {
+    /// "Kính gửi": whom the answer is addressed to.
+    pub addressee: String,
+    /// The answer.
+    pub answer: String,
+    /// The letter's number and symbol (`N/ABBR`), when one was issued.
+    pub letter_symbol: Option<String>,
 }
 
 /// The reporter's identity.
@@ -177,7 +190,13 @@ fn report_data(c: &mut DbConn, st: &Context, r: ReportRow) -> AppResult<ReportDa
         },
         10_000,
     )?;
+    let answer = if crate::domain::visibility::answer_released(r.status) {
+        answer_of(c, st, &r.id)?
+    } else {
+        None
+    };
     Ok(ReportData {
+        answer,
         reporter: reporter.filter(|_| erased.is_none()).map(|p| ReporterData {
             full_name: p.full_name,
             contact_address: p.contact_address,
@@ -235,6 +254,24 @@ fn report_data(c: &mut DbConn, st: &Context, r: ReportRow) -> AppResult<ReportDa
         submitted_at: utc(r.submitted_at),
         published_at: r.published_at.map(utc),
     })
+}
+
+/// The lead agency's approved answer and its letter.
+fn answer_of(c: &mut DbConn, st: &Context, report_id: &str) -> AppResult<Option<AnswerData>> {
+    use crate::domain::report::{AssignmentRole, AssignmentStatus};
+    let lead = repo::reports::assignments_of(c, report_id)?
+        .into_iter()
+        .find(|a| a.role == AssignmentRole::Lead && a.status == AssignmentStatus::Approved);
+    let Some(a) = lead else {
+        return Ok(None);
+    };
+    let a = repo::letters::open_result(&st.vault, a)?;
+    let letter = repo::letters::latest_of(c, &st.vault, report_id)?;
+    Ok(Some(AnswerData {
+        addressee: a.result_addressee.unwrap_or_default(),
+        answer: a.result_answer.unwrap_or_default(),
+        letter_symbol: letter.map(|l| l.symbol),
+    }))
 }
 
 fn build(c: &mut DbConn, st: &Context, req: &SubjectRequestRow) -> AppResult<SubjectExport> {
