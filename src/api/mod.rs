@@ -115,6 +115,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(calendar::settings)
                 .service(reports::submit)
                 .service(calls::by_phone)
+                .service(calls::by_identity)
                 .service(reports::list)
                 .service(map::staff_geojson)
                 .service(reports::get_one)

@@ -161,6 +161,26 @@ async fn identities_are_sealed_and_still_found_by_phone() {
             .await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.text());
     assert_eq!(found.json().as_array().unwrap().len(), 2);
+    // And by the identity number, through its own blind index.
+    let by_identity = |token: &str, cccd: &str| {
+        w.t.post("/api/v1/reports/by-identity")
+            .bearer(token)
+            .json(&json!({ "cccd": cccd }))
+            .send()
+    };
+    let found = by_identity(&w.op, "094 190 007 777").await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+    let found = found.json();
+    assert_eq!(found.as_array().unwrap().len(), 2, "{found}");
+    assert!(!found.to_string().contains(NAME), "a summary, no identity");
+    let other = by_identity(&w.op, "094190007778").await.json();
+    assert_eq!(other, json!([]), "another number finds nothing");
+    by_identity(&w.op, "999190007777")
+        .await
+        .problem(422, "validation_failed");
+    by_identity(&w.citizen, CCCD)
+        .await
+        .problem(403, "forbidden");
     let calls: Value =
         w.t.get(&format!(
             "/api/v1/calls?status=all&caller=%2B84{}",

@@ -408,3 +408,36 @@ pub async fn by_phone(
             .collect(),
     ))
 }
+
+/// An identity number to look up.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityLookup {
+    /// The 12-digit citizen identity number (CCCD); spaces are ignored.
+    #[validate(length(min = 12, max = 20))]
+    #[schema(example = "094185001234", min_length = 12, max_length = 20)]
+    pub cccd: String,
+}
+
+/// Operator: the reports whose reporter gave this identity number, newest first (at most 20),
+/// found through its blind index. The number travels in the body, so that no access log keeps
+/// it.
+#[utoipa::path(tag = "intake", operation_id = "reportsByIdentity", security(("bearer" = [])),
+    request_body = IdentityLookup,
+    responses((status = 200, description = "The reports.", body = Vec<ReportSummary>),
+        (status = 422, description = "Not a valid identity number (`invalid_cccd`).", body = Problem, content_type = "application/problem+json")))]
+#[post("/reports/by-identity")]
+pub async fn by_identity(
+    st: Data<AppState>,
+    who: Require<Operator>,
+    body: ValidJson<IdentityLookup>,
+) -> AppResult<Json<Vec<ReportSummary>>> {
+    let now = st.clock.now();
+    let cccd = body.into_inner().cccd;
+    let rows = block(move || svc::reports_by_identity(&st, &who, &cccd)).await??;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| ReportSummary::new(r, now, true))
+            .collect(),
+    ))
+}

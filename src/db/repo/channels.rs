@@ -257,3 +257,19 @@ pub fn reports_of_phone(
         .limit(limit)
         .load(conn)
 }
+
+/// The reports whose reporter gave this identity number (through its blind index), newest
+/// first.
+pub fn reports_of_cccd(
+    conn: &mut DbConn,
+    v: &Vault,
+    cccd: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    report_reporters::table
+        .filter(report_reporters::cccd_index.eq(v.blind_cccd(cccd)))
+        .select(report_reporters::report_id)
+        .order(report_reporters::report_id.desc())
+        .limit(limit)
+        .load(conn)
+}

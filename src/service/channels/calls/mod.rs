@@ -300,6 +300,34 @@ pub fn reports_by_phone(
     reports_of(st, &mut conn, &phone)
 }
 
+/// The reports whose reporter gave this identity number (operators; never public): a caller
+/// who gives their CCCD instead of calling from the number they reported with.
+pub fn reports_by_identity(
+    st: &Context,
+    _who: &Require<Operator>,
+    cccd: &str,
+) -> AppResult<Vec<ReportRow>> {
+    let cccd: String = cccd.chars().filter(|c| !c.is_whitespace()).collect();
+    if !crate::domain::report::plausible_cccd(&cccd, st.clock.now()) {
+        return Err(AppError::invalid_field(
+            "cccd",
+            "invalid_cccd",
+            Msg::new(
+                "Số căn cước công dân phải gồm 12 chữ số hợp lệ.",
+                "The citizen ID (CCCD) must be 12 valid digits.",
+            ),
+        ));
+    }
+    let mut conn = st.pool.get()?;
+    let mut out = Vec::new();
+    for id in repo::channels::reports_of_cccd(&mut conn, &st.vault, &cccd, 20)? {
+        if let Some(r) = repo::reports::find(&mut conn, &id)? {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
 /// The call and a reader of its recording (operators).
 pub fn recording(
     st: &Context,
