@@ -415,7 +415,12 @@ pub async fn by_phone(
 pub struct IdentityLookup {
     /// The 12-digit citizen identity number (CCCD); spaces are ignored.
     #[validate(length(min = 12, max = 20))]
-    #[schema(example = "094185001234", min_length = 12, max_length = 20)]
+    #[schema(
+        example = "094185001234",
+        min_length = 12,
+        max_length = 20,
+        pattern = "^[0-9 ]{12,20}$"
+    )]
     pub cccd: String,
 }
 
