@@ -218,6 +218,43 @@ pub(crate) fn stale_sql(columns: &[&str], v: &Vault, pass: Pass) -> String {
     format!("({})", each.join(" OR "))
 }
 
+/// A pass over one sealed text column `$table.$col` (rows keyed by `id`) that `$only` (an SQL
+/// condition) selects: the rows after `$after` whose value the pass must seal, each opened with
+/// whatever key sealed it and sealed again under the current key. A row changed meanwhile is
+/// left for the next pass. Evaluates to a `QueryResult<Batch>`.
+macro_rules! reseal_column {
+    ($conn:expr, $v:expr, $pass:expr, $after:expr, $limit:expr,
+     $table:ident . $col:ident, $field:expr, $only:expr) => {{
+        use $crate::db::repo::identity::{Batch, stale_sql, unopenable};
+        let cond = format!(
+            "({} AND {})",
+            $only,
+            stale_sql(&[stringify!($col)], $v, $pass)
+        );
+        let mut pass = || -> diesel::QueryResult<Batch> {
+            let rows: Vec<(String, Option<String>)> = $table::table
+                .filter($table::id.gt($after))
+                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&cond))
+                .order($table::id.asc())
+                .limit($limit)
+                .select(($table::id, $table::$col.nullable()))
+                .load($conn)?;
+            let mut out = Batch::of(&rows, |r| &r.0);
+            for (id, stored) in rows {
+                let Some(stored) = stored else { continue };
+                let clear = $v.open($field, &id, &stored).map_err(unopenable)?;
+                out.sealed +=
+                    diesel::update($table::table.find(&id).filter($table::$col.eq(&stored)))
+                        .set($table::$col.eq($v.seal($field, &id, &clear)))
+                        .execute($conn)?;
+            }
+            Ok(out)
+        };
+        pass()
+    }};
+}
+pub(crate) use reseal_column;
+
 /// Re-seals a batch of reporters after `after`: each row is opened with whatever key sealed
 /// it and sealed again under the current key, with fresh blind indexes. A row changed
 /// meanwhile is left for the next pass.
@@ -344,28 +381,15 @@ pub fn reseal_outbox(
     after: &str,
     limit: i64,
 ) -> QueryResult<Batch> {
-    use crate::db::schema::outbox as o;
-    let cond = format!(
-        "(transport <> 'webhook' AND {})",
-        stale_sql(&["recipient"], v, pass)
-    );
-    let rows: Vec<OutboxRow> = o::table
-        .filter(o::id.gt(after))
-        .filter(sql::<Bool>(&cond))
-        .order(o::id.asc())
-        .limit(limit)
-        .select(OutboxRow::as_select())
-        .load(conn)?;
-    let mut out = Batch::of(&rows, |r| &r.id);
-    for old in rows {
-        let sealed = seal_recipient(v, &open_recipient(v, old.clone())?).recipient;
-        out.sealed += diesel::update(
-            o::table
-                .find(&old.id)
-                .filter(o::recipient.eq(&old.recipient)),
-        )
-        .set(o::recipient.eq(sealed))
-        .execute(conn)?;
-    }
-    Ok(out)
+    use crate::db::schema::outbox;
+    reseal_column!(
+        conn,
+        v,
+        pass,
+        after,
+        limit,
+        outbox.recipient,
+        RECIPIENT,
+        "transport <> 'webhook'"
+    )
 }

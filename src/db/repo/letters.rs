@@ -2,14 +2,12 @@
 //! reporter, so the draft's addressee and the letter's are sealed at rest like the identity
 //! they come from ([`crate::db::vault`]).
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::result::Error;
-use diesel::sql_types::Bool;
 
 use crate::db::DbConn;
 use crate::db::models::{AssignmentRow, LetterRow};
-use crate::db::repo::identity::{Batch, Pass, stale_sql, unopenable};
+use crate::db::repo::identity::{Batch, Pass, reseal_column, unopenable};
 use crate::db::schema::{assignments, letters};
 use crate::db::vault::{Field, Vault};
 
@@ -122,26 +120,16 @@ pub fn reseal_results(
     after: &str,
     limit: i64,
 ) -> QueryResult<Batch> {
-    let cond = stale_sql(&["result_addressee"], v, pass);
-    let rows: Vec<AssignmentRow> = assignments::table
-        .filter(assignments::id.gt(after))
-        .filter(sql::<Bool>(&cond))
-        .order(assignments::id.asc())
-        .limit(limit)
-        .select(AssignmentRow::as_select())
-        .load(conn)?;
-    let mut out = Batch::of(&rows, |r| &r.id);
-    for old in rows {
-        let sealed = seal_result(v, &open_result(v, old.clone())?).result_addressee;
-        out.sealed += diesel::update(
-            assignments::table
-                .find(&old.id)
-                .filter(assignments::result_addressee.eq(&old.result_addressee)),
-        )
-        .set(assignments::result_addressee.eq(sealed))
-        .execute(conn)?;
-    }
-    Ok(out)
+    reseal_column!(
+        conn,
+        v,
+        pass,
+        after,
+        limit,
+        assignments.result_addressee,
+        RESULT_ADDRESSEE,
+        "1 = 1"
+    )
 }
 
 /// Re-seals a batch of letters' addressees after `after`.
@@ -152,24 +140,14 @@ pub fn reseal_letters(
     after: &str,
     limit: i64,
 ) -> QueryResult<Batch> {
-    let cond = stale_sql(&["addressee"], v, pass);
-    let rows: Vec<(String, String)> = letters::table
-        .filter(letters::id.gt(after))
-        .filter(sql::<Bool>(&cond))
-        .order(letters::id.asc())
-        .limit(limit)
-        .select((letters::id, letters::addressee))
-        .load(conn)?;
-    let mut out = Batch::of(&rows, |r| &r.0);
-    for (id, stored) in rows {
-        let clear = v.open(LETTER_ADDRESSEE, &id, &stored).map_err(unopenable)?;
-        out.sealed += diesel::update(
-            letters::table
-                .find(&id)
-                .filter(letters::addressee.eq(&stored)),
-        )
-        .set(letters::addressee.eq(v.seal(LETTER_ADDRESSEE, &id, &clear)))
-        .execute(conn)?;
-    }
-    Ok(out)
+    reseal_column!(
+        conn,
+        v,
+        pass,
+        after,
+        limit,
+        letters.addressee,
+        LETTER_ADDRESSEE,
+        "1 = 1"
+    )
 }

@@ -417,26 +417,14 @@ pub fn reseal_requests(
     after: &str,
     limit: i64,
 ) -> QueryResult<crate::db::repo::identity::Batch> {
-    use diesel::dsl::sql;
-    use diesel::sql_types::Bool;
-    let cond = crate::db::repo::identity::stale_sql(&["details"], v, pass);
-    let rows: Vec<SubjectRequestRow> = subject_requests::table
-        .filter(subject_requests::id.gt(after))
-        .filter(sql::<Bool>(&cond))
-        .order(subject_requests::id.asc())
-        .limit(limit)
-        .select(SubjectRequestRow::as_select())
-        .load(conn)?;
-    let mut out = crate::db::repo::identity::Batch::of(&rows, |r| &r.id);
-    for old in rows {
-        let sealed = seal_details(v, &open_details(v, old.clone())?).details;
-        out.sealed += diesel::update(
-            subject_requests::table
-                .find(&old.id)
-                .filter(subject_requests::details.eq(&old.details)),
-        )
-        .set(subject_requests::details.eq(sealed))
-        .execute(conn)?;
-    }
-    Ok(out)
+    crate::db::repo::identity::reseal_column!(
+        conn,
+        v,
+        pass,
+        after,
+        limit,
+        subject_requests.details,
+        REQUEST_DETAILS,
+        "1 = 1"
+    )
 }

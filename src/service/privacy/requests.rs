@@ -69,11 +69,8 @@ impl Correction {
         if let Some(c) = &self.cccd
             && !plausible_cccd(c, now)
         {
-            errors.push(FieldError::of(
+            errors.push(crate::service::reports::intake::invalid_cccd(
                 "correction.cccd",
-                "invalid_cccd",
-                "Số căn cước công dân phải gồm 12 chữ số hợp lệ.",
-                "The citizen ID (CCCD) must be 12 valid digits.",
             ));
         }
         if let Some(p) = &self.phone {

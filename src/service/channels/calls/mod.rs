@@ -271,8 +271,14 @@ pub fn get(
 }
 
 fn reports_of(st: &Context, conn: &mut DbConn, phone: &str) -> AppResult<Vec<ReportRow>> {
+    let ids = repo::channels::reports_of_phone(conn, &st.vault, phone, 20)?;
+    found(conn, ids)
+}
+
+/// The reports of these ids, in their order.
+fn found(conn: &mut DbConn, ids: Vec<String>) -> AppResult<Vec<ReportRow>> {
     let mut out = Vec::new();
-    for id in repo::channels::reports_of_phone(conn, &st.vault, phone, 20)? {
+    for id in ids {
         if let Some(r) = repo::reports::find(conn, &id)? {
             out.push(r);
         }
@@ -309,23 +315,13 @@ pub fn reports_by_identity(
 ) -> AppResult<Vec<ReportRow>> {
     let cccd: String = cccd.chars().filter(|c| !c.is_whitespace()).collect();
     if !crate::domain::report::plausible_cccd(&cccd, st.clock.now()) {
-        return Err(AppError::invalid_field(
-            "cccd",
-            "invalid_cccd",
-            Msg::new(
-                "Số căn cước công dân phải gồm 12 chữ số hợp lệ.",
-                "The citizen ID (CCCD) must be 12 valid digits.",
-            ),
-        ));
+        return Err(AppError::validation(vec![
+            crate::service::reports::intake::invalid_cccd("cccd"),
+        ]));
     }
     let mut conn = st.pool.get()?;
-    let mut out = Vec::new();
-    for id in repo::channels::reports_of_cccd(&mut conn, &st.vault, &cccd, 20)? {
-        if let Some(r) = repo::reports::find(&mut conn, &id)? {
-            out.push(r);
-        }
-    }
-    Ok(out)
+    let ids = repo::channels::reports_of_cccd(&mut conn, &st.vault, &cccd, 20)?;
+    found(&mut conn, ids)
 }
 
 /// The call and a reader of its recording (operators).

@@ -185,12 +185,7 @@ fn check(
     r.contact_address = r.contact_address.trim().to_string();
     let cccd = r.cccd.trim().to_string();
     if !plausible_cccd(&cccd, now) {
-        errors.push(FieldError::of(
-            "reporter.cccd",
-            "invalid_cccd",
-            "Số căn cước công dân phải gồm 12 chữ số hợp lệ.",
-            "The citizen ID (CCCD) must be 12 valid digits.",
-        ));
+        errors.push(invalid_cccd("reporter.cccd"));
     }
     r.cccd = cccd;
     match normalize_phone(&r.phone) {
@@ -295,4 +290,14 @@ fn check_directory(
         ));
     }
     Ok(())
+}
+
+/// The error of an identity number that is not a plausible CCCD, for `field`.
+pub(crate) fn invalid_cccd(field: &str) -> FieldError {
+    FieldError::of(
+        field,
+        "invalid_cccd",
+        "Số căn cước công dân phải gồm 12 chữ số hợp lệ.",
+        "The citizen ID (CCCD) must be 12 valid digits.",
+    )
 }
